@@ -1,0 +1,100 @@
+/**
+ * `clew` entry point: global options, dispatch, and the one place errors become exit codes.
+ * Exit codes: 0 ok/verified, 1 not verified or failure, 2 usage, 3 store unreadable, 4 store not writable.
+ */
+import { ClewError, errorMessage } from '../engine/errors';
+import { COMMANDS } from './commands/index';
+import type { CliIo, GlobalOptions } from './types';
+
+const VERSION = '0.1.0';
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: clew [--db PATH] [--json] <command> [options]',
+    '',
+    'Hash-based provenance for reproducible science (reads and writes the scitex-clew store).',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Global options:',
+    '  --db PATH   use this store instead of locating .scitex/clew/runtime/clew.db',
+    '  --json      machine-readable output',
+    '  --version   print the version',
+    '',
+    'Run `clew <command> --help` for details.',
+  ].join('\n');
+}
+
+/** Pull `--db X` / `--db=X` / `--json` out of argv anywhere before a `--` separator. */
+export function extractGlobals(argv: string[]): { globals: GlobalOptions; rest: string[] } {
+  const globals: GlobalOptions = { json: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--db') {
+      const value = argv[i + 1];
+      if (value === undefined) throw new ClewError('usage', '--db needs a path');
+      globals.db = value;
+      i++;
+    } else if (arg.startsWith('--db=')) {
+      globals.db = arg.slice('--db='.length);
+    } else if (arg === '--json') {
+      globals.json = true;
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { globals, rest };
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { globals, rest } = extractGlobals(argv);
+    const [name, ...commandArgv] = rest;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.out(helpText());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V') {
+      io.out(globals.json ? JSON.stringify({ version: VERSION, package: 'clew' }) : `clew ${VERSION}`);
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new ClewError('usage', `unknown command '${name}' (see clew --help)`);
+    if (commandArgv.includes('--help') || commandArgv.includes('-h')) {
+      io.out(command.usage);
+      return 0;
+    }
+    return await command.run(commandArgv, globals, io);
+  } catch (err) {
+    if (err instanceof ClewError) {
+      io.err(`clew: ${err.message}`);
+      return err.exitCode;
+    }
+    io.err(`clew: internal error: ${errorMessage(err)}`);
+    return 1;
+  }
+}
+
+function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * The contract between `clew` subcommands and the dispatcher in ./main.ts.
+ * A command parses its own argv (after the subcommand name) with `parseArgs` from ./args,
+ * writes through `io`, and returns its exit status. Throw ClewError for user-facing failures:
+ * the dispatcher prints one line `clew: <message>` on stderr and exits with the error's code.
+ */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when ANSI colours may be used (stdout is a TTY and NO_COLOR is unset). */
+  readonly color: boolean;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface GlobalOptions {
+  /** `--db PATH` given before or after the subcommand. */
+  db?: string;
+  /** `--json` given before the subcommand (commands also accept their own `--json`). */
+  json: boolean;
+}
+
+export interface CliCommand {
+  name: string;
+  /** One line for `clew --help`. */
+  summary: string;
+  /** Full usage text for `clew <name> --help`. */
+  usage: string;
+  run(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number>;
+}
