@@ -1,0 +1,39 @@
+/**
+ * The hashing contract verification, recording and the extension code against.
+ * Implementations live beside this file (streaming SHA-256, worker pool, stat cache).
+ */
+export type HashOutcome =
+  | { kind: 'hash'; /** full 64-char lower-case SHA-256 hex */ hash: string; /** true when served from the stat cache */ cached: boolean }
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; error: string }
+  | { kind: 'directory'; /** hash per spec §2.6 hash_directory */ hash: string; cached: boolean };
+
+export interface HashProgress {
+  done: number;
+  total: number;
+  bytes: number;
+}
+
+export interface HashRequestOptions {
+  signal?: AbortSignal;
+  onProgress?(progress: HashProgress): void;
+}
+
+/**
+ * Hashes many absolute paths. Never throws for a bad path: each path gets an outcome.
+ * Throws only when aborted (the AbortSignal's reason) .
+ */
+export interface FileHasher {
+  hashMany(paths: readonly string[], options?: HashRequestOptions): Promise<Map<string, HashOutcome>>;
+  /** Persist any cache state and stop worker threads. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+export interface FileHasherOptions {
+  /** Use (and update) the stat cache kept beside the store. */
+  useCache: boolean;
+  /** Directory of the store; the stat cache file lives here. Required when useCache is true. */
+  storeDir?: string;
+  /** Worker threads; default min(4, availableParallelism). 0 hashes on the calling thread. */
+  concurrency?: number;
+}
