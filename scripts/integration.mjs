@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Runs the integration tests (test/integration/**/*.test.ts, bundled by `npm run build` into
+// dist/test) inside a REAL VS Code extension host, offline: code-server 4.100.3 (VS Code 1.100.3)
+// serves the workbench, headless Debian chromium (playwright-core) opens it with a `payload`
+// that sets extensionDevelopmentPath = this repo and extensionTestsPath = dist/test/index, so the
+// remote Node extension host loads Clew from the working tree and calls `run()` there. Results
+// come back through window.codeAutomationLog / window.codeAutomationExit and a JSON report file.
+//
+// Builds nothing: run `npm run build` first. One code-server per workspace: each test file names
+// its fixture with a `// @clew-workspace <scenario>` header (default seq-mismatch); the workspace
+// is a temp copy with the store relocated to it, never the fixture itself.
+//
+// Environment:
+//   CLEW_INTEGRATION_WORKSPACE  run every file on this workspace (scenario name or folder path)
+//   CLEW_TEST_FILTER            only test files whose path contains this substring
+//   CLEW_TEST_GREP              mocha --grep inside the extension host
+//   CLEW_INTEGRATION_TIMEOUT_MS whole-run timeout per workspace (default 300000)
+//   CLEW_TEST_TIMEOUT_MS        per-test mocha timeout (default 60000)
+//   CLEW_TEST_VERBOSE=1         also print browser console errors and relocation output
+//   CLEW_KEEP_SCRATCH=1         keep the scratch dir (workspace copy, code-server log)
+//   CLEW_CODE_SERVER, CLEW_CHROMIUM  override the binaries
+// Output: each test with ✓/✗, then the last line `N passed, N failed`. Exit 1 on any failure,
+// timeout or harness error. Failure screenshots: test-results/integration-*.png.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import {
+  checkRuntime, copyWorkspace, createScratch, launchBrowser, repoRoot, resolveWorkspace, screenshot, startCodeServer,
+} from './vscode-runtime/runtime.mjs';
+
+const DEFAULT_WORKSPACE = 'seq-mismatch';
+const WORKSPACE_TAG = /^\s*\/\/\s*@clew-workspace\s+(\S+)/m;
+const runTimeoutMs = Number(process.env.CLEW_INTEGRATION_TIMEOUT_MS ?? 300_000);
+const verbose = process.env.CLEW_TEST_VERBOSE === '1';
+const sourceDir = join(repoRoot, 'test/integration');
+const distDir = join(repoRoot, 'dist/test');
+
+function listTestSources(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) found.push(...listTestSources(full));
+    else if (name.endsWith('.test.ts')) found.push(full);
+  }
+  return found.sort();
+}
+
+/** Groups compiled test files by the workspace they ask for. */
+function planGroups() {
+  const filter = process.env.CLEW_TEST_FILTER;
+  const override = process.env.CLEW_INTEGRATION_WORKSPACE;
+  const groups = new Map();
+  for (const source of listTestSources(sourceDir)) {
+    const rel = relative(sourceDir, source);
+    if (filter && !rel.includes(filter)) continue;
+    const compiled = join(distDir, rel.replace(/\.ts$/, '.js'));
+    if (!existsSync(compiled)) throw new Error(`${relative(repoRoot, compiled)} is missing — run \`npm run build\` first`);
+    const header = readFileSync(source, 'utf8').split('\n').slice(0, 15).join('\n');
+    const workspace = override ?? WORKSPACE_TAG.exec(header)?.[1] ?? DEFAULT_WORKSPACE;
+    if (!groups.has(workspace)) groups.set(workspace, []);
+    groups.get(workspace).push(compiled);
+  }
+  return groups;
+}
+
+function formatLogArgs(args) {
+  const list = Array.isArray(args) ? args : [args];
+  return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+}
+
+/** One code-server + browser session running `files` on a copy of `workspaceSpec`. */
+async function runGroup(workspaceSpec, files) {
+  const scratch = createScratch('clew-integration');
+  const label = workspaceSpec.replace(/[^A-Za-z0-9_-]+/g, '_');
+  const screenshots = [];
+  let cleanupSignal = null;
+  const onSignal = (signal) => {
+    cleanupSignal = signal;
+    scratch.dispose().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const workspace = copyWorkspace(resolveWorkspace(workspaceSpec), scratch.sub('ws'));
+    const reportFile = join(scratch.dir, 'report.json');
+    const env = {
+      CLEW_TEST_FILES: JSON.stringify(files),
+      CLEW_TEST_REPORT: reportFile,
+      CLEW_REPO_ROOT: repoRoot,
+      ...(process.env.CLEW_TEST_GREP ? { CLEW_TEST_GREP: process.env.CLEW_TEST_GREP } : {}),
+      ...(process.env.CLEW_TEST_TIMEOUT_MS ? { CLEW_TEST_TIMEOUT_MS: process.env.CLEW_TEST_TIMEOUT_MS } : {}),
+    };
+    const server = await startCodeServer(scratch, { folder: workspace, env, logFile: join(scratch.dir, 'code-server.log') });
+    const { page } = await launchBrowser(scratch);
+
+    const pending = [];
+    let resolveExit;
+    const exited = new Promise((r) => (resolveExit = r));
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = formatLogArgs(args);
+      (type === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
+      const failed = /\[clew-test-failed\] (.*)/.exec(text);
+      if (failed) {
+        pending.push(screenshot(page, `integration-${label}-${failed[1]}`).then((file) => screenshots.push(file)));
+      }
+    });
+    if (verbose) {
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') console.error(`[browser] ${msg.text()}`);
+      });
+    }
+
+    const host = new URL(server.origin).host;
+    const remote = (path) => `vscode-remote://${host}${encodeURI(path)}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionTestsPath', remote(join(distDir, 'index'))],
+      ['skipWelcome', 'true'],
+    ];
+    const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+
+    let timer;
+    const timedOut = new Promise((r) => (timer = setTimeout(() => r('timeout'), runTimeoutMs)));
+    const exitCode = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (exitCode === 'timeout') {
+      screenshots.push(await screenshot(page, `integration-${label}-timeout`));
+    }
+    await Promise.allSettled(pending);
+
+    const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : null;
+    let problem = null;
+    if (exitCode === 'timeout') problem = `timed out after ${runTimeoutMs} ms (CLEW_INTEGRATION_TIMEOUT_MS)`;
+    else if (!report) problem = `the extension host exited with code ${exitCode} before reporting (tests did not load?)`;
+    else if (exitCode !== 0 && !report.outcomes.some((o) => o.state === 'failed')) problem = `exit code ${exitCode}`;
+    if (problem && verbose) console.error(server.log().split('\n').slice(-40).join('\n'));
+    return { workspace: workspaceSpec, outcomes: report?.outcomes ?? [], problem, screenshots };
+  } catch (err) {
+    return { workspace: workspaceSpec, outcomes: [], problem: err.message, screenshots };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (!cleanupSignal) await scratch.dispose();
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  checkRuntime();
+  if (!existsSync(join(distDir, 'index.js'))) throw new Error('dist/test/index.js is missing — run `npm run build` first');
+  if (!existsSync(join(repoRoot, 'dist/extension.js'))) console.warn('warning: dist/extension.js is missing — the extension will not activate');
+  const groups = planGroups();
+  if (groups.size === 0) throw new Error('no integration test files selected');
+
+  const results = [];
+  for (const [workspace, files] of groups) {
+    console.log(`\n── workspace ${workspace}: ${files.map((f) => relative(distDir, f)).join(', ')}`);
+    results.push(await runGroup(workspace, files));
+  }
+
+  let passed = 0;
+  let failed = 0;
+  console.log('\nIntegration results:');
+  for (const result of results) {
+    console.log(`  [${result.workspace}]`);
+    for (const o of result.outcomes) {
+      if (o.state === 'passed') passed += 1;
+      if (o.state === 'failed') failed += 1;
+      const mark = o.state === 'passed' ? '✓' : o.state === 'failed' ? '✗' : '-';
+      console.log(`    ${mark} ${o.title}${o.state === 'pending' ? ' (pending)' : ` (${o.durationMs} ms)`}`);
+      if (o.error) console.log(o.error.split('\n').map((l) => `        ${l}`).join('\n'));
+    }
+    if (result.problem) {
+      failed += 1;
+      console.log(`    ✗ harness: ${result.problem}`);
+    }
+    for (const file of result.screenshots) console.log(`    screenshot: ${file}`);
+  }
+  console.log(`\nintegration finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`integration: ${err.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
