@@ -21,46 +21,15 @@
 //   CLEW_CODE_SERVER, CLEW_CHROMIUM  override the binaries
 // Output: each test with ✓/✗, then the last line `N passed, N failed`. Exit 1 on any failure,
 // timeout or harness error. Failure screenshots: test-results/integration-*.png.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   checkRuntime, copyWorkspace, createScratch, launchBrowser, repoRoot, resolveWorkspace, screenshot, startCodeServer,
 } from './vscode-runtime/runtime.mjs';
+import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
 
-const DEFAULT_WORKSPACE = 'seq-mismatch';
-const WORKSPACE_TAG = /^\s*\/\/\s*@clew-workspace\s+(\S+)/m;
 const runTimeoutMs = Number(process.env.CLEW_INTEGRATION_TIMEOUT_MS ?? 300_000);
 const verbose = process.env.CLEW_TEST_VERBOSE === '1';
-const sourceDir = join(repoRoot, 'test/integration');
-const distDir = join(repoRoot, 'dist/test');
-
-function listTestSources(dir) {
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) found.push(...listTestSources(full));
-    else if (name.endsWith('.test.ts')) found.push(full);
-  }
-  return found.sort();
-}
-
-/** Groups compiled test files by the workspace they ask for. */
-function planGroups() {
-  const filter = process.env.CLEW_TEST_FILTER;
-  const override = process.env.CLEW_INTEGRATION_WORKSPACE;
-  const groups = new Map();
-  for (const source of listTestSources(sourceDir)) {
-    const rel = relative(sourceDir, source);
-    if (filter && !rel.includes(filter)) continue;
-    const compiled = join(distDir, rel.replace(/\.ts$/, '.js'));
-    if (!existsSync(compiled)) throw new Error(`${relative(repoRoot, compiled)} is missing — run \`npm run build\` first`);
-    const header = readFileSync(source, 'utf8').split('\n').slice(0, 15).join('\n');
-    const workspace = override ?? WORKSPACE_TAG.exec(header)?.[1] ?? DEFAULT_WORKSPACE;
-    if (!groups.has(workspace)) groups.set(workspace, []);
-    groups.get(workspace).push(compiled);
-  }
-  return groups;
-}
 
 function formatLogArgs(args) {
   const list = Array.isArray(args) ? args : [args];
@@ -159,24 +128,7 @@ async function main() {
     results.push(await runGroup(workspace, files));
   }
 
-  let passed = 0;
-  let failed = 0;
-  console.log('\nIntegration results:');
-  for (const result of results) {
-    console.log(`  [${result.workspace}]`);
-    for (const o of result.outcomes) {
-      if (o.state === 'passed') passed += 1;
-      if (o.state === 'failed') failed += 1;
-      const mark = o.state === 'passed' ? '✓' : o.state === 'failed' ? '✗' : '-';
-      console.log(`    ${mark} ${o.title}${o.state === 'pending' ? ' (pending)' : ` (${o.durationMs} ms)`}`);
-      if (o.error) console.log(o.error.split('\n').map((l) => `        ${l}`).join('\n'));
-    }
-    if (result.problem) {
-      failed += 1;
-      console.log(`    ✗ harness: ${result.problem}`);
-    }
-    for (const file of result.screenshots) console.log(`    screenshot: ${file}`);
-  }
+  const { passed, failed } = printResults('Integration results', results);
   console.log(`\nintegration finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
