@@ -39,8 +39,12 @@ describe('smoke: extension host', () => {
 
   it(`loads and activates ${EXTENSION_ID} from the repository`, async () => {
     const extension = await getClewExtension();
-    assert.equal(extension.isActive, true);
     assert.equal(path.resolve(extension.extensionPath), path.resolve(repoRoot()));
+    // VS Code marks an extension active even when its `main` file is absent: check it exists.
+    const main = (extension.packageJSON as { main?: string }).main;
+    assert.ok(main, 'package.json has no "main"');
+    assert.ok(fs.existsSync(path.join(extension.extensionPath, main)), `${main} not built (run npm run build)`);
+    assert.equal(extension.isActive, true);
   });
 
   it('registers every command contributed in package.json', async () => {
