@@ -87,6 +87,13 @@ else
   log "no ripgrep seed for $(uname -m): @vscode/ripgrep will try to download rg from GitHub"
 fi
 
+# Native modules build against the local Node's headers; without a nodedir node-gyp would try to
+# download them from nodejs.org (offline: fails). Point it at the installed headers if npm has none.
+if [ -z "${npm_config_nodedir:-}" ] && ! (cd "$runtime_dir" && npm config get nodedir 2>/dev/null | grep -q '^/'); then
+  node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  if [ -f "$node_prefix/include/node/node_api.h" ]; then export npm_config_nodedir="$node_prefix"; fi
+fi
+
 log "installing code-server $code_server_version (npm ci in scripts/vscode-runtime; native builds take ~1.5 min)"
 started=$SECONDS
 rm -f "$stamp"
