@@ -54,11 +54,16 @@ async function expectClewViews(page) {
   }
 }
 
-/** The Clew status-bar entry: contributed by clew.clew, or showing the `✓ n ✗ n ! n` counts. */
-function clewStatusItem(page) {
-  return page
-    .locator('.statusbar-item[id^="clew.clew"], .statusbar-item:has-text("✓"):has-text("✗")')
-    .first();
+/**
+ * The Clew status-bar entry: the item showing `✓ n ✗ n ! n`, else (codicon rendering) the first
+ * item contributed by clew.clew (VS Code gives extension items the DOM id `<extensionId>.<id>`).
+ */
+async function clewStatusItem(page) {
+  const byText = page.locator('.statusbar-item', { hasText: /✓\s*\d+.*✗\s*\d+/ }).first();
+  const byId = page.locator('.statusbar-item[id^="clew.clew"]').first();
+  const found = await poll(async () => ((await byText.count()) > 0 ? byText : (await byId.count()) > 0 ? byId : null), BADGE_WAIT_MS);
+  if (!found) throw new Error('no Clew status-bar item');
+  return found;
 }
 
 export function buildChecks({ workspace, files, referenced = [] }) {
@@ -119,10 +124,7 @@ export function buildChecks({ workspace, files, referenced = [] }) {
   checks.push({
     name: 'status bar shows the Clew counts',
     run: async (page) => {
-      const item = clewStatusItem(page);
-      await item.waitFor({ state: 'visible', timeout: BADGE_WAIT_MS }).catch(() => {
-        throw new Error('no Clew status-bar item');
-      });
+      const item = await clewStatusItem(page);
       const text = await poll(async () => {
         const t = `${(await item.textContent()) ?? ''} ${(await item.getAttribute('aria-label')) ?? ''}`;
         return /\d/.test(t) ? t : null;
@@ -137,6 +139,16 @@ export function buildChecks({ workspace, files, referenced = [] }) {
       if (!Number.isNaN(missings) && (missings > 0) !== files.some((f) => f.status === 'missing')) {
         throw new Error(`status bar "${text.trim()}" disagrees with the store about missing files`);
       }
+    },
+  });
+  checks.push({
+    name: 'clicking the status-bar item opens the Clew panel',
+    run: async (page) => {
+      await showExplorer(page);
+      const item = await clewStatusItem(page);
+      await item.click();
+      await expectClewViews(page);
+      await showExplorer(page);
     },
   });
   checks.push({
