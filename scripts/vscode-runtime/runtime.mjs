@@ -5,7 +5,7 @@
 // Contract: every process started here is its own process group and `Scratch.dispose()` kills the
 // groups and removes the scratch dir; callers must call it on every exit path.
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -101,14 +101,57 @@ export function createScratch(prefix) {
           // best effort: the process groups below are killed regardless
         }
       }
+      // code-server starts its extension host in a process group of its own: collect every
+      // descendant first (they are re-parented once their parent dies), then signal all of them.
+      const descendants = [...groups].flatMap((pid) => descendantsOf(pid));
       for (const pid of groups) killGroup(pid, 'SIGTERM');
+      for (const pid of descendants) killPid(pid, 'SIGTERM');
       if (groups.size > 0) await sleep(500);
       for (const pid of groups) killGroup(pid, 'SIGKILL');
+      for (const pid of descendants) killPid(pid, 'SIGKILL');
       if (process.env.CLEW_KEEP_SCRATCH === '1') console.log(`scratch kept: ${dir}`);
       else rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
   return scratch;
+}
+
+/** PIDs of all live descendants of `root` (Linux /proc; empty elsewhere). */
+function descendantsOf(root) {
+  let entries;
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const children = new Map();
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // process ended while we looked
+    }
+  }
+  const found = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function killPid(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 function killGroup(pid, signal) {
@@ -217,6 +260,10 @@ export async function launchBrowser(scratch) {
     executablePath: chromiumPath,
     headless: true,
     env: scratch.env,
+    // Our own SIGINT/SIGTERM handlers close the browser and then kill the process groups.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     viewport: { width: 1400, height: 900 },
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
