@@ -16,7 +16,7 @@
 // Output: one ✓/✗ line per check, then `N passed, N failed`. Exit 1 on any failure.
 // Failure screenshots: test-results/ui-*.png.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   checkRuntime, copyWorkspace, createScratch, installExtension, launchBrowser, repoRoot, resolveWorkspace, screenshot,
@@ -34,6 +34,10 @@ async function main(scratch) {
   const started = Date.now();
   checkRuntime();
   if (!existsSync(vsix)) throw new Error(`${vsix} not found — run \`npm run package\` first (or set CLEW_VSIX)`);
+  const built = join(repoRoot, 'dist/extension.js');
+  if (!process.env.CLEW_VSIX && existsSync(built) && statSync(built).mtimeMs > statSync(vsix).mtimeMs) {
+    console.warn('warning: dist/extension.js is newer than clew.vsix — run `npm run package` to test the current build');
+  }
 
   const workspace = copyWorkspace(resolveWorkspace(workspaceSpec), scratch.sub('ws'));
   const oracle = JSON.parse(execFileSync('python3', [join(repoRoot, 'test/ui/store_status.py'), workspace], { encoding: 'utf8' }));
