@@ -24,7 +24,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
-  checkRuntime, copyWorkspace, createScratch, launchBrowser, repoRoot, resolveWorkspace, screenshot, startCodeServer,
+  checkRuntime, clearScreenshots, copyWorkspace, createScratch, launchBrowser, repoRoot, resolveWorkspace, screenshot, startCodeServer,
 } from './vscode-runtime/runtime.mjs';
 import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
 
@@ -117,6 +117,7 @@ async function runGroup(workspaceSpec, files) {
 async function main() {
   const started = Date.now();
   checkRuntime();
+  clearScreenshots('integration-');
   if (!existsSync(join(distDir, 'index.js'))) throw new Error('dist/test/index.js is missing — run `npm run build` first');
   if (!existsSync(join(repoRoot, 'dist/extension.js'))) console.warn('warning: dist/extension.js is missing — the extension will not activate');
   const groups = planGroups();

@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  checkRuntime, copyWorkspace, createScratch, installExtension, launchBrowser, repoRoot, resolveWorkspace, screenshot,
+  checkRuntime, clearScreenshots, copyWorkspace, createScratch, installExtension, launchBrowser, repoRoot, resolveWorkspace, screenshot,
   startCodeServer,
 } from './vscode-runtime/runtime.mjs';
 import { buildChecks } from '../test/ui/checks.mjs';
@@ -33,6 +33,7 @@ const verbose = process.env.CLEW_TEST_VERBOSE === '1';
 async function main(scratch) {
   const started = Date.now();
   checkRuntime();
+  clearScreenshots('ui-');
   if (!existsSync(vsix)) throw new Error(`${vsix} not found — run \`npm run package\` first (or set CLEW_VSIX)`);
   const built = join(repoRoot, 'dist/extension.js');
   if (!process.env.CLEW_VSIX && existsSync(built) && statSync(built).mtimeMs > statSync(vsix).mtimeMs) {

@@ -275,6 +275,14 @@ export async function launchBrowser(scratch) {
   return { context, page };
 }
 
+/** Removes a previous run's screenshots with this prefix, so test-results/ shows only this run's failures. */
+export function clearScreenshots(prefix) {
+  if (!existsSync(resultsDir)) return;
+  for (const name of readdirSync(resultsDir)) {
+    if (name.startsWith(prefix) && name.endsWith('.png')) rmSync(join(resultsDir, name), { force: true });
+  }
+}
+
 /** Saves a full-page screenshot into test-results/ and returns its repo-relative path. */
 export async function screenshot(page, name) {
   mkdirSync(resultsDir, { recursive: true });
