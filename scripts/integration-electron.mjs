@@ -13,7 +13,7 @@
 // Downloads are cached in .vscode-test/ (gitignored).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyWorkspace, createScratch, repoRoot, resolveWorkspace } from './vscode-runtime/runtime.mjs';
+import { createScratch, prepareWorkspace, repoRoot } from './vscode-runtime/runtime.mjs';
 import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
 
 const version = process.env.CLEW_VSCODE_VERSION ?? '1.100.3';
@@ -23,7 +23,15 @@ const cachePath = join(repoRoot, '.vscode-test');
 async function vscodeExecutable(testElectron) {
   if (process.env.CLEW_VSCODE_PATH) return { path: process.env.CLEW_VSCODE_PATH };
   try {
-    return { path: await testElectron.downloadAndUnzipVSCode({ version, cachePath, timeout: 30_000 }) };
+    // One line per download stage (the default spinner leaves half-lines in CI logs).
+    let lastStage = '';
+    const reporter = {
+      report(progress) {
+        if (progress.stage !== lastStage) console.log(`VS Code ${version}: ${(lastStage = progress.stage)}`);
+      },
+      error() {},
+    };
+    return { path: await testElectron.downloadAndUnzipVSCode({ version, cachePath, timeout: 30_000, reporter }) };
   } catch (err) {
     return { path: null, reason: err.message.split('\n')[0] };
   }
@@ -32,7 +40,7 @@ async function vscodeExecutable(testElectron) {
 async function runGroup(testElectron, executable, workspaceSpec, files) {
   const scratch = createScratch('clew-electron');
   try {
-    const workspace = copyWorkspace(resolveWorkspace(workspaceSpec), scratch.sub('ws'));
+    const workspace = prepareWorkspace(workspaceSpec, scratch.sub('ws'));
     const reportFile = join(scratch.dir, 'report.json');
     let exitProblem = null;
     try {

@@ -24,7 +24,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
-  checkRuntime, clearScreenshots, copyWorkspace, createScratch, launchBrowser, repoRoot, resolveWorkspace, screenshot, startCodeServer,
+  checkRuntime, clearScreenshots, createScratch, launchBrowser, repoRoot, prepareWorkspace, screenshot, startCodeServer,
 } from './vscode-runtime/runtime.mjs';
 import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
 
@@ -49,7 +49,7 @@ async function runGroup(workspaceSpec, files) {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const workspace = copyWorkspace(resolveWorkspace(workspaceSpec), scratch.sub('ws'));
+    const workspace = prepareWorkspace(workspaceSpec, scratch.sub('ws'));
     const reportFile = join(scratch.dir, 'report.json');
     const env = {
       CLEW_TEST_FILES: JSON.stringify(files),

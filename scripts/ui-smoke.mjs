@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  checkRuntime, clearScreenshots, copyWorkspace, createScratch, installExtension, launchBrowser, repoRoot, resolveWorkspace, screenshot,
+  checkRuntime, clearScreenshots, createScratch, installExtension, launchBrowser, repoRoot, prepareWorkspace, screenshot,
   startCodeServer,
 } from './vscode-runtime/runtime.mjs';
 import { buildChecks } from '../test/ui/checks.mjs';
@@ -40,7 +40,7 @@ async function main(scratch) {
     console.warn('warning: dist/extension.js is newer than clew.vsix — run `npm run package` to test the current build');
   }
 
-  const workspace = copyWorkspace(resolveWorkspace(workspaceSpec), scratch.sub('ws'));
+  const workspace = prepareWorkspace(workspaceSpec, scratch.sub('ws'));
   const oracle = JSON.parse(execFileSync('python3', [join(repoRoot, 'test/ui/store_status.py'), workspace], { encoding: 'utf8' }));
   const counts = oracle.files.reduce((acc, f) => ({ ...acc, [f.status]: (acc[f.status] ?? 0) + 1 }), {});
   console.log(`workspace ${workspaceSpec}: store ${oracle.store ?? '(none)'}, recorded files ${JSON.stringify(counts)}`);

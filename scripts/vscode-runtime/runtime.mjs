@@ -61,6 +61,19 @@ export function copyWorkspace(source, destParent, name = 'workspace') {
   return dest;
 }
 
+/**
+ * The workspace a run opens, inside `destParent`: `empty` gives an empty folder (no store, e.g.
+ * for welcome-content tests); anything else is resolved by resolveWorkspace and copied.
+ */
+export function prepareWorkspace(spec, destParent) {
+  if (spec === 'empty') {
+    const dest = join(destParent, 'workspace');
+    mkdirSync(dest, { recursive: true });
+    return dest;
+  }
+  return copyWorkspace(resolveWorkspace(spec), destParent);
+}
+
 /** A throw-away directory tree for one run; `env` isolates code-server and chromium inside it. */
 export function createScratch(prefix) {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));

@@ -10,7 +10,8 @@
 //   * The workspace VS Code opens is a fresh temp COPY of a fixture, with the store's absolute paths
 //     rewritten to the copy. Choose it with a header line in the test file:
 //         // @clew-workspace seq-clean
-//     (a scenario under test/fixtures/upstream/, default `seq-mismatch`). The runner starts one
+//     (a scenario under test/fixtures/upstream/, default `seq-mismatch`; `empty` = an empty folder
+//     without a store, for welcome-content tests). The runner starts one
 //     code-server per distinct workspace and runs only that workspace's files in it.
 //     `workspaceRoot()` (harness/workspace.ts) returns the copy's path; write there freely.
 //     For another store inside a test use `copyFixture(name)` (harness/fixtures.ts) and dispose it.
