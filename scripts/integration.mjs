@@ -23,6 +23,7 @@
 // timeout or harness error. Failure screenshots: test-results/integration-*.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { format } from 'node:util';
 import {
   checkRuntime, clearScreenshots, createScratch, launchBrowser, repoRoot, prepareWorkspace, screenshot, startCodeServer,
 } from './vscode-runtime/runtime.mjs';
@@ -31,9 +32,10 @@ import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
 const runTimeoutMs = Number(process.env.CLEW_INTEGRATION_TIMEOUT_MS ?? 300_000);
 const verbose = process.env.CLEW_TEST_VERBOSE === '1';
 
+/** Extension-host console args arrive as console.log arguments (printf-style first argument). */
 function formatLogArgs(args) {
   const list = Array.isArray(args) ? args : [args];
-  return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  return format(...list.map((a) => (typeof a === 'string' || typeof a === 'number' ? a : JSON.stringify(a))));
 }
 
 /** One code-server + browser session running `files` on a copy of `workspaceSpec`. */

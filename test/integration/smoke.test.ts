@@ -33,7 +33,8 @@ function contributedCommands(extension: vscode.Extension<unknown>): ContributedC
 describe('smoke: extension host', () => {
   it('opens the relocated fixture copy as the workspace', () => {
     const root = workspaceRoot();
-    assert.ok(fs.existsSync(path.join(root, '.scitex/clew/runtime/clew.db')), `no store in ${root}`);
+    const stores = ['.scitex/clew/runtime/clew.db', '.scitex/clew/runtime/db.sqlite', '.scitex/clew/db.sqlite'];
+    assert.ok(stores.some((s) => fs.existsSync(path.join(root, s))), `no store in ${root}`);
     assert.ok(!root.startsWith(path.join(repoRoot(), 'test/fixtures')), 'tests must run on a copy, not the fixture');
   });
 
