@@ -80,7 +80,12 @@ async function main(scratch) {
     console.log(`  ${r.ok ? '✓' : '✗'} ${r.name}${r.ms === undefined ? '' : ` (${r.ms} ms)`}`);
     if (!r.ok) console.log(`      ${r.error}\n      screenshot: ${r.shot}`);
   }
-  if (failed > 0 && verbose) console.error(server.log().split('\n').slice(-40).join('\n'));
+  if (failed > 0) {
+    // Notifications often say why (e.g. "Activating extension 'clew.clew' failed: …").
+    const toasts = await page.locator('.notification-list-item-message').allTextContents().catch(() => []);
+    for (const text of toasts) console.log(`  notification: ${text.trim()}`);
+    if (verbose) console.error(server.log().split('\n').slice(-40).join('\n'));
+  }
   console.log(`\nui smoke finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { passed, failed };
 }
