@@ -1,0 +1,72 @@
+/**
+ * Streaming SHA-256 of files and directories (spec §2.6). Reads in 1 MiB chunks into one reused
+ * buffer, so memory stays flat for huge files.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { HashOutcome } from './types';
+
+const CHUNK = 1 << 20;
+
+export async function hashFile(filePath: string): Promise<string> {
+  const handle = await fsp.open(filePath, 'r');
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(bytesRead === CHUNK ? buffer : buffer.subarray(0, bytesRead));
+    }
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Spec §2.6: the stored hash must be a prefix of the current full hash (legacy 32-char rows). */
+export function hashesMatch(stored: string, current: string): boolean {
+  return stored.length > 0 && current.slice(0, stored.length) === stored;
+}
+
+/**
+ * `hash_directory(path, pattern="*", recursive=True)`: {relative path → hash} for every regular
+ * file below `dir` (symlinks followed as Python's rglob + is_file does), keys sorted.
+ */
+export async function hashDirectory(dir: string, options: { recursive?: boolean } = {}): Promise<Map<string, string>> {
+  const recursive = options.recursive ?? true;
+  const found: string[] = [];
+  async function walk(current: string): Promise<void> {
+    for (const entry of await fsp.readdir(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      const stat = await fsp.stat(full).catch(() => undefined);
+      if (stat?.isFile()) found.push(full);
+      else if (stat?.isDirectory() && recursive && !entry.isSymbolicLink()) await walk(full);
+    }
+  }
+  await walk(dir);
+  const result = new Map<string, string>();
+  for (const file of found.sort()) result.set(path.relative(dir, file), await hashFile(file));
+  return result;
+}
+
+/** One directory digest: sha256 over "relpath:hash" lines in sorted order. */
+export function digestOfDirectory(hashes: Map<string, string>): string {
+  const hash = createHash('sha256');
+  for (const [rel, h] of [...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${rel}:${h}\n`);
+  return hash.digest('hex');
+}
+
+/** Hashes one path into an outcome; never throws. */
+export async function hashOutcome(filePath: string): Promise<HashOutcome> {
+  try {
+    const stat = await fsp.stat(filePath);
+    if (stat.isDirectory()) return { kind: 'directory', hash: digestOfDirectory(await hashDirectory(filePath)), cached: false };
+    return { kind: 'hash', hash: await hashFile(filePath), cached: false };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    return { kind: 'unreadable', error: `${code ?? 'error'}: ${(err as Error).message}` };
+  }
+}

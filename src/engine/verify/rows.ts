@@ -1,0 +1,88 @@
+/**
+ * Reading runs and file rows from a snapshot. Columns are addressed by name and optional ones
+ * (frozen, provenance, exception_reason) tolerated when missing, as older stores lack them.
+ * `+role` keeps SQLite off the low-selectivity role index (storage note §4.2).
+ */
+import type { StoreView } from '../store/types';
+
+export interface RunRow {
+  session_id: string;
+  script_path: string | null;
+  script_hash: string | null;
+  started_at: string | null;
+  status: string | null;
+  parent_session: string | null;
+  combined_hash: string | null;
+  provenance: string | null;
+  exception_reason: string | null;
+}
+
+export interface FileRow {
+  session_id: string;
+  file_path: string;
+  hash: string;
+  role: string;
+  frozen: number;
+}
+
+function optionalColumn(view: StoreView, table: string, column: string, fallback: string): string {
+  return view.hasColumn(table, column) ? column : `${fallback} AS ${column}`;
+}
+
+function runColumns(view: StoreView): string {
+  return [
+    'session_id',
+    'script_path',
+    'script_hash',
+    'started_at',
+    'status',
+    'parent_session',
+    'combined_hash',
+    optionalColumn(view, 'runs', 'provenance', "'tracked'"),
+    optionalColumn(view, 'runs', 'exception_reason', 'NULL'),
+  ].join(', ');
+}
+
+export function getRun(view: StoreView, sessionId: string): RunRow | undefined {
+  return view.get<RunRow & Record<string, string | null>>(`SELECT ${runColumns(view)} FROM runs WHERE session_id = ?`, [sessionId]);
+}
+
+/** Runs by started_at DESC (upstream's list order), optionally limited. */
+export function recentRuns(view: StoreView, limit: number): RunRow[] {
+  return view.all<RunRow & Record<string, string | null>>(
+    `SELECT ${runColumns(view)} FROM runs ORDER BY started_at DESC LIMIT ?`,
+    [limit],
+  );
+}
+
+/** Input rows then output rows, each in insertion (rowid) order, as upstream reads them. */
+export function filesOfSessions(view: StoreView, sessionIds: readonly string[]): Map<string, FileRow[]> {
+  const bySession = new Map<string, FileRow[]>();
+  for (const id of sessionIds) bySession.set(id, []);
+  const frozen = optionalColumn(view, 'file_hashes', 'frozen', '0');
+  const chunk = 500;
+  for (let i = 0; i < sessionIds.length; i += chunk) {
+    const ids = sessionIds.slice(i, i + chunk);
+    const rows = view.all<FileRow & Record<string, string | number>>(
+      `SELECT session_id, file_path, hash, role, ${frozen} FROM file_hashes
+       WHERE session_id IN (${ids.map(() => '?').join(',')}) AND +role IN ('input', 'output')
+       ORDER BY CASE role WHEN 'input' THEN 0 ELSE 1 END, id`,
+      ids,
+    );
+    for (const row of rows) bySession.get(row.session_id)?.push(row);
+  }
+  return bySession;
+}
+
+/**
+ * The newest producer of a path: role output, latest recorded_at. Ties within upstream's
+ * 1-second resolution (spec §13.2) are broken by the later row id, i.e. the later write.
+ */
+export function newestProducer(view: StoreView, filePath: string, excludeSession?: string): string | undefined {
+  const row = view.get<{ session_id: string }>(
+    `SELECT session_id FROM file_hashes WHERE file_path = ? AND +role = 'output' AND session_id != ?
+     ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+    [filePath, excludeSession ?? ''],
+  );
+  return row?.session_id;
+}

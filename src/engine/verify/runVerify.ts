@@ -1,0 +1,112 @@
+/**
+ * Hash-level ("cache") verification of runs, spec §3.2 and §3.4.
+ * Contract: every file needed by a call is hashed in ONE FileHasher.hashMany batch (paths
+ * deduplicated), so a chain or DAG hashes each file once and the pool can use every core.
+ */
+import type { FileHasher, HashOutcome, HashRequestOptions } from '../hash/types';
+import type { StoreView } from '../store/types';
+import { filesOfSessions, type FileRow, type RunRow } from './rows';
+import type { FileVerification, RunVerification, VerificationStatus } from './types';
+
+/** Spec §2.6: the stored hash must be a prefix of the current full hash (legacy 32-char rows). */
+export function hashMatchesStored(stored: string, current: string): boolean {
+  return current.slice(0, stored.length) === stored;
+}
+
+interface PlannedFile {
+  path: string;
+  role: string;
+  expected: string;
+  frozen: boolean;
+}
+
+function plannedFiles(run: RunRow, rows: readonly FileRow[]): PlannedFile[] {
+  const files: PlannedFile[] = rows.map((r) => ({ path: r.file_path, role: r.role, expected: r.hash, frozen: Boolean(r.frozen) }));
+  if (run.script_path && run.script_hash) files.push({ path: run.script_path, role: 'script', expected: run.script_hash, frozen: false });
+  return files;
+}
+
+function checkFile(file: PlannedFile, outcome: HashOutcome | undefined): FileVerification {
+  const base = { path: file.path, role: file.role, expected_hash: file.expected, frozen: file.frozen };
+  if (outcome === undefined || outcome.kind === 'missing') {
+    return { ...base, current_hash: null, status: 'missing', is_verified: false };
+  }
+  if (outcome.kind === 'unreadable') {
+    // Upstream would crash here; we report the file as missing (it cannot be read) and say why.
+    return { ...base, current_hash: null, status: 'missing', is_verified: false, error: outcome.error };
+  }
+  if (file.frozen) return { ...base, current_hash: file.expected, status: 'verified', is_verified: true };
+  const ok = hashMatchesStored(file.expected, outcome.hash);
+  return { ...base, current_hash: outcome.hash, status: ok ? 'verified' : 'mismatch', is_verified: ok };
+}
+
+/** Spec §3.4 rule table; first matching rule wins. */
+export function decideRunStatus(files: readonly FileVerification[], propagate: boolean): VerificationStatus {
+  const failedOwn = files.filter((f) => f.role !== 'input' && f.status !== 'verified');
+  if (failedOwn.some((f) => f.status === 'mismatch')) return 'mismatch';
+  if (failedOwn.length > 0 && failedOwn.every((f) => f.status === 'missing')) return 'missing';
+  const failedInputs = files.filter((f) => f.role === 'input' && (f.status === 'mismatch' || f.status === 'missing'));
+  if (propagate && failedInputs.length > 0) return 'suspect';
+  if (files.every((f) => f.status === 'verified')) return 'verified';
+  if (files.some((f) => f.status === 'mismatch')) return 'mismatch';
+  if (files.some((f) => f.status === 'missing')) return 'missing';
+  return 'unknown';
+}
+
+export function unresolvedRun(target: string): RunVerification {
+  return {
+    session_id: target,
+    script_path: null,
+    status: 'unknown',
+    files: [],
+    combined_hash_expected: null,
+    combined_hash_current: null,
+    level: 'cache',
+    provenance: 'tracked',
+    exception_reason: null,
+    is_verified: false,
+    is_verified_from_scratch: false,
+  };
+}
+
+export interface VerifyRunsOptions extends HashRequestOptions {
+  propagate: boolean;
+}
+
+/**
+ * Verifies many runs with one hashing batch. Outcomes from `shared` (if given) are reused and
+ * new ones added to it, so callers can share hashes across several calls of one operation.
+ */
+export async function verifyRuns(
+  view: StoreView,
+  hasher: FileHasher,
+  runs: readonly RunRow[],
+  options: VerifyRunsOptions,
+  shared: Map<string, HashOutcome> = new Map(),
+): Promise<RunVerification[]> {
+  const rowsBySession = filesOfSessions(view, runs.map((r) => r.session_id));
+  const plans = runs.map((run) => plannedFiles(run, rowsBySession.get(run.session_id) ?? []));
+  const wanted = new Set<string>();
+  for (const plan of plans) for (const f of plan) if (!shared.has(f.path)) wanted.add(f.path);
+  if (wanted.size > 0) {
+    const hashed = await hasher.hashMany([...wanted], { signal: options.signal, onProgress: options.onProgress });
+    for (const [p, outcome] of hashed) shared.set(p, outcome);
+  }
+  return runs.map((run, i) => {
+    const files = plans[i].map((f) => checkFile(f, shared.get(f.path)));
+    const status = decideRunStatus(files, options.propagate);
+    return {
+      session_id: run.session_id,
+      script_path: run.script_path,
+      status,
+      files,
+      combined_hash_expected: run.combined_hash,
+      combined_hash_current: null,
+      level: 'cache',
+      provenance: run.provenance ?? 'tracked',
+      exception_reason: run.exception_reason ?? null,
+      is_verified: status === 'verified',
+      is_verified_from_scratch: false,
+    };
+  });
+}

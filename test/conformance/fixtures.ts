@@ -1,0 +1,91 @@
+/**
+ * Materialises an upstream fixture scenario (test/fixtures/upstream/<name>) into a writable copy,
+ * either at the root it was recorded under (/tmp/clew-fixture/<name>) or relocated to a fresh
+ * temp dir with the fixture's own tools/relocate.py. Fixture files are never touched in place.
+ * Scenarios are discovered from the folder, so new (unseen) ones are covered automatically.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const FIXTURES_DIR = path.resolve(__dirname, '../../../test/fixtures/upstream');
+
+export function listScenarios(): string[] {
+  return fs
+    .readdirSync(FIXTURES_DIR)
+    .filter((name) => fs.existsSync(path.join(FIXTURES_DIR, name, 'answers', 'api.json')))
+    .sort();
+}
+
+export interface Materialised {
+  scenario: string;
+  root: string;
+  recordedRoot: string;
+  dbPath: string;
+  /** Upstream answers with the recorded root replaced by `root`. */
+  api: Record<string, unknown>;
+  cli: { argv: string[]; exit_code: number; stdout: string; stderr: string }[];
+  cleanup(): void;
+}
+
+const STORE_CANDIDATES = ['.scitex/clew/runtime/clew.db', '.scitex/clew/runtime/db.sqlite', '.scitex/clew/db.sqlite'];
+
+export function findStoreFile(root: string): string {
+  for (const rel of STORE_CANDIDATES) {
+    const p = path.join(root, rel);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(`no store under ${root}`);
+}
+
+function replaceRoot(text: string, from: string, to: string): string {
+  return from === to ? text : text.split(from).join(to);
+}
+
+export function materialise(scenario: string, mode: 'recorded' | 'relocated'): Materialised {
+  const dir = path.join(FIXTURES_DIR, scenario);
+  const recordedRoot = (JSON.parse(fs.readFileSync(path.join(dir, 'scenario.json'), 'utf8')) as { root: string }).root;
+  let root: string;
+  let tempParent: string | undefined;
+  if (mode === 'recorded') {
+    root = recordedRoot;
+    fs.rmSync(root, { recursive: true, force: true });
+  } else {
+    tempParent = fs.mkdtempSync(path.join(os.tmpdir(), 'clew conformance é '));
+    root = path.join(fs.realpathSync(tempParent), scenario);
+  }
+  fs.mkdirSync(path.dirname(root), { recursive: true });
+  fs.cpSync(path.join(dir, 'workspace'), root, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', root]);
+  const dbPath = findStoreFile(root);
+  if (mode === 'relocated') {
+    execFileSync('python3', [path.join(FIXTURES_DIR, 'tools', 'relocate.py'), recordedRoot, root, dbPath]);
+  }
+  const api = JSON.parse(replaceRoot(fs.readFileSync(path.join(dir, 'answers', 'api.json'), 'utf8'), recordedRoot, root)) as Record<string, unknown>;
+  const cliPath = path.join(dir, 'answers', 'cli.json');
+  const cli = fs.existsSync(cliPath) ? (JSON.parse(replaceRoot(fs.readFileSync(cliPath, 'utf8'), recordedRoot, root)) as Materialised['cli']) : [];
+  return {
+    scenario,
+    root,
+    recordedRoot,
+    dbPath,
+    api,
+    cli,
+    cleanup: () => fs.rmSync(tempParent ?? root, { recursive: true, force: true }),
+  };
+}
+
+export interface Answer {
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
+
+/** answers/api.json entries are either {ok,value} or {key: {ok,value}}. */
+export function entries(api: Record<string, unknown>, key: string): [string, Answer][] {
+  const node = api[key] as Record<string, unknown> | undefined;
+  if (!node) return [];
+  if ('ok' in node) return [['', node as unknown as Answer]];
+  return Object.entries(node as Record<string, Answer>);
+}
