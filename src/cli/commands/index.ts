@@ -2,5 +2,15 @@
  * Every `clew` subcommand, in `clew --help` order. Add a command by importing it and listing it here.
  */
 import type { CliCommand } from '../types';
+import { chainCommand, dagCommand } from './graph';
+import { listCommand, runCommand, statsCommand } from './runs';
+import { statusCommand } from './status';
 
-export const COMMANDS: readonly CliCommand[] = [];
+export const COMMANDS: readonly CliCommand[] = [
+  statusCommand,
+  listCommand,
+  runCommand,
+  chainCommand,
+  dagCommand,
+  statsCommand,
+];

@@ -1,0 +1,42 @@
+/**
+ * Shared plumbing for commands that read the store: locate it (spec §2.1), open it, take one
+ * consistent snapshot, build the hasher the command asked for, and always clean up.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ClewError } from '../engine/errors';
+import { createFileHasher } from '../engine/hash/fileHasher';
+import type { FileHasher } from '../engine/hash/types';
+import { locateStore } from '../engine/store/locate';
+import { openStore } from '../engine/store/open';
+import type { Store, StoreView } from '../engine/store/types';
+import type { CliIo, GlobalOptions } from './types';
+
+export interface StoreSession {
+  store: Store;
+  view: StoreView;
+  hasher: FileHasher;
+  /** True when hashes may come from the stat cache. */
+  cached: boolean;
+}
+
+export async function withStore<T>(
+  globals: GlobalOptions,
+  io: CliIo,
+  options: { useCache: boolean },
+  fn: (session: StoreSession) => Promise<T>,
+): Promise<T> {
+  const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
+  if (!fs.existsSync(located.dbPath)) {
+    throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
+  }
+  const store = await openStore(located.dbPath, { readOnly: true });
+  const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath) });
+  try {
+    const view = await store.snapshot();
+    return await fn({ store, view, hasher, cached: options.useCache });
+  } finally {
+    await hasher.dispose();
+    await store.close();
+  }
+}
