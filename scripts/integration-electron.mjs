@@ -8,7 +8,8 @@
 // Builds nothing: run `npm run build` first. Same workspace grouping (`// @clew-workspace`),
 // CLEW_INTEGRATION_WORKSPACE, CLEW_TEST_FILTER, CLEW_TEST_GREP, CLEW_TEST_TIMEOUT_MS as integration.mjs.
 //   CLEW_VSCODE_VERSION  VS Code version to download (default 1.100.3, same as code-server 4.100.3)
-//   CLEW_VSCODE_PATH     use this VS Code executable instead of downloading
+//   CLEW_VSCODE_PATH     use this VS Code executable instead of downloading; offline,
+//                        scripts/vscode-runtime/code-server-shim.mjs runs the same suite in code-server
 // Headless Linux needs a display: `xvfb-run -a node scripts/integration-electron.mjs`.
 // Downloads are cached in .vscode-test/ (gitignored).
 import { existsSync, readFileSync } from 'node:fs';
@@ -93,7 +94,7 @@ async function main() {
   }
   const results = [];
   for (const [workspace, files] of groups) {
-    console.log(`\n── workspace ${workspace} (VS Code ${version}, Electron)`);
+    console.log(`\n── workspace ${workspace} (${process.env.CLEW_VSCODE_PATH ?? `VS Code ${version}, Electron`})`);
     results.push(await runGroup(testElectron, executable.path, workspace, files));
   }
   const { passed, failed } = printResults('Integration results (Electron)', results);

@@ -23,20 +23,14 @@
 // timeout or harness error. Failure screenshots: test-results/integration-*.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { format } from 'node:util';
 import {
-  checkRuntime, clearScreenshots, createScratch, launchBrowser, repoRoot, prepareWorkspace, screenshot, startCodeServer,
+  checkRuntime, clearScreenshots, createScratch, prepareWorkspace, repoRoot,
 } from './vscode-runtime/runtime.mjs';
+import { runExtensionTests } from './vscode-runtime/extensionTests.mjs';
 import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
 
 const runTimeoutMs = Number(process.env.CLEW_INTEGRATION_TIMEOUT_MS ?? 300_000);
 const verbose = process.env.CLEW_TEST_VERBOSE === '1';
-
-/** Extension-host console args arrive as console.log arguments (printf-style first argument). */
-function formatLogArgs(args) {
-  const list = Array.isArray(args) ? args : [args];
-  return format(...list.map((a) => (typeof a === 'string' || typeof a === 'number' ? a : JSON.stringify(a))));
-}
 
 /** One code-server + browser session running `files` on a copy of `workspaceSpec`. */
 async function runGroup(workspaceSpec, files) {
@@ -60,52 +54,24 @@ async function runGroup(workspaceSpec, files) {
       ...(process.env.CLEW_TEST_GREP ? { CLEW_TEST_GREP: process.env.CLEW_TEST_GREP } : {}),
       ...(process.env.CLEW_TEST_TIMEOUT_MS ? { CLEW_TEST_TIMEOUT_MS: process.env.CLEW_TEST_TIMEOUT_MS } : {}),
     };
-    const server = await startCodeServer(scratch, { folder: workspace, env, logFile: join(scratch.dir, 'code-server.log') });
-    const { page } = await launchBrowser(scratch);
-
-    const pending = [];
-    let resolveExit;
-    const exited = new Promise((r) => (resolveExit = r));
-    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
-    await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = formatLogArgs(args);
-      (type === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
-      const failed = /\[clew-test-failed\] (.*)/.exec(text);
-      if (failed) {
-        pending.push(screenshot(page, `integration-${label}-${failed[1]}`).then((file) => screenshots.push(file)));
-      }
+    const run = await runExtensionTests(scratch, {
+      workspace,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: join(distDir, 'index'),
+      env,
+      timeoutMs: runTimeoutMs,
+      shotPrefix: `integration-${label}`,
+      verbose,
     });
-    if (verbose) {
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') console.error(`[browser] ${msg.text()}`);
-      });
-    }
-
-    const host = new URL(server.origin).host;
-    const remote = (path) => `vscode-remote://${host}${encodeURI(path)}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(repoRoot)],
-      ['extensionTestsPath', remote(join(distDir, 'index'))],
-      ['skipWelcome', 'true'],
-    ];
-    const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-
-    let timer;
-    const timedOut = new Promise((r) => (timer = setTimeout(() => r('timeout'), runTimeoutMs)));
-    const exitCode = await Promise.race([exited, timedOut]);
-    clearTimeout(timer);
-    if (exitCode === 'timeout') {
-      screenshots.push(await screenshot(page, `integration-${label}-timeout`));
-    }
-    await Promise.allSettled(pending);
+    const { exitCode } = run;
+    screenshots.push(...run.screenshots);
 
     const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : null;
     let problem = null;
     if (exitCode === 'timeout') problem = `timed out after ${runTimeoutMs} ms (CLEW_INTEGRATION_TIMEOUT_MS)`;
     else if (!report) problem = `the extension host exited with code ${exitCode} before reporting (tests did not load?)`;
     else if (exitCode !== 0 && !report.outcomes.some((o) => o.state === 'failed')) problem = `exit code ${exitCode}`;
-    if (problem && verbose) console.error(server.log().split('\n').slice(-40).join('\n'));
+    if (problem && verbose) console.error(run.serverLog().split('\n').slice(-40).join('\n'));
     return { workspace: workspaceSpec, outcomes: report?.outcomes ?? [], problem, screenshots };
   } catch (err) {
     return { workspace: workspaceSpec, outcomes: [], problem: err.message, screenshots };
