@@ -3,6 +3,7 @@
  */
 import type { CliCommand } from '../types';
 import { chainCommand, dagCommand } from './graph';
+import { recordCommand } from './record';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
 
@@ -13,4 +14,5 @@ export const COMMANDS: readonly CliCommand[] = [
   chainCommand,
   dagCommand,
   statsCommand,
+  recordCommand,
 ];

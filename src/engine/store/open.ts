@@ -59,9 +59,14 @@ out = []
 con.execute("BEGIN IMMEDIATE")
 try:
     for op in ops:
-        cur = con.execute(op["sql"], op.get("params") or [])
+        try:
+            cur = con.execute(op["sql"], op.get("params") or [])
+        except sqlite3.Error as e:
+            if op.get("ignoreError") and op["ignoreError"] in str(e):
+                out.append({"changes": 0, "lastInsertRowid": None, "rows": []}); continue
+            raise
         rows = [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()] if cur.description else []
-        out.append({"changes": con.total_changes, "lastInsertRowid": cur.lastrowid, "rows": rows})
+        out.append({"changes": max(cur.rowcount, 0), "lastInsertRowid": cur.lastrowid, "rows": rows})
     con.execute("COMMIT")
 except Exception:
     con.execute("ROLLBACK"); raise
@@ -77,9 +82,10 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     dbPath: abs,
     readOnlyReason: options.readOnly ? 'opened read-only' : null,
     async snapshot(): Promise<StoreView> {
+      if (!fs.existsSync(abs)) return new SqlJsView(abs, ++version, new SQL.Database());
       const tmp = path.join(os.tmpdir(), `clew-snap-${process.pid}-${Date.now()}.db`);
       try {
-        execFileSync('python3', ['-c', 'import sqlite3,sys;s=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True);d=sqlite3.connect(sys.argv[2]);s.backup(d);d.close()', abs, tmp]);
+        execFileSync('python3', ['-c', 'import sqlite3,sys;s=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True);d=sqlite3.connect(sys.argv[2]);s.backup(d);d.close()', abs, tmp], { stdio: 'pipe' });
         const db = new SQL.Database(fs.readFileSync(tmp));
         return new SqlJsView(abs, ++version, db);
       } catch (err) {
@@ -91,7 +97,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     async write(ops: readonly WriteOp[]): Promise<WriteOpResult[]> {
       if (options.readOnly) throw new ClewError('store-readonly', `store ${abs} is opened read-only`);
       fs.mkdirSync(path.dirname(abs), { recursive: true });
-      const out = execFileSync('python3', ['-c', WRITE_PY, abs], { input: JSON.stringify(ops) }).toString();
+      const out = execFileSync('python3', ['-c', WRITE_PY, abs], { input: JSON.stringify(ops), stdio: 'pipe' }).toString();
       return JSON.parse(out) as WriteOpResult[];
     },
     async close(): Promise<void> {},

@@ -25,6 +25,11 @@ export interface StoreView {
 export interface WriteOp {
   sql: string;
   params?: readonly SqlValue[];
+  /**
+   * When set, an error whose message contains this text is ignored and the transaction goes on
+   * (e.g. 'duplicate column name' when another process ran the same migration first).
+   */
+  ignoreError?: string;
 }
 
 export interface WriteOpResult {

@@ -1,0 +1,73 @@
+/** `clew record [--input F]… [--output F]… [--script F] [--session-id ID] -- CMD ARGS…` */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ClewError } from '../../engine/errors';
+import { runRecorded } from '../../engine/record/runRecorded';
+import { locateStore } from '../../engine/store/locate';
+import { openStore } from '../../engine/store/open';
+import { parseCommandArgs } from '../args';
+import { json } from '../render/style';
+import type { CliCommand } from '../types';
+
+const USAGE = `Usage: clew record [--input F]… [--output F]… [--script F] [--session-id ID] [--auto] [--timeout SECONDS] [--json] -- CMD ARGS…
+
+Runs CMD as one recorded session in the store (created if missing). Declared --input files are
+hashed before the command runs, --output files after it. With nothing declared (or --auto),
+the files CMD reads and writes inside the project are captured automatically with strace
+(falling back to "files that changed" as outputs when strace cannot run).
+The session is closed as success (exit 0) or failed. Exit: the command's own exit status.`;
+
+export const recordCommand: CliCommand = {
+  name: 'record',
+  summary: 'run a command and record its inputs, script and outputs',
+  usage: USAGE,
+  async run(argv, globals, io) {
+    const separator = argv.indexOf('--');
+    const own = separator === -1 ? argv : argv.slice(0, separator);
+    const command = separator === -1 ? [] : argv.slice(separator + 1);
+    const { values, positionals } = parseCommandArgs(
+      own,
+      {
+        input: { type: 'string', multiple: true, short: 'i' },
+        output: { type: 'string', multiple: true, short: 'o' },
+        script: { type: 'string' },
+        'session-id': { type: 'string' },
+        auto: { type: 'boolean' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    const cmd = [...positionals, ...command];
+    if (cmd.length === 0) throw new ClewError('usage', `no command to run\n${USAGE}`);
+    const timeout = values.timeout === undefined ? 0 : Number(values.timeout);
+    if (!Number.isFinite(timeout) || timeout < 0) throw new ClewError('usage', `--timeout must be a number of seconds, got '${values.timeout}'`);
+    const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
+    fs.mkdirSync(path.dirname(located.dbPath), { recursive: true });
+    const store = await openStore(located.dbPath, { create: true });
+    try {
+      const result = await runRecorded({
+        store,
+        command: cmd,
+        cwd: io.cwd,
+        projectRoot: located.projectRoot,
+        inputs: values.input,
+        outputs: values.output,
+        script: values.script,
+        sessionId: values['session-id'],
+        autoCapture: values.auto ? true : undefined,
+        timeoutMs: timeout * 1000,
+        onNotice: (m) => io.err(`clew: ${m}`),
+      });
+      if (globals.json || values.json) io.out(json(result));
+      else
+        io.err(
+          `clew: recorded ${result.sessionId} (${result.status}, exit ${result.exitCode}): ${result.inputs.length} inputs, ${result.outputs.length} outputs` +
+            `${result.script ? `, script ${path.relative(io.cwd, result.script) || result.script}` : ''} [${result.capture}]`,
+        );
+      return result.exitCode;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * Runs a command as one recorded session (`clew record`): start the session, run the command with
+ * inherited stdio (signals forwarded), then record declared and captured files and close the
+ * session as success (exit 0) or failed (anything else, including death by signal).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ClewError } from '../errors';
+import type { Store } from '../store/types';
+import { resolvePath } from '../util/paths';
+import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs, straceAvailable } from './capture';
+import { RecordingSession } from './session';
+
+const INTERPRETERS = /^(python[0-9.]*|node|bash|sh|zsh|dash|Rscript|julia|perl|ruby|deno|bun)$/;
+
+/** The script a command runs: `python3 x.py` → x.py, `./run.sh` → run.sh; undefined if none. */
+export function detectScript(argv: readonly string[], cwd: string): string | undefined {
+  const [program, ...args] = argv;
+  if (program === undefined) return undefined;
+  if (INTERPRETERS.test(path.basename(program))) {
+    const candidate = args.find((a) => !a.startsWith('-'));
+    if (candidate && args.indexOf(candidate) === args.findIndex((a) => !a.startsWith('-')) && isFile(path.resolve(cwd, candidate))) {
+      return path.resolve(cwd, candidate);
+    }
+    return undefined;
+  }
+  return program.includes('/') && isFile(path.resolve(cwd, program)) ? path.resolve(cwd, program) : undefined;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface RecordRequest {
+  store: Store;
+  command: readonly string[];
+  cwd: string;
+  projectRoot: string;
+  inputs?: readonly string[];
+  outputs?: readonly string[];
+  script?: string;
+  sessionId?: string;
+  /** Capture files automatically (default: only when nothing is declared). */
+  autoCapture?: boolean;
+  /** Kill the command after this many ms (0 = never). */
+  timeoutMs?: number;
+  onNotice?(message: string): void;
+}
+
+export interface RecordResult {
+  sessionId: string;
+  exitCode: number;
+  status: 'success' | 'failed';
+  inputs: string[];
+  outputs: string[];
+  script: string | undefined;
+  capture: 'strace' | 'tree-diff' | 'declared';
+}
+
+function runChild(argv: readonly string[], cwd: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
+    for (const [s, h] of handlers) process.on(s, h);
+    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+    const done = () => {
+      if (timer) clearTimeout(timer);
+      for (const [s, h] of handlers) process.off(s, h);
+    };
+    child.on('error', (err) => {
+      done();
+      reject(new ClewError('not-found', `cannot run '${argv[0]}': ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      done();
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+    });
+  });
+}
+
+export async function runRecorded(request: RecordRequest): Promise<RecordResult> {
+  if (request.command.length === 0) throw new ClewError('usage', 'no command given (usage: clew record [options] -- CMD ARGS…)');
+  const declared = (request.inputs?.length ?? 0) + (request.outputs?.length ?? 0) > 0;
+  const auto = request.autoCapture ?? !declared;
+  const script = request.script ? resolvePath(request.script, request.cwd) : detectScript(request.command, request.cwd);
+  const session = await RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd });
+  for (const input of request.inputs ?? []) {
+    if (!(await session.recordInput(input))) request.onNotice?.(`declared input not found, not recorded: ${input}`);
+  }
+  let capture: RecordResult['capture'] = 'declared';
+  let exitCode: number;
+  let captured: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
+  const root = resolvePath(request.projectRoot);
+  const exclude = new Set<string>([script ?? '', request.store.dbPath]);
+  if (auto && straceAvailable()) {
+    capture = 'strace';
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-strace-'));
+    const logFile = path.join(logDir, 'trace.log');
+    try {
+      exitCode = await runChild(['strace', ...straceArgs(logFile), ...request.command], request.cwd, request.timeoutMs ?? 0);
+      const parsed = parseStraceLog(fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '', request.cwd);
+      captured = { inputs: filterProjectFiles(parsed.inputs, root, exclude), outputs: filterProjectFiles(parsed.outputs, root, exclude) };
+    } finally {
+      fs.rmSync(logDir, { recursive: true, force: true });
+    }
+  } else if (auto) {
+    capture = 'tree-diff';
+    request.onNotice?.('strace is not available: recording changed files as outputs only (declare inputs with --input)');
+    const before = snapshotTree(root);
+    exitCode = await runChild(request.command, request.cwd, request.timeoutMs ?? 0);
+    captured = { inputs: [], outputs: filterProjectFiles(changedFiles(before, snapshotTree(root)), root, exclude) };
+  } else {
+    exitCode = await runChild(request.command, request.cwd, request.timeoutMs ?? 0);
+  }
+  for (const input of captured.inputs) await session.recordInput(input);
+  for (const output of [...(request.outputs ?? []), ...captured.outputs]) {
+    if (!(await session.recordOutput(output)) && request.outputs?.includes(output)) request.onNotice?.(`declared output not found, not recorded: ${output}`);
+  }
+  const status = exitCode === 0 ? 'success' : 'failed';
+  await session.close(status, exitCode);
+  return {
+    sessionId: session.sessionId,
+    exitCode,
+    status,
+    inputs: [...session.recordedInputs.keys()],
+    outputs: [...session.recordedOutputs.keys()],
+    script,
+    capture,
+  };
+}

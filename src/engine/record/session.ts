@@ -1,0 +1,166 @@
+/**
+ * Recording a session exactly as upstream's tracker does (spec §2.5), so a Python reader cannot
+ * tell our rows from its own: runs row at start ('running'), file_hashes with INSERT OR REPLACE,
+ * parent auto-linking on inputs, combined hash and status at close.
+ *
+ * Contracts: every call is one short write transaction; files are hashed BEFORE the transaction
+ * starts (never hashing under the write lock). Deliberate fix of spec §13.4: a session is never
+ * linked as its own parent (upstream writes a self-loop when a session reads a file it wrote).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import { ClewError, errorMessage } from '../errors';
+import { hashFile } from '../hash/sha256';
+import { coreSchemaOps } from '../store/schema';
+import type { Store } from '../store/types';
+import { resolvePath } from '../util/paths';
+import { localIsoNow } from '../util/time';
+
+export interface SessionStartOptions {
+  sessionId?: string;
+  scriptPath?: string;
+  parentSession?: string;
+  metadata?: Record<string, unknown>;
+  cwd?: string;
+}
+
+export type CloseStatus = 'success' | 'failed' | 'error';
+
+/** scitex-session's id format: `2026Y-11M-24D-11h31m57s_ZG8A` (local time + 4 random chars). */
+export function newSessionId(date: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const suffix = [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
+  return `${date.getFullYear()}Y-${p(date.getMonth() + 1)}M-${p(date.getDate())}D-${p(date.getHours())}h${p(date.getMinutes())}m${p(date.getSeconds())}s_${suffix}`;
+}
+
+/** Recording host: $SCITEX_CLEW_HOST > $SAC_HOST > hostname (spec §2.3). */
+export function recordingHost(env: NodeJS.ProcessEnv = process.env): string | null {
+  return env.SCITEX_CLEW_HOST || env.SAC_HOST || os.hostname() || null;
+}
+
+/** Spec §2.6: sorted "input:<path>", "script", "output:<path>" keys, `key:value` concatenated. */
+export function combinedHash(inputs: ReadonlyMap<string, string>, scriptHash: string | null, outputs: ReadonlyMap<string, string>): string {
+  const entries = new Map<string, string>();
+  for (const [p, h] of inputs) entries.set(`input:${p}`, h);
+  if (scriptHash) entries.set('script', scriptHash);
+  for (const [p, h] of outputs) entries.set(`output:${p}`, h);
+  const keys = [...entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const hash = createHash('sha256');
+  for (const k of keys) hash.update(`${k}:${entries.get(k) as string}`);
+  return hash.digest('hex');
+}
+
+async function hashIfFile(p: string): Promise<{ hash: string; size: number } | undefined> {
+  try {
+    const stat = await fsp.stat(p);
+    if (!stat.isFile()) return undefined;
+    return { hash: await hashFile(p), size: stat.size };
+  } catch {
+    return undefined;
+  }
+}
+
+export class RecordingSession {
+  private readonly inputs = new Map<string, string>();
+  private readonly outputs = new Map<string, string>();
+  private closed = false;
+
+  private constructor(
+    private readonly store: Store,
+    readonly sessionId: string,
+    readonly scriptHash: string | null,
+    private readonly cwd: string,
+    private readonly host: string | null,
+  ) {}
+
+  /** on_session_start: creates/updates the schema, then writes the runs row as 'running'. */
+  static async start(store: Store, options: SessionStartOptions = {}): Promise<RecordingSession> {
+    const cwd = options.cwd ?? process.cwd();
+    const sessionId = options.sessionId ?? newSessionId();
+    if (sessionId.trim() === '') throw new ClewError('usage', 'session id must not be empty');
+    const scriptPath = options.scriptPath ? resolvePath(options.scriptPath, cwd) : '';
+    const script = scriptPath ? await hashIfFile(scriptPath) : undefined;
+    const metadata = options.metadata && Object.keys(options.metadata).length > 0 ? JSON.stringify(options.metadata) : null;
+    const view = await store.snapshot();
+    await store.write([
+      ...coreSchemaOps(view),
+      {
+        sql: `INSERT OR REPLACE INTO runs (session_id, script_path, script_hash, started_at, status, parent_session, metadata, provenance, exception_reason)
+              VALUES (?, ?, ?, ?, 'running', ?, ?, 'tracked', NULL)`,
+        params: [sessionId, scriptPath, script?.hash ?? null, localIsoNow(), options.parentSession ?? null, metadata],
+      },
+    ]);
+    return new RecordingSession(store, sessionId, script?.hash ?? null, cwd, recordingHost());
+  }
+
+  /** record_input: first hash per path wins; links every earlier producer as a parent. */
+  async recordInput(filePath: string): Promise<boolean> {
+    if (this.closed) return false;
+    const resolved = resolvePath(filePath, this.cwd);
+    if (this.inputs.has(resolved)) return true;
+    const file = await hashIfFile(resolved);
+    if (!file) return false;
+    this.inputs.set(resolved, file.hash);
+    const producers = `SELECT session_id FROM file_hashes WHERE file_path = ? AND +role = 'output' AND session_id != ?`;
+    await this.store.write([
+      {
+        sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'input', ?, 0, ?)`,
+        params: [this.sessionId, resolved, file.hash, file.size, this.host],
+      },
+      {
+        sql: `INSERT OR IGNORE INTO session_parents (session_id, parent_session)
+              SELECT ?, session_id FROM (${producers} GROUP BY session_id ORDER BY MAX(recorded_at) DESC, MAX(id) DESC)`,
+        params: [this.sessionId, resolved, this.sessionId],
+      },
+      {
+        sql: `UPDATE runs SET parent_session = (${producers} ORDER BY recorded_at DESC, id DESC LIMIT 1)
+              WHERE session_id = ? AND parent_session IS NULL`,
+        params: [resolved, this.sessionId, this.sessionId],
+      },
+    ]);
+    return true;
+  }
+
+  /** record_output: every call re-hashes; no parent linking. */
+  async recordOutput(filePath: string): Promise<boolean> {
+    if (this.closed) return false;
+    const resolved = resolvePath(filePath, this.cwd);
+    const file = await hashIfFile(resolved);
+    if (!file) return false;
+    this.outputs.set(resolved, file.hash);
+    await this.store.write([
+      {
+        sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'output', ?, 0, ?)`,
+        params: [this.sessionId, resolved, file.hash, file.size, this.host],
+      },
+    ]);
+    return true;
+  }
+
+  /** on_session_close: combined hash of what THIS process recorded, status and exit code. */
+  async close(status: CloseStatus = 'success', exitCode = 0): Promise<string> {
+    if (this.closed) throw new ClewError('usage', `session ${this.sessionId} is already closed`);
+    this.closed = true;
+    const combined = combinedHash(this.inputs, this.scriptHash, this.outputs);
+    try {
+      await this.store.write([
+        {
+          sql: 'UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, combined_hash = ? WHERE session_id = ?',
+          params: [localIsoNow(), status, exitCode, combined, this.sessionId],
+        },
+      ]);
+    } catch (err) {
+      throw new ClewError('io', `could not close session ${this.sessionId}: ${errorMessage(err)}`, { cause: err });
+    }
+    return combined;
+  }
+
+  get recordedInputs(): ReadonlyMap<string, string> {
+    return this.inputs;
+  }
+  get recordedOutputs(): ReadonlyMap<string, string> {
+    return this.outputs;
+  }
+}
