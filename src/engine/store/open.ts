@@ -1,23 +1,26 @@
 /**
- * INTERIM store opener (to be replaced by the WAL snapshot reader + persistent writer).
- * Contract other modules rely on — keep these exports stable:
- *   openStore(dbPath, options) → Store   (see ./types.ts)
- * Interim behaviour: snapshot = python3 sqlite3 backup() to a temp file loaded into sql.js
- * (sees WAL content, consistent); write = one python3 process running BEGIN IMMEDIATE … COMMIT.
+ * openStore: the Store of ./types.ts over a real SQLite file shared with other processes.
+ * Reads: pure-TS WAL snapshot (./walSnapshot.ts) into stock sql.js, cached while the (main, wal)
+ * stat pair is unchanged; when the lock-free protocol keeps failing, a locking backup through the
+ * writer process. Writes: the out-of-process writer (./writer.ts); never sql.js export().
+ * Corrupt, truncated, empty or foreign files get a ClewError naming the file and are never modified.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { ClewError } from '../errors';
+import { ClewError, errorMessage } from '../errors';
 import { assetPath } from '../util/assets';
 import type { Row, SqlValue, Store, StoreView, WriteOp, WriteOpResult } from './types';
+import { NotSqliteError, storeStateKey, TruncatedError, trySnapshot } from './walSnapshot';
+import { createWriter, type Writer } from './writer';
 
 export interface OpenStoreOptions {
-  /** Create the file (and schema, once schema.ts exists) when missing. */
+  /** Allow the file to be missing (it is created by the first write). */
   create?: boolean;
   readOnly?: boolean;
+  /** How long a write waits for another process's lock (default 5 minutes, as upstream). */
+  busyTimeoutMs?: number;
 }
 
 let sqlJsPromise: Promise<SqlJsStatic> | undefined;
@@ -27,6 +30,7 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
 }
 
 class SqlJsView implements StoreView {
+  private readonly columns = new Map<string, Set<string>>();
   constructor(readonly dbPath: string, readonly version: number, private readonly db: Database) {}
   all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): T[] {
     const stmt = this.db.prepare(sql);
@@ -43,63 +47,118 @@ class SqlJsView implements StoreView {
     return this.all<T>(sql, params)[0];
   }
   hasTable(table: string): boolean {
-    return this.get("SELECT 1 AS x FROM sqlite_master WHERE type='table' AND name=?", [table]) !== undefined;
+    return this.columnsOf(table).size > 0;
   }
   hasColumn(table: string, column: string): boolean {
-    return this.all<{ name: string }>(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).some((r) => r.name === column);
+    return this.columnsOf(table).has(column);
+  }
+  private columnsOf(table: string): Set<string> {
+    let cols = this.columns.get(table);
+    if (!cols) {
+      cols = new Set(this.all<{ name: string }>(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).map((r) => r.name));
+      this.columns.set(table, cols);
+    }
+    return cols;
+  }
+  close(): void {
+    this.db.close();
   }
 }
 
-const WRITE_PY = `
-import sqlite3, sys, json
-db, ops = sys.argv[1], json.load(sys.stdin)
-con = sqlite3.connect(db, timeout=30, isolation_level=None)
-con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA busy_timeout=30000")
-out = []
-con.execute("BEGIN IMMEDIATE")
-try:
-    for op in ops:
-        try:
-            cur = con.execute(op["sql"], op.get("params") or [])
-        except sqlite3.Error as e:
-            if op.get("ignoreError") and op["ignoreError"] in str(e):
-                out.append({"changes": 0, "lastInsertRowid": None, "rows": []}); continue
-            raise
-        rows = [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()] if cur.description else []
-        out.append({"changes": max(cur.rowcount, 0), "lastInsertRowid": cur.lastrowid, "rows": rows})
-    con.execute("COMMIT")
-except Exception:
-    con.execute("ROLLBACK"); raise
-print(json.dumps(out))
-`;
+const CLEW_TABLES = ['runs', 'file_hashes'];
+
+/** Throws store-corrupt / store-foreign unless the image is a readable (possibly empty) Clew store. */
+function checkShape(view: SqlJsView, dbPath: string): void {
+  let tables: string[];
+  try {
+    tables = view.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name);
+  } catch (err) {
+    throw new ClewError('store-corrupt', `${dbPath} is damaged and cannot be read (${errorMessage(err)})`);
+  }
+  const userTables = tables.filter((t) => !t.startsWith('sqlite_'));
+  if (userTables.length === 0) return;
+  if (!CLEW_TABLES.every((t) => tables.includes(t))) {
+    throw new ClewError('store-foreign', `${dbPath} is an SQLite database but not a Clew store (tables: ${userTables.slice(0, 5).join(', ')})`);
+  }
+  for (const [table, column] of [['runs', 'session_id'], ['file_hashes', 'file_path'], ['file_hashes', 'hash'], ['file_hashes', 'role']]) {
+    if (!view.hasColumn(table, column)) throw new ClewError('store-foreign', `${dbPath} has a '${table}' table without '${column}': not a Clew store`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function openStore(dbPath: string, options: OpenStoreOptions = {}): Promise<Store> {
   const abs = path.resolve(dbPath);
-  if (!fs.existsSync(abs) && !options.create) throw new ClewError('store-missing', `no Clew store at ${abs}`);
+  if (!options.create && !fs.existsSync(abs)) throw new ClewError('store-missing', `no Clew store at ${abs}`);
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new ClewError('store-corrupt', `${abs} is a directory, not a Clew store`);
   const SQL = await loadSqlJs();
+  const busyTimeoutMs = options.busyTimeoutMs ?? 300_000;
+  let writer: Writer | undefined;
+  const getWriter = () => (writer ??= createWriter(abs, busyTimeoutMs));
   let version = 0;
+  let cached: { key: string; view: SqlJsView } | undefined;
+  // Contract: a view stays usable until two newer views have been taken (callers hold a view
+  // across async hashing); older ones are closed to free their WASM memory.
+  let retired: SqlJsView | undefined;
+  const retire = (view: SqlJsView | undefined) => {
+    if (!view || view === retired) return;
+    retired?.close();
+    retired = view;
+  };
+
+  async function readImage(): Promise<Uint8Array> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        const image = trySnapshot(abs);
+        if (image) return image;
+      } catch (err) {
+        if (err instanceof NotSqliteError) throw new ClewError('store-corrupt', err.message);
+        if (err instanceof TruncatedError) throw new ClewError('store-corrupt', err.message);
+        if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new ClewError('io', `permission denied reading ${abs}`);
+        throw err;
+      }
+      await sleep(1 + Math.random() * 9);
+    }
+    // The lock-free protocol kept seeing a store in motion: take a locking copy instead.
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clew-backup-')), 'copy.db');
+    try {
+      await getWriter().backup(tmp);
+      return fs.readFileSync(tmp);
+    } finally {
+      fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+    }
+  }
+
   return {
     dbPath: abs,
     readOnlyReason: options.readOnly ? 'opened read-only' : null,
     async snapshot(): Promise<StoreView> {
       if (!fs.existsSync(abs)) return new SqlJsView(abs, ++version, new SQL.Database());
-      const tmp = path.join(os.tmpdir(), `clew-snap-${process.pid}-${Date.now()}.db`);
+      const key = storeStateKey(abs);
+      if (cached && cached.key === key) return cached.view;
+      const image = await readImage();
+      let db: Database;
       try {
-        execFileSync('python3', ['-c', 'import sqlite3,sys;s=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True);d=sqlite3.connect(sys.argv[2]);s.backup(d);d.close()', abs, tmp], { stdio: 'pipe' });
-        const db = new SQL.Database(fs.readFileSync(tmp));
-        return new SqlJsView(abs, ++version, db);
+        db = new SQL.Database(image);
       } catch (err) {
-        throw new ClewError('store-corrupt', `cannot read Clew store ${abs}`, { cause: err });
-      } finally {
-        fs.rmSync(tmp, { force: true });
+        throw new ClewError('store-corrupt', `${abs} cannot be opened as SQLite (${errorMessage(err)})`);
       }
+      const view = new SqlJsView(abs, ++version, db);
+      checkShape(view, abs);
+      retire(cached?.view);
+      cached = { key, view };
+      return view;
     },
     async write(ops: readonly WriteOp[]): Promise<WriteOpResult[]> {
       if (options.readOnly) throw new ClewError('store-readonly', `store ${abs} is opened read-only`);
       fs.mkdirSync(path.dirname(abs), { recursive: true });
-      const out = execFileSync('python3', ['-c', WRITE_PY, abs], { input: JSON.stringify(ops), stdio: 'pipe' }).toString();
-      return JSON.parse(out) as WriteOpResult[];
+      const results = await getWriter().write(ops);
+      // The stat key changes with the write; the next snapshot() re-reads and retires the view.
+      return results;
     },
-    async close(): Promise<void> {},
+    async close(): Promise<void> {
+      await writer?.close();
+      writer = undefined;
+    },
   };
 }
