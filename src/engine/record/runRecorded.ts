@@ -85,8 +85,25 @@ function runChild(argv: readonly string[], cwd: string, timeoutMs: number): Prom
   });
 }
 
+/** True when `program` names an executable file (directly, or found on PATH). */
+export function isRunnable(program: string, cwd: string, envPath = process.env.PATH ?? ''): boolean {
+  const executable = (p: string) => {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return fs.statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) return executable(path.resolve(cwd, program));
+  return envPath.split(path.delimiter).some((dir) => dir !== '' && executable(path.join(dir, program)));
+}
+
 export async function runRecorded(request: RecordRequest): Promise<RecordResult> {
   if (request.command.length === 0) throw new ClewError('usage', 'no command given (usage: clew record [options] -- CMD ARGS…)');
+  if (!isRunnable(request.command[0], request.cwd)) {
+    throw new ClewError('not-found', `cannot run '${request.command[0]}': not an executable file or not on PATH (nothing recorded)`);
+  }
   const declared = (request.inputs?.length ?? 0) + (request.outputs?.length ?? 0) > 0;
   const auto = request.autoCapture ?? !declared;
   const script = request.script ? resolvePath(request.script, request.cwd) : detectScript(request.command, request.cwd);
