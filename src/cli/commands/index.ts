@@ -3,6 +3,7 @@
  */
 import type { CliCommand } from '../types';
 import { chainCommand, dagCommand } from './graph';
+import { initExamplesCommand } from './initExamples';
 import { recordCommand } from './record';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
@@ -15,4 +16,5 @@ export const COMMANDS: readonly CliCommand[] = [
   dagCommand,
   statsCommand,
   recordCommand,
+  initExamplesCommand,
 ];
