@@ -1,0 +1,153 @@
+/** What each command does. Thin: pick the model and target, call the engine, show the result. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { initExamples } from '../engine/examples/initExamples';
+import { verifyChain, verifyDag, verifyRun } from '../engine/verify';
+import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
+import type { CommandHandlers } from './commandTable';
+import type { ClewModel } from './model';
+import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
+
+export interface CommandContext {
+  models(): readonly ClewModel[];
+  modelFor(uri?: vscode.Uri): ClewModel | undefined;
+  reports: ReportDocuments;
+  log: vscode.LogOutputChannel;
+  extensionPath: string;
+  refreshAll(): Promise<void>;
+}
+
+function targetUri(uri?: vscode.Uri): vscode.Uri | undefined {
+  return uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+}
+
+async function engineOrExplain(model: ClewModel | undefined) {
+  const engine = await model?.engine();
+  if (!engine) void vscode.window.showWarningMessage('Clew: no store in this workspace yet. Record a run first (clew record -- python3 script.py), or scaffold the example pipeline.');
+  return engine;
+}
+
+/** Leaves of the provenance graph: recorded outputs that no run reads. */
+function leafOutputs(model: ClewModel): string[] {
+  const read = new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'input').map((f) => f.path)));
+  return [...new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'output' && !read.has(f.path)).map((f) => f.path)))].sort();
+}
+
+export function createHandlers(ctx: CommandContext): CommandHandlers {
+  const withProgress = <T>(title: string, task: (signal: AbortSignal) => Promise<T>) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+      return task(controller.signal);
+    });
+
+  async function dagFor(uri?: vscode.Uri): Promise<DagVerification | undefined> {
+    const target = targetUri(uri);
+    const model = ctx.modelFor(target) ?? ctx.models()[0];
+    const engine = await engineOrExplain(model);
+    if (!engine || !model) return undefined;
+    const targets = target && model.files.has(target.fsPath) ? [target.fsPath] : leafOutputs(model);
+    return withProgress('Clew: verifying the DAG', (signal) => verifyDag({ ...engine, cwd: model.folder, signal }, { targets }));
+  }
+
+  return {
+    async showStatus() {
+      await vscode.commands.executeCommand('workbench.view.extension.clew');
+      const c = ctx.models().reduce((acc, m) => {
+        const k = m.counts();
+        return { verified: acc.verified + k.verified, mismatch: acc.mismatch + k.mismatch, missing: acc.missing + k.missing };
+      }, { verified: 0, mismatch: 0, missing: 0 });
+      ctx.log.info(`status: ${c.verified} verified, ${c.mismatch} changed, ${c.missing} missing`);
+      return c;
+    },
+    async traceChain(uri): Promise<ChainVerification | undefined> {
+      const target = targetUri(uri);
+      if (!target || target.scheme !== 'file') {
+        void vscode.window.showInformationMessage('Clew: open or select a file to trace its chain.');
+        return undefined;
+      }
+      const model = ctx.modelFor(target);
+      const engine = await engineOrExplain(model);
+      if (!engine || !model) return undefined;
+      const chain = await withProgress(`Clew: tracing ${path.basename(target.fsPath)}`, (signal) => verifyChain({ ...engine, cwd: model.folder, signal }, target.fsPath));
+      await ctx.reports.show(`Chain of ${path.basename(target.fsPath)}.txt`, chainReport(chain));
+      ctx.log.info(`chain ${target.fsPath}: ${chain.status} (${chain.runs.length} runs)`);
+      return chain;
+    },
+    async verifyRun(sessionId): Promise<RunVerification | undefined> {
+      const model = ctx.models()[0];
+      const engine = await engineOrExplain(model);
+      if (!engine || !model) return undefined;
+      let id = sessionId;
+      if (!id) {
+        const pick = await vscode.window.showQuickPick(
+          model.runs.map((r) => ({ label: r.script_path ? path.basename(r.script_path) : r.session_id, description: `${r.status} · ${r.session_id}`, id: r.session_id })),
+          { placeHolder: 'Verify which run?' },
+        );
+        id = pick?.id;
+      }
+      if (!id) return undefined;
+      const target = id;
+      const result = await withProgress(`Clew: verifying ${target}`, (signal) => verifyRun({ ...engine, cwd: model.folder, signal }, target));
+      await ctx.reports.show(`Run ${target}.txt`, runReport(result));
+      return result;
+    },
+    async verifyDag(uri) {
+      const dag = await dagFor(uri);
+      if (!dag) return undefined;
+      const message = `Clew: DAG ${dag.status} — ${dag.runs.length} runs, ${dag.edges.length} edges`;
+      if (dag.is_verified) void vscode.window.showInformationMessage(message);
+      else void vscode.window.showWarningMessage(message);
+      return dag;
+    },
+    async showDag(uri) {
+      const dag = await dagFor(uri);
+      if (!dag) return undefined;
+      await ctx.reports.show('Provenance DAG.txt', dagReport(dag));
+      return dag;
+    },
+    async rerunDag() {
+      // Re-execution in a sandbox is not part of this release; say so instead of pretending.
+      void vscode.window.showInformationMessage('Clew: Rerun DAG is not available in this version yet. Use Verify DAG to check recorded hashes.');
+      return undefined;
+    },
+    async refresh() {
+      await ctx.refreshAll();
+    },
+    async openStoreLocation() {
+      const model = ctx.models().find((m) => m.hasStore) ?? ctx.models()[0];
+      if (!model?.dbPath || !fs.existsSync(model.dbPath)) {
+        void vscode.window.showInformationMessage(`Clew: no store yet; it will be created at ${model?.dbPath ?? '.scitex/clew/runtime/clew.db'}`);
+        return model?.dbPath;
+      }
+      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(model.dbPath)).then(undefined, () => undefined);
+      void vscode.window.showInformationMessage(`Clew store: ${model.dbPath}`);
+      return model.dbPath;
+    },
+    async initExamples() {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) return undefined;
+      const dest = path.join(folder.uri.fsPath, 'clew-example');
+      const ok = await vscode.window.showInformationMessage(`Write the Clew example pipeline into ${dest}?`, { modal: true }, 'Write Example');
+      if (ok !== 'Write Example') return undefined;
+      const result = initExamples(dest);
+      void vscode.window.showInformationMessage(`Clew: wrote ${result.file_count} files. Run "sh 00_run_all.sh" in ${dest} to record the pipeline.`);
+      return result;
+    },
+    async runWithClew(uri) {
+      const target = targetUri(uri);
+      if (!target || target.scheme !== 'file') {
+        void vscode.window.showInformationMessage('Clew: open a script to run it with Clew.');
+        return undefined;
+      }
+      const interpreter = target.fsPath.endsWith('.py') ? 'python3' : target.fsPath.endsWith('.js') || target.fsPath.endsWith('.mjs') ? 'node' : 'sh';
+      const cli = path.join(ctx.extensionPath, 'dist', 'cli.js');
+      const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const terminal = vscode.window.createTerminal({ name: 'Clew: Run', cwd: path.dirname(target.fsPath) });
+      terminal.show();
+      terminal.sendText(`node ${q(cli)} record -- ${interpreter} ${q(target.fsPath)}`);
+      return terminal.name;
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Activation: one ClewModel per workspace folder, the explorer badges, the side panel, the status
+ * bar, the commands (from commandTable.ts) and the watchers that keep the models fresh.
+ * Refreshes are debounced (300 ms), serialised inside each model, and narrow: a saved or changed
+ * file re-hashes only itself; only a change of the store (or its -wal) re-reads everything.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createHandlers } from './commands';
+import { COMMAND_CATEGORY, commandTable } from './commandTable';
+import { ClewDecorationProvider } from './decorations';
+import { ClewModel } from './model';
+import { REPORT_SCHEME, ReportDocuments } from './report';
+import { ClewStatusBar } from './statusBar';
+import { ChangesTree, ClaimsTree, RunsTree } from './views';
+
+const DEBOUNCE_MS = 300;
+
+function globToRegExp(glob: string): RegExp {
+  const re = glob
+    .split('**')
+    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+    .join('.*');
+  return new RegExp(`(^|/)${re}$`);
+}
+
+export interface ClewApi {
+  models(): readonly ClewModel[];
+  refresh(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): ClewApi {
+  const log = vscode.window.createOutputChannel('Clew', { log: true });
+  const config = () => vscode.workspace.getConfiguration('clew');
+  let models: ClewModel[] = [];
+  const decorations = new ClewDecorationProvider(() => models);
+  const statusBar = new ClewStatusBar();
+  const reports = new ReportDocuments();
+  const changesTree = new ChangesTree(() => models);
+  const runsTree = new RunsTree(() => models);
+  const claimsTree = new ClaimsTree(() => models);
+  const trees = [changesTree, runsTree, claimsTree];
+
+  const updateViews = () => {
+    statusBar.update(models);
+    for (const t of trees) t.refresh();
+    void vscode.commands.executeCommand('setContext', 'clew.hasStore', models.some((m) => m.hasStore));
+  };
+
+  function buildModels(): void {
+    for (const m of models) void m.dispose();
+    const excluded = (config().get<string[]>('exclude') ?? []).map(globToRegExp);
+    models = (vscode.workspace.workspaceFolders ?? []).map(
+      (folder) =>
+        new ClewModel({
+          folder: folder.uri.fsPath,
+          storePathSetting: config().get<string>('storePath') || undefined,
+          excluded: (p) => excluded.some((re) => re.test(path.relative(folder.uri.fsPath, p).split(path.sep).join('/'))),
+          concurrency: config().get<number>('hashing.concurrency') || undefined,
+          log: (m) => log.warn(m),
+        }),
+    );
+    for (const m of models) {
+      context.subscriptions.push(
+        m.onDidChange((change) => {
+          decorations.fire(change.paths);
+          updateViews();
+        }),
+      );
+    }
+  }
+
+  async function refreshAll(): Promise<void> {
+    const started = Date.now();
+    await Promise.all(models.map((m) => m.refresh()));
+    log.info(`refreshed ${models.length} folder(s) in ${Date.now() - started} ms`);
+    updateViews();
+  }
+
+  // Debounced triggers: store changes → full refresh; recorded files changed → narrow refresh.
+  let storeTimer: NodeJS.Timeout | undefined;
+  const changedFiles = new Set<string>();
+  let fileTimer: NodeJS.Timeout | undefined;
+  const onStoreChanged = () => {
+    clearTimeout(storeTimer);
+    storeTimer = setTimeout(() => void refreshAll(), DEBOUNCE_MS);
+  };
+  const onFileChanged = (uri: vscode.Uri) => {
+    if (uri.scheme !== 'file') return;
+    if (/[/\\]\.scitex[/\\]clew[/\\]/.test(uri.fsPath)) {
+      if (/clew\.db(-wal)?$|db\.sqlite(-wal)?$/.test(uri.fsPath)) onStoreChanged();
+      return;
+    }
+    changedFiles.add(uri.fsPath);
+    clearTimeout(fileTimer);
+    fileTimer = setTimeout(() => {
+      const paths = [...changedFiles];
+      changedFiles.clear();
+      for (const m of models) void m.refreshFiles(paths);
+    }, DEBOUNCE_MS);
+  };
+
+  buildModels();
+  const handlers = createHandlers({
+    models: () => models,
+    modelFor: (uri) => (uri ? models.find((m) => uri.fsPath === m.folder || uri.fsPath.startsWith(m.folder + path.sep)) : models[0]),
+    reports,
+    log,
+    extensionPath: context.extensionPath,
+    refreshAll,
+  });
+  for (const spec of commandTable(handlers)) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
+        if (spec.requiresTrust && !vscode.workspace.isTrusted) {
+          void vscode.window.showWarningMessage(`${COMMAND_CATEGORY}: ${spec.title} runs code and needs a trusted workspace.`);
+          return undefined;
+        }
+        try {
+          return await spec.run(...args);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          log.error(`${spec.id}: ${message}`);
+          void vscode.window.showErrorMessage(`${COMMAND_CATEGORY}: ${spec.title} failed: ${message}`);
+          return undefined;
+        }
+      }),
+    );
+  }
+
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  context.subscriptions.push(
+    log,
+    decorations,
+    statusBar,
+    reports,
+    watcher,
+    ...trees,
+    vscode.window.registerFileDecorationProvider(decorations),
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    vscode.window.createTreeView('clew.changes', { treeDataProvider: changesTree }),
+    vscode.window.createTreeView('clew.runs', { treeDataProvider: runsTree }),
+    vscode.window.createTreeView('clew.claims', { treeDataProvider: claimsTree }),
+    watcher.onDidChange(onFileChanged),
+    watcher.onDidCreate(onFileChanged),
+    watcher.onDidDelete(onFileChanged),
+    vscode.workspace.onDidSaveTextDocument((doc) => onFileChanged(doc.uri)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      buildModels();
+      void refreshAll();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('clew.decorations.enabled')) decorations.setEnabled(config().get<boolean>('decorations.enabled') ?? true);
+      if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency')) {
+        buildModels();
+        void refreshAll();
+      }
+    }),
+    { dispose: () => models.forEach((m) => void m.dispose()) },
+  );
+  decorations.setEnabled(config().get<boolean>('decorations.enabled') ?? true);
+  // A store outside the workspace (clew.storePath, SCITEX_CLEW_DB_PATH) is not seen by the
+  // workspace watcher; a cheap stat poll covers it.
+  const poll = setInterval(() => {
+    for (const m of models) if (m.dbPath && !m.dbPath.startsWith(m.folder + path.sep)) onStoreChanged();
+  }, 5000);
+  context.subscriptions.push({ dispose: () => clearInterval(poll) });
+  log.info(`Clew activated for ${models.length} folder(s)`);
+  void refreshAll();
+  return { models: () => models, refresh: refreshAll };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,260 @@
+/**
+ * One in-memory model per workspace folder: where its store is, the verdict of every recorded file
+ * inside the folder, and the verified runs. Every view answers from this model; nothing in a view
+ * touches the store or the disk.
+ *
+ * Contracts:
+ * - refresh() re-reads the store snapshot and re-verifies through the stat-cached, worker-pool
+ *   hasher; refreshFiles(paths) re-hashes only those recorded files. Both are serialised (one at
+ *   a time, requests coalesced) and fire onDidChange with exactly the file paths whose verdict
+ *   changed (plus folders whose "contains missing files" flag changed).
+ * - A file's verdict comes from its latest recorded row (newest recorded_at, then row id) of any
+ *   role, or its run's script hash for scripts never recorded as files.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createFileHasher } from '../engine/hash/fileHasher';
+import type { FileHasher, HashOutcome } from '../engine/hash/types';
+import { locateStore } from '../engine/store/locate';
+import { openStore } from '../engine/store/open';
+import type { Store, StoreView } from '../engine/store/types';
+import { isUnder } from '../engine/util/paths';
+import { verifyStatus } from '../engine/verify';
+import { hashMatchesStored } from '../engine/verify/runVerify';
+import type { RunVerification } from '../engine/verify/types';
+
+export type FileVerdict = 'verified' | 'mismatch' | 'missing' | 'unknown';
+
+export interface RecordedFile {
+  path: string;
+  expectedHash: string;
+  frozen: boolean;
+  sessionId: string;
+  role: string;
+  verdict: FileVerdict;
+}
+
+export interface ClaimRow {
+  claim_id: string;
+  file_path: string;
+  line_number: number | null;
+  claim_type: string;
+  claim_value: string | null;
+  status: string | null;
+  source_file: string | null;
+}
+
+export interface ModelOptions {
+  folder: string;
+  storePathSetting?: string;
+  excluded?(absPath: string): boolean;
+  concurrency?: number;
+  log?(message: string): void;
+}
+
+export interface ModelChange {
+  /** Absolute paths (files and folders) whose decoration may have changed. */
+  paths: string[];
+}
+
+type Listener = (change: ModelChange) => void;
+
+function verdictOf(file: { expectedHash: string; frozen: boolean }, outcome: HashOutcome | undefined): FileVerdict {
+  if (!outcome || outcome.kind === 'missing' || outcome.kind === 'unreadable') return 'missing';
+  if (file.frozen) return 'verified';
+  return hashMatchesStored(file.expectedHash, outcome.hash) ? 'verified' : 'mismatch';
+}
+
+export class ClewModel {
+  readonly folder: string;
+  dbPath: string | undefined;
+  files = new Map<string, RecordedFile>();
+  /** Folders (inside the workspace folder) that contain missing recorded files. */
+  foldersWithMissing = new Set<string>();
+  runs: RunVerification[] = [];
+  claims: ClaimRow[] = [];
+  lastError: string | undefined;
+  private store: Store | undefined;
+  private hasher: FileHasher | undefined;
+  private readonly listeners = new Set<Listener>();
+  private queue: Promise<void> = Promise.resolve();
+  private pendingFull = false;
+  private pendingPaths = new Set<string>();
+  private scheduled = false;
+
+  constructor(private readonly options: ModelOptions) {
+    this.folder = options.folder;
+  }
+
+  onDidChange(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get hasStore(): boolean {
+    return this.dbPath !== undefined && fs.existsSync(this.dbPath);
+  }
+
+  counts(): { verified: number; mismatch: number; missing: number } {
+    const c = { verified: 0, mismatch: 0, missing: 0 };
+    for (const f of this.files.values()) if (f.verdict !== 'unknown') c[f.verdict]++;
+    return c;
+  }
+
+  /** Full refresh (store changed, settings changed, or asked by the user). Serialised, coalesced. */
+  refresh(): Promise<void> {
+    this.pendingFull = true;
+    return this.schedule();
+  }
+
+  /** Narrow refresh: re-hash only these paths, if they are recorded. */
+  refreshFiles(paths: readonly string[]): Promise<void> {
+    let any = false;
+    for (const p of paths) {
+      if (this.files.has(p)) {
+        this.pendingPaths.add(p);
+        any = true;
+      }
+    }
+    return any ? this.schedule() : this.queue;
+  }
+
+  private schedule(): Promise<void> {
+    if (this.scheduled) return this.queue;
+    this.scheduled = true;
+    this.queue = this.queue.then(async () => {
+      this.scheduled = false;
+      const full = this.pendingFull;
+      const paths = [...this.pendingPaths];
+      this.pendingFull = false;
+      this.pendingPaths.clear();
+      try {
+        if (full) await this.fullRefresh();
+        else if (paths.length > 0) await this.narrowRefresh(paths);
+        this.lastError = undefined;
+      } catch (err) {
+        this.lastError = err instanceof Error ? err.message : String(err);
+        this.options.log?.(`refresh failed for ${this.folder}: ${this.lastError}`);
+      }
+    });
+    return this.queue;
+  }
+
+  private locate(): string {
+    const explicit = this.options.storePathSetting ? path.resolve(this.folder, this.options.storePathSetting) : undefined;
+    return locateStore({ explicit, cwd: this.folder, env: process.env }).dbPath;
+  }
+
+  private async ensureOpen(): Promise<{ store: Store; hasher: FileHasher } | undefined> {
+    const dbPath = this.locate();
+    if (dbPath !== this.dbPath) {
+      await this.closeStore();
+      this.dbPath = dbPath;
+    }
+    if (!fs.existsSync(dbPath)) return undefined;
+    this.store ??= await openStore(dbPath, { readOnly: true });
+    this.hasher ??= createFileHasher({ useCache: true, storeDir: path.dirname(dbPath), concurrency: this.options.concurrency });
+    return { store: this.store, hasher: this.hasher };
+  }
+
+  private recordedFiles(view: StoreView): Map<string, RecordedFile> {
+    const files = new Map<string, RecordedFile>();
+    const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
+    if (view.hasTable('runs')) {
+      for (const r of view.all<{ session_id: string; script_path: string; script_hash: string }>(
+        "SELECT session_id, script_path, script_hash FROM runs WHERE script_hash IS NOT NULL AND script_path != '' ORDER BY started_at",
+      )) {
+        if (inside(r.script_path)) files.set(r.script_path, { path: r.script_path, expectedHash: r.script_hash, frozen: false, sessionId: r.session_id, role: 'script', verdict: 'unknown' });
+      }
+    }
+    if (view.hasTable('file_hashes')) {
+      const frozen = view.hasColumn('file_hashes', 'frozen') ? 'frozen' : '0 AS frozen';
+      for (const r of view.all<{ session_id: string; file_path: string; hash: string; frozen: number; role: string }>(
+        `SELECT session_id, file_path, hash, ${frozen}, role FROM file_hashes ORDER BY recorded_at, id`,
+      )) {
+        if (inside(r.file_path)) files.set(r.file_path, { path: r.file_path, expectedHash: r.hash, frozen: Boolean(r.frozen), sessionId: r.session_id, role: r.role, verdict: 'unknown' });
+      }
+    }
+    return files;
+  }
+
+  private async fullRefresh(): Promise<void> {
+    const opened = await this.ensureOpen();
+    const before = this.files;
+    const beforeFolders = this.foldersWithMissing;
+    if (!opened) {
+      this.files = new Map();
+      this.runs = [];
+      this.claims = [];
+      this.foldersWithMissing = new Set();
+      this.emit(before, beforeFolders);
+      return;
+    }
+    const view = await opened.store.snapshot();
+    const files = this.recordedFiles(view);
+    const outcomes = await opened.hasher.hashMany([...files.keys()]);
+    for (const f of files.values()) f.verdict = verdictOf(f, outcomes.get(f.path));
+    this.files = files;
+    this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
+    this.claims = view.hasTable('claims')
+      ? view.all<ClaimRow & Record<string, string | number | null>>(
+          "SELECT claim_id, file_path, line_number, claim_type, claim_value, status, source_file FROM claims WHERE status IS NOT 'superseded' ORDER BY file_path, line_number",
+        )
+      : [];
+    this.foldersWithMissing = this.missingFolders();
+    this.emit(before, beforeFolders);
+  }
+
+  private async narrowRefresh(paths: string[]): Promise<void> {
+    const opened = await this.ensureOpen();
+    if (!opened) return;
+    const before = new Map([...this.files].map(([p, f]) => [p, { ...f }]));
+    const beforeFolders = this.foldersWithMissing;
+    const outcomes = await opened.hasher.hashMany(paths);
+    for (const p of paths) {
+      const f = this.files.get(p);
+      if (f) f.verdict = verdictOf(f, outcomes.get(p));
+    }
+    this.foldersWithMissing = this.missingFolders();
+    this.emit(before, beforeFolders);
+  }
+
+  private missingFolders(): Set<string> {
+    const folders = new Set<string>();
+    for (const f of this.files.values()) {
+      if (f.verdict !== 'missing') continue;
+      for (let dir = path.dirname(f.path); isUnder(dir, this.folder) && dir !== this.folder; dir = path.dirname(dir)) folders.add(dir);
+    }
+    return folders;
+  }
+
+  private emit(before: Map<string, RecordedFile>, beforeFolders: Set<string>): void {
+    const changed = new Set<string>();
+    for (const [p, f] of this.files) if (before.get(p)?.verdict !== f.verdict || before.get(p)?.sessionId !== f.sessionId) changed.add(p);
+    for (const p of before.keys()) if (!this.files.has(p)) changed.add(p);
+    for (const d of this.foldersWithMissing) if (!beforeFolders.has(d)) changed.add(d);
+    for (const d of beforeFolders) if (!this.foldersWithMissing.has(d)) changed.add(d);
+    const change = { paths: [...changed] };
+    for (const l of this.listeners) l(change);
+  }
+
+  private async closeStore(): Promise<void> {
+    await this.hasher?.dispose();
+    await this.store?.close();
+    this.hasher = undefined;
+    this.store = undefined;
+  }
+
+  /** Opens (if needed) and returns what commands need to run engine operations. */
+  async engine(): Promise<{ view: StoreView; hasher: FileHasher } | undefined> {
+    const opened = await this.ensureOpen();
+    if (!opened) return undefined;
+    return { view: await opened.store.snapshot(), hasher: opened.hasher };
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue;
+    await this.closeStore();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Read-only text reports (chain, run, DAG) shown in an editor tab through a virtual document
+ * scheme, so they never touch the disk and update in place when shown again.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
+
+export const REPORT_SCHEME = 'clew-report';
+const ICON = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', unknown: '?' } as const;
+
+export class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.path) ?? '';
+  }
+
+  async show(name: string, text: string): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}` });
+    this.contents.set(uri.path, text);
+    this.emitter.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    return vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+function runLines(r: RunVerification): string[] {
+  const lines = [`${ICON[r.status]} ${r.session_id}  ${r.status}  ${r.script_path ?? '(no script)'}`];
+  for (const f of r.files) {
+    lines.push(`    ${ICON[f.status]} ${f.role.padEnd(6)} ${f.path}${f.status === 'mismatch' ? `  (expected ${f.expected_hash.slice(0, 12)}…, now ${f.current_hash?.slice(0, 12) ?? '-'}…)` : ''}`);
+  }
+  return lines;
+}
+
+export function chainReport(c: ChainVerification): string {
+  const lines = [`Chain for ${c.target_file}`, `Status: ${ICON[c.status]} ${c.status} — ${c.runs.length} runs, roots first`, ''];
+  if (c.runs.length === 0) lines.push('No recorded run produced this file.');
+  for (const r of c.runs) lines.push(...runLines(r), '');
+  return lines.join('\n');
+}
+
+export function runReport(r: RunVerification): string {
+  return [`Run ${r.session_id}`, `Status: ${ICON[r.status]} ${r.status}`, '', ...runLines(r)].join('\n');
+}
+
+export function dagReport(d: DagVerification): string {
+  const name = (id: string) => {
+    const run = d.runs.find((r) => r.session_id === id);
+    return run?.script_path ? `${path.basename(run.script_path)} (${id})` : id;
+  };
+  const lines = [`DAG for ${d.target_files.join(', ') || '(no targets)'}`, `Status: ${ICON[d.status]} ${d.status} — ${d.runs.length} runs, ${d.edges.length} edges`, '', 'Edges (parent → child):'];
+  for (const [parent, child] of d.edges) lines.push(`  ${name(parent)} → ${name(child)}`);
+  lines.push('', 'Runs (roots first, each judged on its own files):');
+  for (const r of d.runs) lines.push(...runLines(r));
+  return lines.join('\n');
+}

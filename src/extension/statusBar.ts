@@ -1,0 +1,36 @@
+/** Status bar `✓ 12 ✗ 1 ! 0` (recorded files verified / changed / missing); click → Show Status. */
+import * as vscode from 'vscode';
+import type { ClewModel } from './model';
+
+export class ClewStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('clew.status', vscode.StatusBarAlignment.Left, 50);
+
+  constructor() {
+    this.item.name = 'Clew';
+    this.item.command = 'clew.showStatus';
+  }
+
+  update(models: readonly ClewModel[]): void {
+    const withStore = models.filter((m) => m.hasStore);
+    if (withStore.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const c = { verified: 0, mismatch: 0, missing: 0 };
+    for (const m of withStore) {
+      const k = m.counts();
+      c.verified += k.verified;
+      c.mismatch += k.mismatch;
+      c.missing += k.missing;
+    }
+    const error = withStore.find((m) => m.lastError)?.lastError;
+    this.item.text = `✓ ${c.verified} ✗ ${c.mismatch} ! ${c.missing}`;
+    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing — click for details`;
+    this.item.backgroundColor = c.mismatch > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

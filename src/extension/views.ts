@@ -1,0 +1,105 @@
+/** The Clew side panel: Changes (files that differ or are missing), Runs (runs → files), Claims. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FileVerification, RunVerification, VerificationStatus } from '../engine/verify/types';
+import type { ClaimRow, ClewModel, RecordedFile } from './model';
+
+const ICON: Record<VerificationStatus, [string, string]> = {
+  verified: ['pass', 'testing.iconPassed'],
+  mismatch: ['error', 'list.errorForeground'],
+  missing: ['warning', 'list.warningForeground'],
+  suspect: ['question', 'list.warningForeground'],
+  unknown: ['circle-outline', 'descriptionForeground'],
+};
+
+function icon(status: VerificationStatus): vscode.ThemeIcon {
+  const [id, color] = ICON[status];
+  return new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+}
+
+function openFileCommand(p: string): vscode.Command {
+  return { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(p)] };
+}
+
+abstract class ModelTree<T> implements vscode.TreeDataProvider<T>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<T | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  constructor(protected readonly models: () => readonly ClewModel[]) {}
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+  dispose(): void {
+    this.emitter.dispose();
+  }
+  abstract getTreeItem(element: T): vscode.TreeItem;
+  abstract getChildren(element?: T): T[];
+}
+
+export class ChangesTree extends ModelTree<RecordedFile> {
+  getChildren(element?: RecordedFile): RecordedFile[] {
+    if (element) return [];
+    return this.models()
+      .flatMap((m) => [...m.files.values()])
+      .filter((f) => f.verdict === 'mismatch' || f.verdict === 'missing')
+      .sort((a, b) => a.path.localeCompare(b.path));
+  }
+  getTreeItem(f: RecordedFile): vscode.TreeItem {
+    const item = new vscode.TreeItem(path.basename(f.path));
+    item.description = `${f.verdict === 'missing' ? 'missing' : 'changed'} · ${vscode.workspace.asRelativePath(path.dirname(f.path))}`;
+    item.tooltip = `${f.path}\n${f.role} recorded by ${f.sessionId}`;
+    item.iconPath = icon(f.verdict === 'missing' ? 'missing' : 'mismatch');
+    item.resourceUri = vscode.Uri.file(f.path);
+    item.contextValue = 'clew.recordedFile';
+    if (f.verdict !== 'missing') item.command = openFileCommand(f.path);
+    return item;
+  }
+}
+
+type RunNode = { kind: 'run'; run: RunVerification } | { kind: 'file'; file: FileVerification };
+
+export class RunsTree extends ModelTree<RunNode> {
+  getChildren(element?: RunNode): RunNode[] {
+    if (!element) return this.models().flatMap((m) => m.runs.map((run) => ({ kind: 'run' as const, run })));
+    if (element.kind === 'run') return element.run.files.map((file) => ({ kind: 'file' as const, file }));
+    return [];
+  }
+  getTreeItem(node: RunNode): vscode.TreeItem {
+    if (node.kind === 'run') {
+      const r = node.run;
+      const item = new vscode.TreeItem(r.script_path ? path.basename(r.script_path) : r.session_id, vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${r.status} · ${r.session_id}`;
+      item.tooltip = `${r.session_id}\n${r.script_path ?? '(no script)'}\n${r.files.length} files, ${r.status}`;
+      item.iconPath = icon(r.status);
+      item.contextValue = 'clew.run';
+      item.id = `run:${r.session_id}`;
+      return item;
+    }
+    const f = node.file;
+    const item = new vscode.TreeItem(path.basename(f.path));
+    item.description = `${f.role} · ${f.status}`;
+    item.tooltip = f.path;
+    item.iconPath = icon(f.status);
+    item.resourceUri = vscode.Uri.file(f.path);
+    if (f.status !== 'missing') item.command = openFileCommand(f.path);
+    return item;
+  }
+}
+
+export class ClaimsTree extends ModelTree<ClaimRow> {
+  getChildren(element?: ClaimRow): ClaimRow[] {
+    return element ? [] : this.models().flatMap((m) => m.claims);
+  }
+  getTreeItem(c: ClaimRow): vscode.TreeItem {
+    const item = new vscode.TreeItem(`${path.basename(c.file_path)}${c.line_number ? `:${c.line_number}` : ''}`);
+    item.description = `${c.claim_type}${c.claim_value ? ` = ${c.claim_value}` : ''} · ${c.status ?? 'registered'}`;
+    item.tooltip = `${c.claim_id}\nsource: ${c.source_file ?? '(none)'}`;
+    const status = (['verified', 'mismatch', 'missing', 'suspect'] as const).find((s) => s === c.status) ?? 'unknown';
+    item.iconPath = icon(status);
+    item.command = {
+      command: 'vscode.open',
+      title: 'Open claim',
+      arguments: [vscode.Uri.file(c.file_path), { selection: new vscode.Range(Math.max(0, (c.line_number ?? 1) - 1), 0, Math.max(0, (c.line_number ?? 1) - 1), 0) }],
+    };
+    return item;
+  }
+}
