@@ -24,9 +24,12 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`(^|/)${re}$`);
 }
 
+/** What activate() returns: read-only access for tests and other extensions. */
 export interface ClewApi {
   models(): readonly ClewModel[];
   refresh(): Promise<void>;
+  /** The explorer decoration Clew gives this URI right now (undefined: none). */
+  decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ClewApi {
@@ -167,7 +170,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   context.subscriptions.push({ dispose: () => clearInterval(poll) });
   log.info(`Clew activated for ${models.length} folder(s)`);
   void refreshAll();
-  return { models: () => models, refresh: refreshAll };
+  return { models: () => models, refresh: refreshAll, decorationFor: (uri) => decorations.provideFileDecoration(uri) };
 }
 
 export function deactivate(): void {
