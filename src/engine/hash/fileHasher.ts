@@ -3,11 +3,11 @@
  * pool; with `useCache` the stat cache answers for unchanged files (see statCache.ts). Without it
  * every byte is re-read (the cache is still refreshed, so a later cached call benefits).
  */
-import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { HashPool } from './pool';
 import { hashOutcome } from './sha256';
-import { nowNs, StatCache, statKeyOf } from './statCache';
+import { nowNs, StatCache, statKeyOf, type StatKey } from './statCache';
 import type { FileHasher, FileHasherOptions, HashOutcome, HashRequestOptions } from './types';
 
 export function defaultConcurrency(): number {
@@ -19,23 +19,32 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
   let pool: HashPool | undefined;
   const cache = options.storeDir ? StatCache.open(options.storeDir) : undefined;
 
-  async function hashOne(p: string): Promise<HashOutcome> {
-    let stat;
+  /**
+   * Synchronous first pass (cheap: one stat per path): answers missing files and stat-cache hits
+   * without touching the worker pool; returns the stat key for files that must be read.
+   */
+  function triage(p: string): HashOutcome | { key: StatKey; takenAt: bigint } | 'slow' {
+    let stat: fs.BigIntStats;
     try {
-      stat = await fsp.stat(p, { bigint: true });
-    } catch {
-      return hashOutcome(p); // classifies missing vs unreadable consistently
+      stat = fs.statSync(p, { bigint: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : 'slow';
     }
-    if (!stat.isFile()) return hashOutcome(p);
+    if (!stat.isFile()) return 'slow';
     const key = statKeyOf(stat);
     if (options.useCache && cache) {
       const hit = cache.lookup(p, key);
       if (hit) return { kind: 'hash', hash: hit, cached: true };
     }
-    const takenAt = nowNs();
+    return { key, takenAt: nowNs() };
+  }
+
+  async function hashSlow(p: string, plan: { key: StatKey; takenAt: bigint } | 'slow'): Promise<HashOutcome> {
+    if (plan === 'slow') return hashOutcome(p); // directories, errors: classified in one place
     pool ??= new HashPool(concurrency);
     const outcome = await pool.hash(p);
-    if (outcome.kind === 'hash' && cache) cache.remember(p, key, outcome.hash, takenAt);
+    if (outcome.kind === 'hash' && cache) cache.remember(p, plan.key, outcome.hash, plan.takenAt);
     return outcome;
   }
 
@@ -43,18 +52,24 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
     async hashMany(paths: readonly string[], request: HashRequestOptions = {}): Promise<Map<string, HashOutcome>> {
       const unique = [...new Set(paths)];
       const results = new Map<string, HashOutcome>();
+      const slow: [string, { key: StatKey; takenAt: bigint } | 'slow'][] = [];
+      for (const p of unique) {
+        const t = triage(p);
+        if (t === 'slow' || 'key' in t) slow.push([p, t]);
+        else results.set(p, t);
+      }
+      let done = results.size;
       let next = 0;
-      let done = 0;
-      const lanes = Math.max(1, Math.min(unique.length, concurrency * 2));
       const lane = async (): Promise<void> => {
-        while (next < unique.length) {
+        while (next < slow.length) {
           request.signal?.throwIfAborted();
-          const p = unique[next++];
-          results.set(p, await hashOne(p));
+          const [p, plan] = slow[next++];
+          results.set(p, await hashSlow(p, plan));
           request.onProgress?.({ done: ++done, total: unique.length, bytes: 0 });
         }
       };
-      await Promise.all(Array.from({ length: lanes }, lane));
+      request.signal?.throwIfAborted();
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(slow.length, concurrency * 2)) }, lane));
       cache?.save();
       return new Map(paths.map((p) => [p, results.get(p) as HashOutcome]));
     },
