@@ -1,0 +1,116 @@
+/** `verify_all_claims` (spec §5.5): classify every claim and derive the gate's exit code. */
+import type { StoreView } from '../store/types';
+import { type Claim, type ClaimsContext, listClaims, verifyClaim } from './claims';
+
+export const OUTCOME_CODES = { OK: 0, UNVERIFIED: 10, SOURCE_MISSING: 11, HASH_MISMATCH: 12, NO_LINEAGE: 13, NO_CLAIMS: 20 } as const;
+export type Outcome = keyof typeof OUTCOME_CODES;
+/** Ranking low → high; the exit code is the highest-ranked outcome whose severity is `error`. */
+const RANK: Outcome[] = ['NO_CLAIMS', 'NO_LINEAGE', 'UNVERIFIED', 'SOURCE_MISSING', 'HASH_MISMATCH'];
+const REASONS: Record<Outcome, string> = {
+  OK: 'all claims verified',
+  UNVERIFIED: 'claims registered but not verified (verified_at is null / no computation behind the source) — possible fabrication',
+  SOURCE_MISSING: 'a claim\u2019s source file is missing',
+  HASH_MISMATCH: 'a claim\u2019s source file changed since the claim was registered',
+  NO_LINEAGE: 'a claim\u2019s source is intact but its provenance chain does not verify',
+  NO_CLAIMS: 'no claims registered \u2014 nothing to verify',
+};
+const DEFAULT_SEVERITIES: Record<string, 'error' | 'warning' | 'ignore'> = {
+  unverified: 'error',
+  source_missing: 'error',
+  hash_mismatch: 'error',
+  no_lineage: 'warning',
+  citation_stub: 'error',
+  citation_unresolved: 'error',
+  citation_unlinked: 'error',
+  unsourced: 'error',
+  no_claims: 'error',
+};
+
+export interface ClaimOutcome {
+  claim_id: string;
+  location: string;
+  claim_value: string | null;
+  status: string;
+  source_file: string | null;
+  source_session: string | null;
+  source_verified: boolean;
+  chain_verified: boolean;
+  outcome: Outcome;
+  severity: string;
+  details: string[];
+  is_verified: boolean;
+}
+
+export interface VerifyAllResult {
+  exit_code: number;
+  exit_name: string;
+  reason: string;
+  strict: boolean;
+  total: number;
+  verified: number;
+  counts: Record<string, number>;
+  severities: Record<string, string>;
+  errors: string[];
+  warnings: string[];
+  claims: ClaimOutcome[];
+}
+
+export async function verifyAllClaims(
+  ctx: ClaimsContext,
+  options: { filePath?: string; claimType?: string; strict?: boolean; refreshView?: () => Promise<StoreView> } = {},
+): Promise<VerifyAllResult> {
+  const strict = Boolean(options.strict);
+  const severities: Record<string, 'error' | 'warning' | 'ignore'> = { ...DEFAULT_SEVERITIES };
+  if (strict) severities.no_lineage = 'error';
+  const claims: Claim[] = listClaims(ctx.view, { filePath: options.filePath, claimType: options.claimType, limit: 10_000, cwd: ctx.cwd });
+  const outcomes: ClaimOutcome[] = [];
+  for (const claim of claims) {
+    const r = await verifyClaim(ctx, claim.claim_id);
+    if ('message' in r) continue;
+    let outcome: Outcome;
+    if (!claim.source_file) outcome = 'UNVERIFIED';
+    else if (r.claim.status === 'missing') outcome = 'SOURCE_MISSING';
+    else if (r.claim.status === 'mismatch') outcome = 'HASH_MISMATCH';
+    else if (r.source_verified && strict && !r.chain_verified) outcome = 'NO_LINEAGE';
+    else if (r.source_verified) outcome = 'OK';
+    else outcome = 'UNVERIFIED';
+    const severity = outcome === 'OK' ? 'ok' : severities[outcome.toLowerCase()];
+    outcomes.push({
+      claim_id: claim.claim_id,
+      location: claim.line_number ? `${claim.file_path}:L${claim.line_number}` : claim.file_path,
+      claim_value: claim.claim_value,
+      status: r.claim.status,
+      source_file: claim.source_file,
+      source_session: claim.source_session,
+      source_verified: r.source_verified,
+      chain_verified: r.chain_verified,
+      outcome,
+      severity,
+      details: r.details,
+      is_verified: outcome === 'OK',
+    });
+  }
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;
+  const errors = outcomes.filter((o) => o.severity === 'error').map((o) => o.outcome as string);
+  const warnings = outcomes.filter((o) => o.severity === 'warning').map((o) => o.outcome as string);
+  if (outcomes.length === 0) {
+    counts.NO_CLAIMS = 1;
+    if (severities.no_claims === 'error') errors.push('NO_CLAIMS');
+  }
+  const worst = [...RANK].reverse().find((name) => errors.includes(name));
+  const exitName: Outcome = worst ?? 'OK';
+  return {
+    exit_code: OUTCOME_CODES[exitName],
+    exit_name: exitName,
+    reason: REASONS[exitName],
+    strict,
+    total: outcomes.length,
+    verified: outcomes.filter((o) => o.is_verified).length,
+    counts,
+    severities,
+    errors,
+    warnings,
+    claims: outcomes,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Conformance of claims (spec §5) with upstream's answers, replayed in upstream's call order on a
+ * writable relocated copy: list_claims, verify_claim (which writes statuses), verify_all_claims
+ * (plain and strict), and list_claims after verification (verified_at timestamps excluded).
+ */
+import { after, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { listClaims, verifyClaim } from '../../src/engine/claims/claims';
+import { verifyAllClaims } from '../../src/engine/claims/verifyAll';
+import { createFileHasher } from '../../src/engine/hash/fileHasher';
+import { openStore } from '../../src/engine/store/open';
+import { entries, listScenarios, materialise, type Materialised } from './fixtures';
+
+const VERIFY_CLAIM = 'verify_claim (mutates claims.status/verified_at)';
+
+function withoutTimes<T extends object>(rows: T[]): T[] {
+  return rows.map((r) => ({ ...r, verified_at: null }));
+}
+
+for (const scenario of listScenarios()) {
+  describe(`claims conformance: ${scenario}`, () => {
+    const made: Materialised[] = [];
+    after(() => made.forEach((m) => m.cleanup()));
+    test('list, verify, verify-all and list-after-verify match upstream', async () => {
+      const m = materialise(scenario, 'relocated');
+      made.push(m);
+      const store = await openStore(m.dbPath);
+      const hasher = createFileHasher({ useCache: false });
+      try {
+        let view = await store.snapshot();
+        for (const [, a] of entries(m.api, 'list_claims')) if (a.ok) assert.deepEqual(listClaims(view), a.value, 'list_claims');
+        for (const [, a] of entries(m.api, 'list_claims_include_superseded')) {
+          if (a.ok) assert.deepEqual(listClaims(view, { includeSuperseded: true }), a.value, 'include_superseded');
+        }
+        for (const [id, a] of entries(m.api, VERIFY_CLAIM)) {
+          if (!a.ok) continue;
+          const ours = await verifyClaim({ store, view, hasher, cwd: m.root }, id);
+          assert.deepEqual(ours, a.value, `verify_claim ${id}`);
+        }
+        for (const [key, strict] of [['verify_all_claims()', false], ['verify_all_claims(strict=True)', true]] as const) {
+          for (const [, a] of entries(m.api, key)) {
+            if (!a.ok) continue;
+            view = await store.snapshot();
+            assert.deepEqual(await verifyAllClaims({ store, view, hasher, cwd: m.root }, { strict }), a.value, key);
+          }
+        }
+        view = await store.snapshot();
+        for (const [, a] of entries(m.api, 'list_claims_after_verify')) {
+          if (a.ok) assert.deepEqual(withoutTimes(listClaims(view)), withoutTimes(a.value as object[]), 'list_claims_after_verify');
+        }
+      } finally {
+        await hasher.dispose();
+        await store.close();
+      }
+    });
+  });
+}
