@@ -2,6 +2,7 @@
  * Every `clew` subcommand, in `clew --help` order. Add a command by importing it and listing it here.
  */
 import type { CliCommand } from '../types';
+import { claimsCommand } from './claims';
 import { chainCommand, dagCommand } from './graph';
 import { initExamplesCommand } from './initExamples';
 import { recordCommand } from './record';
@@ -17,4 +18,5 @@ export const COMMANDS: readonly CliCommand[] = [
   statsCommand,
   recordCommand,
   initExamplesCommand,
+  claimsCommand,
 ];

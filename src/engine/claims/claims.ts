@@ -184,3 +184,19 @@ export async function verifyClaim(ctx: ClaimsContext, identifier: string): Promi
   await setStatus(ctx, claim.claim_id, status);
   return { claim: { ...claim, status }, source_verified: true, chain_verified: chain.is_verified, details };
 }
+
+/** Spec §5.6: delete a claim (true when one was removed). */
+export async function removeClaim(ctx: ClaimsContext, identifier: string): Promise<boolean> {
+  const claim = findClaim(ctx.view, identifier, ctx.cwd);
+  if (!claim) return false;
+  await ctx.store.write([{ sql: 'DELETE FROM claims WHERE claim_id = ?', params: [claim.claim_id] }]);
+  return true;
+}
+
+/** Spec §5.6: retire a claim (status superseded, verified_at now). */
+export async function supersedeClaim(ctx: ClaimsContext, identifier: string): Promise<boolean> {
+  const claim = findClaim(ctx.view, identifier, ctx.cwd);
+  if (!claim) return false;
+  await setStatus(ctx, claim.claim_id, 'superseded');
+  return true;
+}

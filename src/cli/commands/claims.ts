@@ -1,0 +1,137 @@
+/** `clew claims add|list|verify|remove|supersede` (spec §5). */
+import * as path from 'node:path';
+import { addClaim, type Claim, findClaim, listClaims, removeClaim, supersedeClaim, verifyClaim } from '../../engine/claims/claims';
+import { verifyAllClaims } from '../../engine/claims/verifyAll';
+import { ClewError } from '../../engine/errors';
+import { createFileHasher } from '../../engine/hash/fileHasher';
+import { locateStore } from '../../engine/store/locate';
+import { openStore } from '../../engine/store/open';
+import { parseCommandArgs } from '../args';
+import { json, styler } from '../render/style';
+import type { CliCommand, CliIo, GlobalOptions } from '../types';
+
+const USAGE = `Usage: clew claims <subcommand> [options]
+
+  list [--file F] [--prefix DIR] [--type T] [--status S] [--limit N] [--include-superseded]
+  add --file MANUSCRIPT --type statistic|figure|table|text|value [--line N] [--value V]
+      [--source FILE] [--session ID] [--id CLAIM_ID]
+  verify [CLAIM_ID | FILE:Lnn | FILE] [--strict]     without an id: verify every claim
+  remove CLAIM_ID -y
+  supersede CLAIM_ID -y
+
+A claim ties a statement in a manuscript (e.g. paper.tex line 42) to a recorded source file.
+Exit: list/add 0; verify with an id 0 verified, 12 mismatch, 11 source missing, 10 otherwise,
+1 not found; verify without an id: 0 all OK, 10 unverified, 11 source missing, 12 hash mismatch,
+13 no lineage (--strict), 20 no claims; remove/supersede 1 when not found or without -y.`;
+
+const ICONS: Record<string, string> = { registered: '○', verified: '✓', mismatch: '✗', missing: '?', suspect: '~', superseded: '-' };
+
+function location(c: Claim): string {
+  return c.line_number ? `${c.file_path}:L${c.line_number}` : c.file_path;
+}
+
+async function withClaims<T>(globals: GlobalOptions, io: CliIo, fn: (ctx: Parameters<typeof verifyClaim>[0]) => Promise<T>): Promise<T> {
+  const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
+  const store = await openStore(located.dbPath, { create: true });
+  const hasher = createFileHasher({ useCache: false, storeDir: path.dirname(located.dbPath) });
+  try {
+    return await fn({ store, view: await store.snapshot(), hasher, cwd: io.cwd });
+  } finally {
+    await hasher.dispose();
+    await store.close();
+  }
+}
+
+export const claimsCommand: CliCommand = {
+  name: 'claims',
+  summary: 'register, list and verify manuscript claims',
+  usage: USAGE,
+  async run(argv, globals, io) {
+    const [sub, ...rest] = argv;
+    const { values, positionals } = parseCommandArgs(
+      rest,
+      {
+        file: { type: 'string' },
+        prefix: { type: 'string' },
+        type: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+        'include-superseded': { type: 'boolean' },
+        line: { type: 'string' },
+        value: { type: 'string' },
+        source: { type: 'string' },
+        session: { type: 'string' },
+        id: { type: 'string' },
+        strict: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        json: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    const asJson = globals.json || Boolean(values.json);
+    const s = styler(io.color);
+    switch (sub) {
+      case 'list':
+        return withClaims(globals, io, async ({ view }) => {
+          const claims = listClaims(view, {
+            filePath: values.file,
+            filePathPrefix: values.prefix,
+            claimType: values.type,
+            status: values.status,
+            limit: values.limit ? Number(values.limit) : 100,
+            includeSuperseded: values['include-superseded'],
+            cwd: io.cwd,
+          });
+          if (asJson) io.out(json({ count: claims.length, claims }));
+          else if (claims.length === 0) io.out('No claims registered.');
+          else io.out(claims.map((c) => `  ${ICONS[c.status] ?? '?'} [${c.claim_type}] ${location(c)}${c.claim_value ? ` = ${c.claim_value}` : ''}`).join('\n'));
+          return 0;
+        });
+      case 'add': {
+        if (!values.file || !values.type) throw new ClewError('usage', `claims add needs --file and --type\n${USAGE}`);
+        const line = values.line === undefined ? undefined : Number(values.line);
+        if (line !== undefined && !Number.isInteger(line)) throw new ClewError('usage', `--line must be a whole number, got '${values.line}'`);
+        return withClaims(globals, io, async (ctx) => {
+          const claim = await addClaim(ctx, { filePath: values.file as string, claimType: values.type as string, lineNumber: line, claimValue: values.value, sourceFile: values.source, sourceSession: values.session, claimId: values.id });
+          if (asJson) io.out(json(claim));
+          else io.out([`[ADDED] claim ${claim.claim_id}`, `  type:     ${claim.claim_type}`, `  location: ${location(claim)}`, `  value:    ${claim.claim_value ?? ''}`, `  source:   ${claim.source_file ?? '(none)'}`].join('\n'));
+          if (!claim.source_session && claim.source_file) io.err('clew: warning: no recorded run produced the source file; the claim has no lineage');
+          return 0;
+        });
+      }
+      case 'verify':
+        return withClaims(globals, io, async (ctx) => {
+          if (positionals.length === 0) {
+            const all = await verifyAllClaims(ctx, { strict: values.strict });
+            if (asJson) io.out(json(all));
+            else {
+              io.out(`[${all.exit_code === 0 ? 'OK' : 'FAIL'}] verify claims${all.strict ? ' (strict)' : ''}: ${all.verified}/${all.total} verified -> ${all.exit_name} (exit ${all.exit_code})`);
+              io.out(`  reason: ${all.reason}`);
+              for (const c of all.claims) io.out(`  [${c.outcome === 'OK' ? 'OK' : '!!'}] ${c.outcome.padEnd(14)} ${c.location}${c.claim_value ? ` = ${c.claim_value}` : ''}${c.severity !== 'ok' ? ` [${c.severity}]` : ''}`);
+            }
+            return all.exit_code;
+          }
+          const r = await verifyClaim(ctx, positionals[0]);
+          if ('message' in r) throw new ClewError('not-found', r.message);
+          if (asJson) io.out(json(r));
+          else io.out([`claim_id:        ${r.claim.claim_id}`, `status:          ${s.paint(r.claim.status === 'verified' ? 'green' : 'red', r.claim.status)}`, `source_verified: ${r.source_verified}`, `chain_verified:  ${r.chain_verified}`, ...r.details.map((d) => `  - ${d}`)].join('\n'));
+          return { verified: 0, mismatch: 12, missing: 11 }[r.claim.status] ?? 10;
+        });
+      case 'remove':
+      case 'supersede': {
+        const id = positionals[0];
+        if (!id) throw new ClewError('usage', `claims ${sub} needs a claim id\n${USAGE}`);
+        if (!values.yes) throw new ClewError('not-found', `refusing to ${sub} claim '${id}' without -y`);
+        return withClaims(globals, io, async (ctx) => {
+          const found = findClaim(ctx.view, id, ctx.cwd);
+          if (!found) throw new ClewError('not-found', `No claim found for '${id}'`);
+          const done = sub === 'remove' ? await removeClaim(ctx, id) : await supersedeClaim(ctx, id);
+          io.out(asJson ? json({ claim_id: found.claim_id, [sub === 'remove' ? 'removed' : 'superseded']: done }) : `[${sub === 'remove' ? 'REMOVED' : 'SUPERSEDED'}] claim ${found.claim_id}`);
+          return done ? 0 : 1;
+        });
+      }
+      default:
+        throw new ClewError('usage', `unknown claims subcommand '${sub ?? ''}'\n${USAGE}`);
+    }
+  },
+};
