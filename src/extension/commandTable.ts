@@ -25,6 +25,8 @@ export interface CommandHandlers {
   openStoreLocation(): unknown;
   initExamples(): unknown;
   runWithClew(uri?: vscode.Uri): unknown;
+  verifyClaim(claimId?: string): unknown;
+  registerClaim(): unknown;
 }
 
 export function commandTable(h: CommandHandlers): CommandSpec[] {
@@ -39,5 +41,7 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
     { id: 'clew.openStoreLocation', title: 'Open Store Location', run: () => h.openStoreLocation() },
     { id: 'clew.initExamples', title: 'Scaffold Example Pipeline', run: () => h.initExamples() },
     { id: 'clew.runWithClew', title: 'Run with Clew', requiresTrust: true, run: (uri) => h.runWithClew(uri as vscode.Uri | undefined) },
+    { id: 'clew.verifyClaim', title: 'Verify Claim', run: (id) => h.verifyClaim(typeof id === 'string' ? id : undefined) },
+    { id: 'clew.registerClaim', title: 'Register Claim', run: () => h.registerClaim() },
   ];
 }

@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { addClaim, verifyClaim, type VerifyClaimResult } from '../engine/claims/claims';
 import { initExamples } from '../engine/examples/initExamples';
+import { openStore } from '../engine/store/open';
 import { verifyChain, verifyDag, verifyRun } from '../engine/verify';
 import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
 import type { CommandHandlers } from './commandTable';
@@ -41,6 +43,19 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
       return task(controller.signal);
     });
+
+  /** Claims are written (statuses, new claims): open a writable store just for this command. */
+  async function withWritableStore<T>(model: ClewModel, fn: (ctx: Parameters<typeof verifyClaim>[0]) => Promise<T>): Promise<T | undefined> {
+    const engine = await engineOrExplain(model);
+    if (!engine || !model.dbPath) return undefined;
+    const store = await openStore(model.dbPath);
+    try {
+      return await fn({ store, view: await store.snapshot(), hasher: engine.hasher, cwd: model.folder });
+    } finally {
+      await store.close();
+      await model.refresh();
+    }
+  }
 
   async function dagFor(uri?: vscode.Uri): Promise<DagVerification | undefined> {
     const target = targetUri(uri);
@@ -134,6 +149,45 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const result = initExamples(dest);
       void vscode.window.showInformationMessage(`Clew: wrote ${result.file_count} files. Run "sh 00_run_all.sh" in ${dest} to record the pipeline.`);
       return result;
+    },
+    async verifyClaim(claimId): Promise<VerifyClaimResult | undefined> {
+      const model = ctx.models().find((m) => m.claims.some((c) => c.claim_id === claimId)) ?? ctx.models()[0];
+      if (!model) return undefined;
+      let id = claimId;
+      if (!id) {
+        const pick = await vscode.window.showQuickPick(model.claims.map((c) => ({ label: `${path.basename(c.file_path)}:${c.line_number ?? ''}`, description: `${c.claim_value ?? ''} · ${c.status ?? ''}`, id: c.claim_id })), { placeHolder: 'Verify which claim?' });
+        id = pick?.id;
+      }
+      if (!id) return undefined;
+      const target = id;
+      const result = await withWritableStore(model, (c) => verifyClaim(c, target));
+      if (result && 'claim' in result) {
+        const text = `Clew: claim ${result.claim.claim_id} is ${result.claim.status}. ${result.details.join('; ')}`;
+        if (result.claim.status === 'verified') void vscode.window.showInformationMessage(text);
+        else void vscode.window.showWarningMessage(text);
+      } else if (result) void vscode.window.showWarningMessage(`Clew: ${result.message}`);
+      return result;
+    },
+    async registerClaim() {
+      const editor = vscode.window.activeTextEditor;
+      const model = editor ? ctx.modelFor(editor.document.uri) : undefined;
+      if (!editor || !model || editor.document.uri.scheme !== 'file') {
+        void vscode.window.showInformationMessage('Clew: select the number or statement in your manuscript, then run Register Claim.');
+        return undefined;
+      }
+      const value = editor.document.getText(editor.selection).trim() || undefined;
+      const outputs = [...model.files.values()].filter((f) => f.role === 'output').map((f) => f.path).sort();
+      const source = await vscode.window.showQuickPick(
+        outputs.map((p) => ({ label: vscode.workspace.asRelativePath(p), path: p })),
+        { placeHolder: 'Which recorded file backs this claim?' },
+      );
+      if (!source) return undefined;
+      const claimType = (await vscode.window.showQuickPick(['value', 'statistic', 'figure', 'table', 'text'], { placeHolder: 'Claim type' })) ?? 'value';
+      const claim = await withWritableStore(model, (c) =>
+        addClaim(c, { filePath: editor.document.uri.fsPath, claimType, lineNumber: editor.selection.active.line + 1, claimValue: value, sourceFile: source.path }),
+      );
+      if (claim) void vscode.window.showInformationMessage(`Clew: registered claim ${claim.claim_id}`);
+      return claim;
     },
     async runWithClew(uri) {
       const target = targetUri(uri);

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ClaimLenses, MANUSCRIPT_SELECTOR } from './claimLenses';
 import { createHandlers } from './commands';
 import { COMMAND_CATEGORY, commandTable } from './commandTable';
 import { ClewDecorationProvider } from './decorations';
@@ -43,9 +44,11 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   const runsTree = new RunsTree(() => models);
   const claimsTree = new ClaimsTree(() => models);
   const trees = [changesTree, runsTree, claimsTree];
+  const claimLenses = new ClaimLenses(() => models);
 
   const updateViews = () => {
     statusBar.update(models);
+    claimLenses.update();
     for (const t of trees) t.refresh();
     void vscode.commands.executeCommand('setContext', 'clew.hasStore', models.some((m) => m.hasStore));
   };
@@ -140,6 +143,12 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     watcher,
     ...trees,
     vscode.window.registerFileDecorationProvider(decorations),
+    claimLenses,
+    vscode.languages.registerCodeLensProvider(MANUSCRIPT_SELECTOR, claimLenses),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (vscode.languages.match(MANUSCRIPT_SELECTOR, e.document) > 0) claimLenses.update();
+    }),
+    vscode.workspace.onDidOpenTextDocument(() => claimLenses.update()),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.window.createTreeView('clew.changes', { treeDataProvider: changesTree }),
     vscode.window.createTreeView('clew.runs', { treeDataProvider: runsTree }),
