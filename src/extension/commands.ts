@@ -9,6 +9,8 @@ import { verifyChain, verifyDag, verifyRun } from '../engine/verify';
 import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
 import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
+import { showDagPanel } from './dagPanel';
+import { dagPayload } from './dagPayload';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
 export interface CommandContext {
@@ -17,6 +19,7 @@ export interface CommandContext {
   reports: ReportDocuments;
   log: vscode.LogOutputChannel;
   extensionPath: string;
+  extensionUri: vscode.Uri;
   refreshAll(): Promise<void>;
 }
 
@@ -119,8 +122,13 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
     async showDag(uri) {
       const dag = await dagFor(uri);
       if (!dag) return undefined;
-      await ctx.reports.show('Provenance DAG.txt', dagReport(dag));
-      return dag;
+      const target = targetUri(uri);
+      const title = target && dag.target_files.length === 1 ? `DAG of ${path.basename(target.fsPath)}` : `DAG (${dag.runs.length} runs)`;
+      const handle = showDagPanel(ctx.extensionUri, dagPayload(dag, title));
+      ctx.log.info(`DAG ${dag.status}: ${dag.runs.length} runs, ${dag.edges.length} edges`);
+      // Tests and callers get what the webview drew; give up waiting after 20 s (panel stays open).
+      const report = await Promise.race([handle.nextReport(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000))]);
+      return { dag, report, text: dagReport(dag) };
     },
     async rerunDag() {
       // Re-execution in a sandbox is not part of this release; say so instead of pretending.

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ClaimLenses, MANUSCRIPT_SELECTOR } from './claimLenses';
 import { createHandlers } from './commands';
+import { registerDagPanelSerializer } from './dagPanel';
 import { COMMAND_CATEGORY, commandTable } from './commandTable';
 import { ClewDecorationProvider } from './decorations';
 import { ClewModel } from './model';
@@ -113,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     reports,
     log,
     extensionPath: context.extensionPath,
+    extensionUri: context.extensionUri,
     refreshAll,
   });
   for (const spec of commandTable(handlers)) {
@@ -144,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     ...trees,
     vscode.window.registerFileDecorationProvider(decorations),
     claimLenses,
+    registerDagPanelSerializer(context.extensionUri),
     vscode.languages.registerCodeLensProvider(MANUSCRIPT_SELECTOR, claimLenses),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (vscode.languages.match(MANUSCRIPT_SELECTOR, e.document) > 0) claimLenses.update();
