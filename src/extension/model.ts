@@ -153,7 +153,7 @@ export class ClewModel {
     }
     if (!fs.existsSync(dbPath)) return undefined;
     this.store ??= await openStore(dbPath, { readOnly: true });
-    this.hasher ??= createFileHasher({ useCache: true, storeDir: path.dirname(dbPath), concurrency: this.options.concurrency });
+    this.hasher ??= createFileHasher({ useCache: true, storeDir: path.dirname(dbPath), concurrency: this.options.concurrency, saveDelayMs: 3000 });
     return { store: this.store, hasher: this.hasher };
   }
 
@@ -205,18 +205,30 @@ export class ClewModel {
     this.emit(before, beforeFolders);
   }
 
+  /** Cost proportional to `paths`: only a verdict change to or from "missing" rescans folders. */
   private async narrowRefresh(paths: string[]): Promise<void> {
     const opened = await this.ensureOpen();
     if (!opened) return;
-    const before = new Map([...this.files].map(([p, f]) => [p, { ...f }]));
-    const beforeFolders = this.foldersWithMissing;
     const outcomes = await opened.hasher.hashMany(paths);
+    const changed: string[] = [];
+    let missingMoved = false;
     for (const p of paths) {
       const f = this.files.get(p);
-      if (f) f.verdict = verdictOf(f, outcomes.get(p));
+      if (!f) continue;
+      const next = verdictOf(f, outcomes.get(p));
+      if (next === f.verdict) continue;
+      if (next === 'missing' || f.verdict === 'missing') missingMoved = true;
+      f.verdict = next;
+      changed.push(p);
     }
-    this.foldersWithMissing = this.missingFolders();
-    this.emit(before, beforeFolders);
+    if (missingMoved) {
+      const before = this.foldersWithMissing;
+      this.foldersWithMissing = this.missingFolders();
+      for (const d of this.foldersWithMissing) if (!before.has(d)) changed.push(d);
+      for (const d of before) if (!this.foldersWithMissing.has(d)) changed.push(d);
+    }
+    if (changed.length === 0) return;
+    for (const l of this.listeners) l({ paths: changed });
   }
 
   private missingFolders(): Set<string> {

@@ -18,6 +18,16 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
   const concurrency = options.concurrency ?? defaultConcurrency();
   let pool: HashPool | undefined;
   const cache = options.storeDir ? StatCache.open(options.storeDir) : undefined;
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveCache = () => {
+    if (!cache) return;
+    if (!options.saveDelayMs) return cache.save();
+    saveTimer ??= setTimeout(() => {
+      saveTimer = undefined;
+      cache.save();
+    }, options.saveDelayMs);
+    saveTimer.unref();
+  };
 
   /**
    * Synchronous first pass (cheap: one stat per path): answers missing files and stat-cache hits
@@ -70,10 +80,12 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
       };
       request.signal?.throwIfAborted();
       await Promise.all(Array.from({ length: Math.max(1, Math.min(slow.length, concurrency * 2)) }, lane));
-      cache?.save();
+      saveCache();
       return new Map(paths.map((p) => [p, results.get(p) as HashOutcome]));
     },
     async dispose(): Promise<void> {
+      clearTimeout(saveTimer);
+      saveTimer = undefined;
       cache?.save();
       await pool?.dispose();
       pool = undefined;

@@ -36,4 +36,10 @@ export interface FileHasherOptions {
   storeDir?: string;
   /** Worker threads; default min(4, availableParallelism). 0 hashes on the calling thread. */
   concurrency?: number;
+  /**
+   * Persist the stat cache at most this often instead of after every call (long-lived callers such
+   * as the editor, where rewriting the whole cache file per small refresh would cost O(workspace)).
+   * dispose() always saves.
+   */
+  saveDelayMs?: number;
 }
