@@ -1,0 +1,105 @@
+/**
+ * The `clew` command line as a real child process on fixture copies: JSON shapes equal to the
+ * upstream answers, text without colour when not on a terminal, documented exit codes, and
+ * one-line errors for bad input.
+ */
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { entries, materialise, type Materialised } from '../conformance/fixtures';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+function clew(cwd: string, ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, SCITEX_CLEW_DB_PATH: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('clew CLI on seq-mismatch', () => {
+  let m: Materialised;
+  before(() => {
+    m = materialise('seq-mismatch', 'relocated');
+  });
+  after(() => m.cleanup());
+
+  test('status --json: upstream shape plus the documented extras; exit 12 (a mismatch)', () => {
+    const r = clew(m.root, 'status', '--json');
+    assert.equal(r.code, 12, r.err);
+    const ours = JSON.parse(r.out) as Record<string, unknown>;
+    const [[, expected]] = entries(m.api, 'status');
+    const { other, other_count, hashes_from_cache, ...shape } = ours;
+    assert.deepEqual(shape, expected.value);
+    assert.deepEqual([other, other_count, hashes_from_cache], [[], 0, true]);
+  });
+
+  test('status text says where hashes came from, and has no colour codes off a terminal', () => {
+    const r = clew(m.root, 'status');
+    assert.match(r.out, /stat cache/);
+    assert.match(r.out, /06_preprocess_c_out\/clean_C\.csv/);
+    assert.doesNotMatch(r.out, /\x1b\[/);
+    assert.match(clew(m.root, 'status', '--rehash').out, /every file re-read/);
+  });
+
+  test('chain --json equals the upstream chain answer; dag --json has the same edges', () => {
+    const target = path.join(m.root, '08_analyze_out/report.json');
+    const chain = clew(m.root, 'chain', target, '--json');
+    assert.equal(chain.code, 12);
+    const expected = entries(m.api, 'chain').find(([k]) => k === target)?.[1];
+    assert.deepEqual(JSON.parse(chain.out), expected?.value);
+    const dag = clew(m.root, '--json', 'dag', '08_analyze_out/report.json', '08_analyze_out/stats_by_source.csv');
+    const expectedDag = entries(m.api, 'dag').find(([k]) => k.startsWith('targets=["'))?.[1].value as { edges: unknown[] };
+    assert.deepEqual((JSON.parse(dag.out) as { edges: unknown[] }).edges, expectedDag.edges);
+  });
+
+  test('run: verified run exits 0, suspect 10, unknown 10 with a one-line message', () => {
+    const runs = entries(m.api, 'run');
+    const verified = runs.find(([, a]) => (a.value as { status: string }).status === 'verified')?.[0] as string;
+    const suspect = runs.find(([, a]) => (a.value as { status: string }).status === 'suspect')?.[0] as string;
+    assert.equal(clew(m.root, 'run', verified).code, 0);
+    assert.equal(clew(m.root, 'run', suspect).code, 10);
+    const unknown = clew(m.root, 'run', 'no-such-session');
+    assert.equal(unknown.code, 10);
+    assert.equal(unknown.err.trim().split('\n').length, 1);
+  });
+
+  test('list and stats', () => {
+    const list = JSON.parse(clew(m.root, 'list', '--json', '-n', '3').out) as { count: number };
+    assert.equal(list.count, 3);
+    const stats = JSON.parse(clew(m.root, 'stats', '--json').out) as { total_runs: number };
+    assert.equal(stats.total_runs, 9);
+  });
+});
+
+describe('clew CLI: bad input gets one clear line and a documented exit code', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew cli "odd" '));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const cases: [string, string[], number, RegExp][] = [
+    ['unknown command', ['frobnicate'], 2, /unknown command 'frobnicate'/],
+    ['unknown option', ['status', '--bogus'], 2, /bogus/],
+    ['bad --limit', ['list', '--limit', 'abc'], 2, /--limit must be a whole number/],
+    ['no store', ['status'], 3, /no Clew store at/],
+    ['chain of a missing file', ['chain', 'nope.csv'], 1, /file not found: nope\.csv/],
+  ];
+  for (const [name, args, code, message] of cases) {
+    test(name, () => {
+      const r = clew(dir, ...args);
+      assert.equal(r.code, code, r.err);
+      assert.match(r.err, message);
+      assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  test('a corrupt store named with quotes and <script> is refused, not modified', () => {
+    const db = path.join(dir, 'x "<script>".db');
+    fs.writeFileSync(db, 'not a database at all'.repeat(20));
+    const before = fs.readFileSync(db);
+    const r = clew(dir, '--db', db, 'status');
+    assert.equal(r.code, 3);
+    assert.match(r.err, /is not an SQLite database/);
+    assert.deepEqual(fs.readFileSync(db), before);
+  });
+});
