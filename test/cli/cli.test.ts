@@ -103,3 +103,24 @@ describe('clew CLI: bad input gets one clear line and a documented exit code', (
     assert.deepEqual(fs.readFileSync(db), before);
   });
 });
+
+describe('clew hash', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew hash '));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('files and folders, matching openssl; missing paths exit 1 with one line each', () => {
+    fs.writeFileSync(path.join(dir, 'a b.txt'), 'abc');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'ü.txt'), '');
+    const r = clew(dir, 'hash', 'a b.txt', 'sub');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.out.trim().split('\n'), [
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a b.txt',
+      `e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  ${path.join('sub', 'ü.txt')}`,
+    ]);
+    const missing = clew(dir, 'hash', 'a b.txt', 'gone.csv', '--json');
+    assert.equal(missing.code, 1);
+    assert.equal((JSON.parse(missing.out) as unknown[]).length, 1);
+    assert.match(missing.err, /file not found: gone\.csv/);
+  });
+});

@@ -4,6 +4,7 @@
 import type { CliCommand } from '../types';
 import { claimsCommand } from './claims';
 import { chainCommand, dagCommand } from './graph';
+import { hashCommand } from './hash';
 import { initExamplesCommand } from './initExamples';
 import { recordCommand } from './record';
 import { listCommand, runCommand, statsCommand } from './runs';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   chainCommand,
   dagCommand,
   statsCommand,
+  hashCommand,
   recordCommand,
   initExamplesCommand,
   claimsCommand,
