@@ -43,11 +43,12 @@ try {
   step('is everything still as recorded?', ['status']);
   step('where does the report come from?', ['chain', '08_analyze_out/report.json']);
   step('verify the whole DAG behind both outputs', ['dag', '08_analyze_out/report.json', '08_analyze_out/stats_by_source.csv']);
+  step('are the claims in paper.tex still backed by the data?', ['claims', 'verify']);
   const clean = join(project, '06_preprocess_c_out', 'clean_C.csv');
   writeFileSync(clean, readFileSync(clean, 'utf8').replace(/\n(\d+),C,/, '\n$1,C,9'));
   console.log('\n# someone edits 06_preprocess_c_out/clean_C.csv by hand…');
   step('Clew notices the change and who is affected', ['status'], { expectFailure: true });
-  step('strict attribution: root cause and failed node', ['dag', '--strict', '08_analyze_out/report.json'], { expectFailure: true });
+  step('strict attribution: root cause, failed node and the claims it invalidates', ['dag', '--strict', '--claims'], { expectFailure: true });
   console.log(`\nDemo finished. ${keep ? `The example is kept in ${project}` : 'Pass --keep to keep the example folder.'}`);
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });

@@ -38,5 +38,8 @@ for (const [variant, runs, edges] of [['sequential', 8, 7], ['multi_parent', 8, 
     assert.equal(dag.status, 0, dag.stdout);
     const parsed = JSON.parse(dag.stdout) as { runs: unknown[]; edges: unknown[]; status: string };
     assert.deepEqual([parsed.status, parsed.runs.length, parsed.edges.length], ['verified', runs, edges]);
+    const claims = clew(dest, 'claims', 'verify', '--json');
+    assert.equal(claims.status, 0, claims.stdout);
+    assert.deepEqual((({ total, verified }) => [total, verified])(JSON.parse(claims.stdout) as { total: number; verified: number }), [2, 2]);
   });
 }

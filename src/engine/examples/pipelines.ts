@@ -97,7 +97,31 @@ function multiParent(): Record<string, string> {
   };
 }
 
-function runAll(steps: readonly string[]): string {
+interface ExampleClaim {
+  line: number;
+  type: string;
+  value: string;
+  source: string;
+}
+
+/** Manuscripts whose lines are registered as claims by the run-all script (spec §10). */
+function manuscripts(variant: ExampleVariant): { files: Record<string, string>; claims: ExampleClaim[] } {
+  const [table, tableSource, figure, figureSource] =
+    variant === 'sequential'
+      ? ['Table 1', '08_analyze_out/stats_by_source.csv', 'Report 1', '08_analyze_out/report.json']
+      : ['Figure 1', '08_make_figures_out/figure1.svg', 'Figure 2', '08_make_figures_out/figure2.svg'];
+  const tex = ['\\documentclass{article}', '\\begin{document}', `${table} summarises the first result.`, `${figure} shows the second result.`, '\\end{document}', ''];
+  const md = ['# Results', '', `${table} summarises the first result.`, '', `${figure} shows the second result.`, ''];
+  return {
+    files: { 'paper.tex': tex.join('\n'), 'paper.md': md.join('\n') },
+    claims: [
+      { line: 3, type: 'table', value: table, source: tableSource },
+      { line: 4, type: 'figure', value: figure, source: figureSource },
+    ],
+  };
+}
+
+function runAll(steps: readonly string[], claims: readonly ExampleClaim[] = []): string {
   return [
     '#!/bin/sh',
     '# Runs every step under `clew record`, which records what each step read and wrote.',
@@ -106,7 +130,9 @@ function runAll(steps: readonly string[]): string {
     'cd "$(dirname "$0")"',
     'CLEW="${CLEW:-clew}"',
     ...steps.map((s) => `$CLEW record -- python3 ${s}`),
-    'echo "Pipeline recorded. Try: $CLEW status; $CLEW dag --help"',
+    '# Tie manuscript statements to the files that back them.',
+    ...claims.map((c) => `$CLEW claims add --file paper.tex --line ${c.line} --type ${c.type} --value '${c.value}' --source ${c.source} > /dev/null`),
+    'echo "Pipeline recorded. Try: $CLEW status; $CLEW claims verify; $CLEW dag --help"',
     '',
   ].join('\n');
 }
@@ -114,9 +140,11 @@ function runAll(steps: readonly string[]): string {
 /** Every file of a variant: name → content. Step order is the order the run-all script uses. */
 export function exampleFiles(variant: ExampleVariant): Record<string, string> {
   const steps = variant === 'sequential' ? sequential() : multiParent();
+  const paper = manuscripts(variant);
   return {
     ...steps,
-    '00_run_all.sh': runAll(Object.keys(steps)),
+    ...paper.files,
+    '00_run_all.sh': runAll(Object.keys(steps), paper.claims),
     'pyproject.toml': `[project]\nname = "clew-example-${variant.replace('_', '-')}"\nversion = "0.1.0"\n`,
     'README.md': `# Clew example: ${variant}\n\nRun \`sh 00_run_all.sh\` (with \`clew\` on PATH or CLEW set), then \`clew status\`, \`clew chain <output>\`, \`clew dag <outputs>\`.\n`,
   };
