@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { listClaims, verifyClaim } from '../../src/engine/claims/claims';
 import { verifyAllClaims } from '../../src/engine/claims/verifyAll';
+import { claimsJsonContent } from '../../src/engine/claims/exportJson';
 import { createFileHasher } from '../../src/engine/hash/fileHasher';
 import { openStore } from '../../src/engine/store/open';
 import { entries, listScenarios, materialise, type Materialised } from './fixtures';
@@ -47,6 +48,17 @@ for (const scenario of listScenarios()) {
         view = await store.snapshot();
         for (const [, a] of entries(m.api, 'list_claims_after_verify')) {
           if (a.ok) assert.deepEqual(withoutTimes(listClaims(view)), withoutTimes(a.value as object[]), 'list_claims_after_verify');
+        }
+        const exported = (m.api['export_claims_json (after verify)'] as { ok: boolean; content?: Record<string, unknown> } | undefined);
+        if (exported?.ok && exported.content) {
+          // Modulo timestamps (generated_at, verified_at) and the attestation's tool version.
+          const normalise = (c: Record<string, unknown>) => ({
+            ...c,
+            generated_at: '',
+            attestation: { ...(c.attestation as object), version: '' },
+            claims: withoutTimes(c.claims as object[]),
+          });
+          assert.deepEqual(normalise(claimsJsonContent(view)), normalise(exported.content), 'export_claims_json');
         }
       } finally {
         await hasher.dispose();

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { addClaim, type Claim, findClaim, listClaims, removeClaim, supersedeClaim, verifyClaim } from '../../engine/claims/claims';
 import { verifyAllClaims } from '../../engine/claims/verifyAll';
+import { exportClaimsJson } from '../../engine/claims/exportJson';
 import { ClewError } from '../../engine/errors';
 import { createFileHasher } from '../../engine/hash/fileHasher';
 import { locateStore } from '../../engine/store/locate';
@@ -18,6 +19,7 @@ const USAGE = `Usage: clew claims <subcommand> [options]
   verify [CLAIM_ID | FILE:Lnn | FILE] [--strict]     without an id: verify every claim
   remove CLAIM_ID -y
   supersede CLAIM_ID -y
+  export [--path P] [--no-read-only] [--include-superseded]   write claims.json (schema 1.4)
 
 A claim ties a statement in a manuscript (e.g. paper.tex line 42) to a recorded source file.
 Exit: list/add 0; verify with an id 0 verified, 12 mismatch, 11 source missing, 10 otherwise,
@@ -28,6 +30,23 @@ const ICONS: Record<string, string> = { registered: '○', verified: '✓', mism
 
 function location(c: Claim): string {
   return c.line_number ? `${c.file_path}:L${c.line_number}` : c.file_path;
+}
+
+/** claims.json location (spec §5.7): $SCITEX_CLEW_CLAIMS_JSON, else <project root>/.scitex/clew/runtime/claims.json. */
+function claimsJsonPath(io: CliIo, globals: GlobalOptions): string {
+  const fromEnv = io.env.SCITEX_CLEW_CLAIMS_JSON;
+  if (fromEnv) return path.resolve(io.cwd, fromEnv);
+  return path.join(locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env, migrate: false }).projectRoot, '.scitex', 'clew', 'runtime', 'claims.json');
+}
+
+/** Upstream re-exports claims.json after every change unless SCITEX_CLEW_AUTO_EXPORT_CLAIMS=0; failures only warn. */
+async function autoExport(ctx: Parameters<typeof verifyClaim>[0], io: CliIo, globals: GlobalOptions): Promise<void> {
+  if (io.env.SCITEX_CLEW_AUTO_EXPORT_CLAIMS === '0') return;
+  try {
+    exportClaimsJson(await ctx.store.snapshot(), claimsJsonPath(io, globals));
+  } catch (err) {
+    io.err(`clew: warning: could not re-export claims.json: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 async function withClaims<T>(globals: GlobalOptions, io: CliIo, fn: (ctx: Parameters<typeof verifyClaim>[0]) => Promise<T>): Promise<T> {
@@ -57,6 +76,8 @@ export const claimsCommand: CliCommand = {
         status: { type: 'string' },
         limit: { type: 'string' },
         'include-superseded': { type: 'boolean' },
+        path: { type: 'string' },
+        'no-read-only': { type: 'boolean' },
         line: { type: 'string' },
         value: { type: 'string' },
         source: { type: 'string' },
@@ -96,6 +117,7 @@ export const claimsCommand: CliCommand = {
           if (asJson) io.out(json(claim));
           else io.out([`[ADDED] claim ${claim.claim_id}`, `  type:     ${claim.claim_type}`, `  location: ${location(claim)}`, `  value:    ${claim.claim_value ?? ''}`, `  source:   ${claim.source_file ?? '(none)'}`].join('\n'));
           if (!claim.source_session && claim.source_file) io.err('clew: warning: no recorded run produced the source file; the claim has no lineage');
+          await autoExport(ctx, io, globals);
           return 0;
         });
       }
@@ -127,9 +149,17 @@ export const claimsCommand: CliCommand = {
           if (!found) throw new ClewError('not-found', `No claim found for '${id}'`);
           const done = sub === 'remove' ? await removeClaim(ctx, id) : await supersedeClaim(ctx, id);
           io.out(asJson ? json({ claim_id: found.claim_id, [sub === 'remove' ? 'removed' : 'superseded']: done }) : `[${sub === 'remove' ? 'REMOVED' : 'SUPERSEDED'}] claim ${found.claim_id}`);
+          await autoExport(ctx, io, globals);
           return done ? 0 : 1;
         });
       }
+      case 'export':
+        return withClaims(globals, io, async ({ view }) => {
+          const target = values.path ? path.resolve(io.cwd, values.path) : claimsJsonPath(io, globals);
+          const written = exportClaimsJson(view, target, { readOnly: !values['no-read-only'], includeSuperseded: values['include-superseded'] });
+          io.out(asJson ? json({ path: written }) : `[EXPORTED] claims (schema 1.4) -> ${written}`);
+          return 0;
+        });
       default:
         throw new ClewError('usage', `unknown claims subcommand '${sub ?? ''}'\n${USAGE}`);
     }
