@@ -67,3 +67,11 @@ for (const scenario of listScenarios()) {
     });
   });
 }
+
+test('register_intermediate reproduces the fixture intermediate claim id and value byte for byte', async () => {
+  const { pythonJson, claimIdFor } = await import('../../src/engine/claims/claims');
+  const value = pythonJson({ name: 'n_sources', supports: ['claim_020edd2eb751'], value: '3' });
+  assert.equal(value, '{"name": "n_sources", "supports": ["claim_020edd2eb751"], "value": "3"}');
+  assert.equal(claimIdFor('/tmp/clew-fixture/seq-clean/09_register_claims.py', 'value', null, value), 'claim_e844449e154c');
+  assert.equal(pythonJson({ b: 'é"x', a: [1, 'y'] }), '{"a": [1, "y"], "b": "\\u00e9\\"x"}');
+});

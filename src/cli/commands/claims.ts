@@ -1,6 +1,6 @@
 /** `clew claims add|list|verify|remove|supersede` (spec §5). */
 import * as path from 'node:path';
-import { addClaim, type Claim, findClaim, listClaims, removeClaim, supersedeClaim, verifyClaim } from '../../engine/claims/claims';
+import { addClaim, type Claim, findClaim, listClaims, registerIntermediate, removeClaim, supersedeClaim, verifyClaim } from '../../engine/claims/claims';
 import { verifyAllClaims } from '../../engine/claims/verifyAll';
 import { exportClaimsJson } from '../../engine/claims/exportJson';
 import { ClewError } from '../../engine/errors';
@@ -19,6 +19,7 @@ const USAGE = `Usage: clew claims <subcommand> [options]
   verify [CLAIM_ID | FILE:Lnn | FILE] [--strict]     without an id: verify every claim
   remove CLAIM_ID -y
   supersede CLAIM_ID -y
+  register-intermediate --name N --value V [--supports CLAIM_ID]… [--session ID] [--type T] [--file F]
   export [--path P] [--no-read-only] [--include-superseded]   write claims.json (schema 1.4)
 
 A claim ties a statement in a manuscript (e.g. paper.tex line 42) to a recorded source file.
@@ -77,6 +78,8 @@ export const claimsCommand: CliCommand = {
         limit: { type: 'string' },
         'include-superseded': { type: 'boolean' },
         path: { type: 'string' },
+        name: { type: 'string' },
+        supports: { type: 'string', multiple: true },
         'no-read-only': { type: 'boolean' },
         line: { type: 'string' },
         value: { type: 'string' },
@@ -151,6 +154,22 @@ export const claimsCommand: CliCommand = {
           io.out(asJson ? json({ claim_id: found.claim_id, [sub === 'remove' ? 'removed' : 'superseded']: done }) : `[${sub === 'remove' ? 'REMOVED' : 'SUPERSEDED'}] claim ${found.claim_id}`);
           await autoExport(ctx, io, globals);
           return done ? 0 : 1;
+        });
+      }
+      case 'register-intermediate': {
+        if (!values.name || values.value === undefined) throw new ClewError('usage', `claims register-intermediate needs --name and --value\n${USAGE}`);
+        return withClaims(globals, io, async (ctx) => {
+          const claim = await registerIntermediate(ctx, {
+            name: values.name as string,
+            value: values.value as string,
+            supports: values.supports,
+            sessionId: values.session,
+            claimType: values.type,
+            filePath: values.file ?? io.cwd,
+          });
+          io.out(asJson ? json(claim) : `[ADDED] intermediate ${claim.claim_id} = ${claim.claim_value ?? ''}`);
+          await autoExport(ctx, io, globals);
+          return 0;
         });
       }
       case 'export':

@@ -200,3 +200,32 @@ export async function supersedeClaim(ctx: ClaimsContext, identifier: string): Pr
   await setStatus(ctx, claim.claim_id, 'superseded');
   return true;
 }
+
+/**
+ * Spec §5.8 `register_intermediate`: an in-pipeline value claim with no source file, tied to a
+ * session (default $SCITEX_SESSION_ID). The value is stored as sorted-key JSON with the Python
+ * repr of the value — for strings, upstream stores repr() with quotes; here values arrive as text.
+ */
+export async function registerIntermediate(
+  ctx: ClaimsContext,
+  o: { name: string; value: string; supports?: string[]; sessionId?: string; claimType?: string; filePath: string },
+): Promise<Claim> {
+  const sessionId = o.sessionId ?? process.env.SCITEX_SESSION_ID;
+  if (!sessionId) throw new ClewError('usage', 'register-intermediate needs a session id (--session-id or $SCITEX_SESSION_ID)');
+  const claimValue = pythonJson({ name: o.name, supports: o.supports ?? [], value: o.value });
+  return addClaim(ctx, { filePath: o.filePath, claimType: o.claimType ?? 'value', claimValue, sourceSession: sessionId });
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Python's json.dumps(value, sort_keys=True) layout: ", " and ": " separators, non-ASCII escaped. */
+export function pythonJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${pythonJson(k)}: ${pythonJson(value[k])}`)
+      .join(', ')}}`;
+  }
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
