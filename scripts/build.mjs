@@ -35,7 +35,7 @@ const nodeCommon = {
   format: 'cjs',
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
-  external: ['vscode', 'mocha'],
+  external: ['vscode', 'mocha', 'playwright-core'],
 };
 
 const builds = [

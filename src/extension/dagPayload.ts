@@ -25,7 +25,37 @@ const CLASS_DEFS = [
   'classDef unknown fill:#6b7280,stroke:#374151,color:#ffffff',
 ];
 
+/**
+ * Above this many nodes mermaid's layout gets slow and, for deep chains, overflows its stack
+ * (bench/render.ts: 5,000 nodes fail). Larger DAGs are drawn as runs only, and at most this many
+ * runs — the ones nearest the targets — with the title saying what was left out.
+ */
+export const MAX_DIAGRAM_NODES = 1000;
+
+function runsOnlyPayload(dag: DagVerification, title: string): DagPayload {
+  const kept = dag.runs.slice(-MAX_DIAGRAM_NODES);
+  const ids = new Map(kept.map((r, i) => [r.session_id, `r${i}`]));
+  const lines = ['flowchart TD'];
+  const nodes: DagNodeRef[] = [];
+  for (const r of kept) {
+    const id = ids.get(r.session_id) as string;
+    const label = r.script_path ? path.basename(r.script_path) : r.session_id;
+    lines.push(`  ${id}["${mermaidLabel(label)}"]:::${r.status}`);
+    nodes.push({ id, kind: 'run', path: r.script_path ?? undefined, label });
+  }
+  for (const [parent, child] of dag.edges) {
+    const from = ids.get(parent);
+    const to = ids.get(child);
+    if (from && to) lines.push(`  ${from} --> ${to}`);
+  }
+  lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
+  const note = kept.length < dag.runs.length ? `, showing the ${kept.length} runs nearest the targets of ${dag.runs.length}` : ', runs only';
+  return { title: `${title}${note}`, mermaid: lines.join('\n'), nodes };
+}
+
 export function dagPayload(dag: DagVerification, title: string): DagPayload {
+  const fileCount = new Set(dag.runs.flatMap((r) => r.files.filter((f) => f.role !== 'script').map((f) => f.path))).size;
+  if (dag.runs.length + fileCount > MAX_DIAGRAM_NODES) return runsOnlyPayload(dag, title);
   const lines = ['flowchart TD'];
   const nodes: DagNodeRef[] = [];
   const fileIds = new Map<string, string>();
