@@ -16,7 +16,7 @@ export const MANUSCRIPT_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.Rmd' },
 ];
 
-const ICON: Record<string, string> = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', registered: '○' };
+const ICON: Record<string, string> = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', stale: '~', registered: '○' };
 
 export interface AnchoredClaim {
   claim: ClaimRow;
@@ -60,7 +60,18 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
     const source = claim.source_file ? this.models().map((m) => m.files.get(claim.source_file as string)).find(Boolean) : undefined;
     if (source?.verdict === 'mismatch') return 'mismatch';
     if (source?.verdict === 'missing') return 'missing';
+    if (this.upstreamChange(claim)) return 'stale';
     return claim.status ?? 'registered';
+  }
+
+  /** Impact: a changed file somewhere upstream of the claim's source (the source itself is intact). */
+  upstreamChange(claim: ClaimRow): string | undefined {
+    if (!claim.source_file) return undefined;
+    for (const m of this.models()) {
+      const hit = m.changedUpstreamOf(claim.source_file);
+      if (hit) return hit;
+    }
+    return undefined;
   }
 
   claimsOf(document: vscode.TextDocument): AnchoredClaim[] {
@@ -73,8 +84,9 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
     return this.claimsOf(document).map(({ claim, line, note }) => {
       const status = this.liveStatus(claim);
       const source = claim.source_file ? path.basename(claim.source_file) : 'no source';
+      const upstream = status === 'stale' ? this.upstreamChange(claim) : undefined;
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-        title: `${ICON[status] ?? '?'} Clew: ${status} — ${claim.claim_type} from ${source}${note ? ` (${note})` : ''}`,
+        title: `${ICON[status] ?? '?'} Clew: ${status} — ${claim.claim_type} from ${source}${upstream ? `; upstream ${path.basename(upstream)} changed` : ''}${note ? ` (${note})` : ''}`,
         tooltip: `${claim.claim_id}${claim.claim_value ? ` = ${claim.claim_value}` : ''}. Click to verify now.`,
         command: 'clew.verifyClaim',
         arguments: [claim.claim_id],
@@ -91,9 +103,11 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
       const problems: vscode.Diagnostic[] = [];
       for (const { claim, line } of this.claimsOf(document)) {
         const status = this.liveStatus(claim);
-        if (status !== 'mismatch' && status !== 'missing') continue;
+        if (status !== 'mismatch' && status !== 'missing' && status !== 'stale') continue;
         const message =
-          status === 'mismatch'
+          status === 'stale'
+            ? `Claim ${claim.claim_id}: ${claim.source_file} is intact but ${this.upstreamChange(claim)} upstream of it changed`
+            : status === 'mismatch'
             ? `Claim ${claim.claim_id}: its source ${claim.source_file} changed since it was registered`
             : `Claim ${claim.claim_id}: its source ${claim.source_file} is missing`;
         const d = new vscode.Diagnostic(document.lineAt(Math.min(line, document.lineCount - 1)).range, message, status === 'mismatch' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);

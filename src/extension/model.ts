@@ -95,6 +95,34 @@ export class ClewModel {
     return this.dbPath !== undefined && fs.existsSync(this.dbPath);
   }
 
+  /**
+   * Impact: the first changed or missing file upstream of `filePath` (following, from the newest
+   * run that wrote it, each input back to the newest run that wrote that), or undefined when the
+   * whole ancestry is intact. Answers from the verified runs in memory; cycles are cut.
+   */
+  changedUpstreamOf(filePath: string): string | undefined {
+    const producer = new Map<string, RunVerification>();
+    for (const r of this.runs) for (const f of r.files) if (f.role === 'output' && !producer.has(f.path)) producer.set(f.path, r);
+    const seen = new Set<string>();
+    const visit = (p: string): string | undefined => {
+      const run = producer.get(p);
+      if (!run || seen.has(run.session_id)) return undefined;
+      seen.add(run.session_id);
+      for (const f of run.files) {
+        if (f.path === p) continue;
+        // The live badge verdict (narrow refreshes keep it current) wins over the last full verify.
+        const status = this.files.get(f.path)?.verdict ?? f.status;
+        if (status === 'mismatch' || status === 'missing') return f.path;
+      }
+      for (const f of run.files) if (f.role === 'input') {
+        const hit = visit(f.path);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    return visit(filePath);
+  }
+
   counts(): { verified: number; mismatch: number; missing: number } {
     const c = { verified: 0, mismatch: 0, missing: 0 };
     for (const f of this.files.values()) if (f.verdict !== 'unknown') c[f.verdict]++;
