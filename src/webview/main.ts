@@ -34,7 +34,7 @@ async function render(payload: DagPayload): Promise<void> {
     const byId = new Map(payload.nodes.map((n) => [n.id, n]));
     const nodes = Array.from(container.querySelectorAll<SVGGElement>('g.node'));
     for (const g of nodes) {
-      const id = /^flowchart-(.+)-\d+$/.exec(g.id)?.[1];
+      const id = /flowchart-(.+)-\d+$/.exec(g.id)?.[1]; // mermaid 11 prefixes ids with the render id
       const ref = id ? byId.get(id) : undefined;
       if (ref?.kind === 'file' && ref.path) {
         g.style.cursor = 'pointer';

@@ -121,6 +121,35 @@ export function buildChecks({ workspace, files, referenced = [] }) {
       },
     });
   }
+  if (recorded) {
+    checks.push({
+      name: 'Clew: Show DAG draws the provenance graph in a webview, and clicking a file node opens the file',
+      run: async (page) => {
+        await dismissOverlays(page);
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill('>Clew: Show DAG');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Clew: Show DAG' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await page.keyboard.press('Enter');
+        const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+        const fileNode = frame.locator('g.node[id*="flowchart-f"]').first();
+        await fileNode.waitFor({ state: 'visible', timeout: PANEL_WAIT_MS }).catch(() => {
+          throw new Error('the DAG panel drew no file node');
+        });
+        const label = (await fileNode.textContent())?.trim() ?? '';
+        if (!label) throw new Error('the first file node has no label');
+        await fileNode.click();
+        await page
+          .locator('.tabs-container .tab', { hasText: label })
+          .first()
+          .waitFor({ state: 'visible', timeout: PANEL_WAIT_MS })
+          .catch(() => {
+            throw new Error(`clicking the DAG node "${label}" did not open it in an editor tab`);
+          });
+      },
+    });
+  }
   checks.push({
     name: 'status bar shows the Clew counts',
     run: async (page) => {
