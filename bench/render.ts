@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { DagVerification, RunVerification } from '../src/engine/verify/types';
-import { dagPayload, MAX_DIAGRAM_NODES } from '../src/extension/dagPayload';
+import { dagPayload, MAX_DIAGRAM_NODES } from '../src/engine/mermaid/diagram';
 import { timed } from './common';
 
 function syntheticDag(nodes: number): DagVerification {

@@ -10,7 +10,7 @@ import type { ChainVerification, DagVerification, RunVerification } from '../eng
 import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
 import { showDagPanel } from './dagPanel';
-import { dagPayload } from './dagPayload';
+import { dagPayload } from '../engine/mermaid/diagram';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
 export interface CommandContext {

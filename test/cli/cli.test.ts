@@ -65,6 +65,19 @@ describe('clew CLI on seq-mismatch', () => {
     assert.equal(unknown.err.trim().split('\n').length, 1);
   });
 
+  test('mermaid: text, JSON with one node per run and file, html written to a file', () => {
+    const text = clew(m.root, 'mermaid', '08_analyze_out/report.json');
+    assert.equal(text.code, 12);
+    assert.match(text.out, /^flowchart TD/);
+    assert.match(text.out, /\["06_preprocess_c\.py"\]:::mismatch/);
+    const payload = JSON.parse(clew(m.root, 'mermaid', '--format', 'json').out) as { nodes: { kind: string }[] };
+    assert.equal(payload.nodes.filter((n) => n.kind === 'run').length, 8);
+    const out = path.join(m.root, 'dag page.html');
+    assert.equal(clew(m.root, 'mermaid', '-f', 'html', '-o', out).code, 12);
+    assert.match(fs.readFileSync(out, 'utf8'), /Content-Security-Policy/);
+    assert.equal(clew(m.root, 'mermaid', '-f', 'svg').code, 2);
+  });
+
   test('list and stats', () => {
     const list = JSON.parse(clew(m.root, 'list', '--json', '-n', '3').out) as { count: number };
     assert.equal(list.count, 3);

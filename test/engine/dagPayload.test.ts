@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { dagPayload, mermaidLabel } from '../../src/extension/dagPayload';
+import { dagPayload, mermaidLabel } from '../../src/engine/mermaid/diagram';
 import type { DagVerification, FileVerification, RunVerification } from '../../src/engine/verify/types';
 
 const HOSTILE = ['"><img src=x onerror=alert(1)>.csv', 'a`b`c.csv', 'graph TD; A-->B; click A call alert()', `${'x'.repeat(10_000)}.csv`, 'semi;colon|pipe{brace}[br](p).csv'];

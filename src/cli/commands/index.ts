@@ -6,6 +6,7 @@ import { claimsCommand } from './claims';
 import { chainCommand, dagCommand } from './graph';
 import { hashCommand } from './hash';
 import { initExamplesCommand } from './initExamples';
+import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runCommand,
   chainCommand,
   dagCommand,
+  mermaidCommand,
   statsCommand,
   hashCommand,
   recordCommand,

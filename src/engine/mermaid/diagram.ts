@@ -5,8 +5,8 @@
  * file names can never inject markup or break the diagram syntax.
  */
 import * as path from 'node:path';
-import type { DagVerification, VerificationStatus } from '../engine/verify/types';
-import type { DagNodeRef, DagPayload } from '../webview/messages';
+import type { DagVerification, VerificationStatus } from '../verify/types';
+import type { DagNodeRef, DagPayload } from '../../webview/messages';
 
 const MAX_LABEL = 60;
 

@@ -1,0 +1,40 @@
+/**
+ * A standalone HTML page of a DAG for sharing outside the editor: the same webview bundle the
+ * panel uses (mermaid inlined, no network), a strict CSP with a nonce, and the payload embedded as
+ * JSON with `<` escaped so no file name can close the script element.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { assetPath } from '../util/assets';
+import type { DagPayload } from '../../webview/messages';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function dagHtmlPage(payload: DagPayload): string {
+  const nonce = randomBytes(16).toString('base64');
+  const bundle = fs.readFileSync(assetPath('webview.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+  const data = JSON.stringify(payload).replace(/</g, '\\u003c');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'">
+<title>${escapeHtml(payload.title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:1rem}#dag svg{max-width:100%;height:auto}</style>
+</head>
+<body>
+<h1 id="title"></h1>
+<div id="dag"></div>
+<script type="application/json" id="clew-payload">${data}</script>
+<script nonce="${nonce}">
+window.acquireVsCodeApi = function () {
+  var payload = JSON.parse(document.getElementById('clew-payload').textContent);
+  return { postMessage: function () {}, setState: function () {}, getState: function () { return payload; } };
+};
+</script>
+<script nonce="${nonce}">${bundle}</script>
+</body>
+</html>`;
+}

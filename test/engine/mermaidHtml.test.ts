@@ -1,0 +1,65 @@
+/**
+ * Security of the rendered diagram in a real browser: a DAG whose file and script names carry
+ * markup, script, backticks and mermaid syntax, drawn by the real webview bundle inside the
+ * standalone HTML page, shows them as text — no <img> element, no script runs, one node per file.
+ */
+import { after, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { dagPayload } from '../../src/engine/mermaid/diagram';
+import { dagHtmlPage } from '../../src/engine/mermaid/html';
+import type { DagVerification, FileVerification, RunVerification } from '../../src/engine/verify/types';
+
+const CHROMIUM = process.env.CLEW_CHROMIUM ?? '/usr/bin/chromium';
+const HOSTILE = ['"><img src=x onerror="window.__pwned=1">.csv', '</script><script>window.__pwned=2</script>.csv', 'tick`s`.csv', 'graph TD; A-->B; click A call alert().csv', `${'long'.repeat(2500)}.csv`];
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-html-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function file(p: string, role: string): FileVerification {
+  return { path: `/data/${p}`, role, expected_hash: 'ab', current_hash: 'ab', status: role === 'input' ? 'mismatch' : 'verified', frozen: false, is_verified: role !== 'input' };
+}
+function run(id: string, script: string, files: FileVerification[]): RunVerification {
+  return { session_id: id, script_path: script, status: 'verified', files, combined_hash_expected: null, combined_hash_current: null, level: 'cache', provenance: 'tracked', exception_reason: null, is_verified: true, is_verified_from_scratch: false };
+}
+
+test('hostile names render as text in the standalone page', { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
+  const dag: DagVerification = {
+    target_files: [],
+    runs: [run('s1', '/code/"><img src=x onerror="window.__pwned=3">.py', HOSTILE.map((h) => file(h, 'output'))), run('s2', '/code/b.py', HOSTILE.map((h) => file(h, 'input')))],
+    edges: [['s1', 's2']],
+    status: 'mismatch',
+    topological_order: ['s1', 's2'],
+    is_verified: false,
+  };
+  const page = path.join(dir, 'dag.html');
+  fs.writeFileSync(page, dagHtmlPage(dagPayload(dag, '<b>title</b>')));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const tab = await browser.newPage();
+    const dialogs: string[] = [];
+    tab.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await tab.goto(`file://${page}`);
+    await tab.waitForSelector('#dag svg g.node', { timeout: 60_000 });
+    const facts = await tab.evaluate(() => ({
+      nodes: document.querySelectorAll('#dag svg g.node').length,
+      images: document.querySelectorAll('img').length,
+      pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
+      title: document.getElementById('title')?.textContent ?? '',
+      bold: document.querySelectorAll('h1 b').length,
+    }));
+    assert.equal(facts.nodes, 2 + HOSTILE.length, 'one node per run and per file');
+    assert.equal(facts.images, 0, 'no <img> element was created');
+    assert.equal(facts.pwned, 0, 'no injected script ran');
+    assert.deepEqual(dialogs, []);
+    assert.equal(facts.title, '<b>title</b>', 'the title is text');
+    assert.equal(facts.bold, 0);
+  } finally {
+    await browser.close();
+  }
+});
