@@ -23,14 +23,14 @@ export interface StoreSession {
 export async function withStore<T>(
   globals: GlobalOptions,
   io: CliIo,
-  options: { useCache: boolean },
+  options: { useCache: boolean; /** Open for writing, creating the store if missing. */ writable?: boolean },
   fn: (session: StoreSession) => Promise<T>,
 ): Promise<T> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
-  if (!fs.existsSync(located.dbPath)) {
+  if (!options.writable && !fs.existsSync(located.dbPath)) {
     throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   }
-  const store = await openStore(located.dbPath, { readOnly: true });
+  const store = await openStore(located.dbPath, options.writable ? { create: true } : { readOnly: true });
   const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath) });
   try {
     const view = await store.snapshot();

@@ -4,10 +4,9 @@ import { addClaim, type Claim, findClaim, listClaims, registerIntermediate, remo
 import { verifyAllClaims } from '../../engine/claims/verifyAll';
 import { exportClaimsJson } from '../../engine/claims/exportJson';
 import { ClewError } from '../../engine/errors';
-import { createFileHasher } from '../../engine/hash/fileHasher';
 import { locateStore } from '../../engine/store/locate';
-import { openStore } from '../../engine/store/open';
 import { parseCommandArgs } from '../args';
+import { withStore } from '../context';
 import { json, styler } from '../render/style';
 import type { CliCommand, CliIo, GlobalOptions } from '../types';
 
@@ -50,16 +49,9 @@ async function autoExport(ctx: Parameters<typeof verifyClaim>[0], io: CliIo, glo
   }
 }
 
-async function withClaims<T>(globals: GlobalOptions, io: CliIo, fn: (ctx: Parameters<typeof verifyClaim>[0]) => Promise<T>): Promise<T> {
-  const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
-  const store = await openStore(located.dbPath, { create: true });
-  const hasher = createFileHasher({ useCache: false, storeDir: path.dirname(located.dbPath) });
-  try {
-    return await fn({ store, view: await store.snapshot(), hasher, cwd: io.cwd });
-  } finally {
-    await hasher.dispose();
-    await store.close();
-  }
+/** Claims write statuses back, so they open the store writable; sources are always re-hashed. */
+function withClaims<T>(globals: GlobalOptions, io: CliIo, fn: (ctx: Parameters<typeof verifyClaim>[0]) => Promise<T>): Promise<T> {
+  return withStore(globals, io, { useCache: false, writable: true }, ({ store, view, hasher }) => fn({ store, view, hasher, cwd: io.cwd }));
 }
 
 export const claimsCommand: CliCommand = {
