@@ -1,0 +1,350 @@
+/**
+ * Upstream's mermaid diagram (spec §7): the same modes, run order, node ids, shapes, labels and
+ * classes as scitex-clew's `mermaid()`, as text plus a node/edge model the panel and `--format
+ * json` use. Fixed deliberately (spec §13.7/§13.8; `upstreamQuirks: true` reproduces each one,
+ * which is how the conformance test proves these are the only differences):
+ *   1. failure colour reaches every descendant, whatever the render order (upstream: one pass);
+ *   2. two different files with the same basename get different nodes (upstream: one node);
+ *   3. the no-files form draws the real edges between runs (upstream: a fake linear chain);
+ *   4. file hashes compare as verification does, so legacy 32-character hashes are not red;
+ *   5. a cycle in the primary-parent chain ends the walk (upstream: endless loop).
+ * Always (not a quirk): ids carry only [A-Za-z0-9_] and labels are escaped and bounded.
+ */
+import type { RunVerification, FileVerification, VerificationStatus } from '../verify/types';
+import { verifyChain, verifyDag, type VerifyContext } from '../verify/verify';
+import { verifyRuns } from '../verify/runVerify';
+import { getRun, recentRuns, type RunRow } from '../verify/rows';
+import { parentsOf } from '../verify/graph';
+import {
+  UPSTREAM_CLASS_DEFS,
+  basenameFileId,
+  displayName,
+  fullPathFileId,
+  iconFor,
+  labelText,
+  sessionNodeId,
+  shortRunId,
+  type PathMode,
+} from './upstreamStyle';
+
+export interface DiagramRequest {
+  /** Single mode: this run and its primary-parent chain. */
+  sessionId?: string;
+  /** Single mode: the chain() behind this file. */
+  targetFile?: string;
+  /** Multi mode: the DAG behind these files. */
+  targetFiles?: readonly string[];
+  /** Multi mode: the DAG behind every claim's source. */
+  claims?: boolean;
+  /** Default true; false draws one node per run. */
+  showFiles?: boolean;
+  showHashes?: boolean;
+  pathMode?: PathMode;
+  /** Reproduce upstream's known defects exactly (for comparing with scitex-clew's output). */
+  upstreamQuirks?: boolean;
+}
+
+export type DiagramMode = 'all' | 'session' | 'target' | 'targets' | 'claims';
+
+export interface DiagramNode {
+  id: string;
+  kind: 'run' | 'file';
+  /** Plain text (unescaped): script or file name as shown. */
+  name: string;
+  /** Script path of a run node, file path of a file node (as recorded). */
+  path: string | null;
+  sessionId?: string;
+  /** Mermaid class, one of upstream's (`verified`, `failed`, `file_ok`, `file_bad`, …). */
+  className: string;
+  /** upstream's two-valued status. */
+  status: 'verified' | 'failed';
+  /** Clew's verdict: the node's own verification, or `suspect` when only something upstream failed. */
+  verdict: VerificationStatus;
+  hash: string | null;
+}
+
+export interface DiagramEdge {
+  source: string;
+  target: string;
+  type: 'input' | 'output' | 'parent';
+}
+
+export interface ProvenanceDiagram {
+  mode: DiagramMode;
+  nodes: DiagramNode[];
+  edges: DiagramEdge[];
+  /** Set when there is nothing to draw (`No runs found`). */
+  empty?: string;
+  /** The mermaid text, lines joined with `\n`, no trailing newline (as upstream). */
+  text: string;
+}
+
+interface SelectedRuns {
+  mode: DiagramMode;
+  /** In upstream's list order (before the detailed diagram reverses it). */
+  runs: RunVerification[];
+  /** Runs whose newest rerun verdict is `verified` (single modes only). */
+  scratch: ReadonlySet<string>;
+  /** Multi mode: the DAG's parent → child edges. */
+  dagEdges?: [string, string][];
+}
+
+const ALL_RUNS_LIMIT = 500;
+
+/** Spec §3.11: [S, parent(S), parent(parent(S)), …] along runs.parent_session. */
+function primaryParentChain(ctx: VerifyContext, sessionId: string, quirks: boolean): RunRow[] {
+  const chain: RunRow[] = [];
+  const seen = new Set<string>();
+  let current = getRun(ctx.view, sessionId);
+  // Upstream has no cycle guard; even in quirk mode we stop, at a bound, rather than hang.
+  const bound = quirks ? 10_000 : Number.POSITIVE_INFINITY;
+  while (current && !seen.has(current.session_id) && chain.length < bound) {
+    chain.push(current);
+    seen.add(current.session_id);
+    current = current.parent_session ? getRun(ctx.view, current.parent_session) : undefined;
+  }
+  return chain;
+}
+
+function verifiedFromScratch(ctx: VerifyContext, sessionIds: readonly string[]): Set<string> {
+  const scratch = new Set<string>();
+  if (!ctx.view.hasTable('verification_results')) return scratch;
+  for (const id of sessionIds) {
+    const newest = ctx.view.get<{ level: string; status: string }>(
+      'SELECT level, status FROM verification_results WHERE session_id = ? ORDER BY verified_at DESC, id DESC LIMIT 1',
+      [id],
+    );
+    if (newest?.level === 'rerun' && newest.status === 'verified') scratch.add(id);
+  }
+  return scratch;
+}
+
+async function selectRuns(ctx: VerifyContext, request: DiagramRequest): Promise<SelectedRuns> {
+  const quirks = Boolean(request.upstreamQuirks);
+  if ((request.targetFiles && request.targetFiles.length > 0) || request.claims) {
+    const dag = await verifyDag(ctx, request.claims ? { claims: true } : { targets: request.targetFiles });
+    return { mode: request.claims ? 'claims' : 'targets', runs: dag.runs, scratch: new Set(), dagEdges: dag.edges };
+  }
+  let mode: DiagramMode;
+  let runs: RunVerification[];
+  if (request.targetFile !== undefined) {
+    mode = 'target';
+    runs = (await verifyChain(ctx, request.targetFile)).runs;
+  } else if (request.sessionId !== undefined) {
+    mode = 'session';
+    runs = await verifyRuns(ctx.view, ctx.hasher, primaryParentChain(ctx, request.sessionId, quirks), { ...ctx, propagate: true });
+  } else {
+    mode = 'all';
+    runs = await verifyRuns(ctx.view, ctx.hasher, recentRuns(ctx.view, ALL_RUNS_LIMIT), { ...ctx, propagate: true });
+  }
+  return { mode, runs, scratch: verifiedFromScratch(ctx, runs.map((r) => r.session_id)) };
+}
+
+/** Builds the diagram for a request: runs are verified through `ctx` (hashes, cache) first. */
+export async function provenanceDiagram(ctx: VerifyContext, request: DiagramRequest = {}): Promise<ProvenanceDiagram> {
+  const selected = await selectRuns(ctx, request);
+  if (selected.runs.length === 0) {
+    return { mode: selected.mode, nodes: [], edges: [], empty: 'No runs found', text: 'graph TD\n    empty["No runs found"]' };
+  }
+  const cwd = ctx.cwd ?? process.cwd();
+  const options: RenderOptions = {
+    showHashes: Boolean(request.showHashes),
+    pathMode: request.pathMode ?? 'name',
+    quirks: Boolean(request.upstreamQuirks),
+    cwd,
+  };
+  return request.showFiles === false ? simpleDiagram(ctx, selected, options) : detailedDiagram(selected, options);
+}
+
+interface RenderOptions {
+  showHashes: boolean;
+  pathMode: PathMode;
+  quirks: boolean;
+  cwd: string;
+}
+
+function finish(mode: DiagramMode, lines: string[], nodes: DiagramNode[], edges: DiagramEdge[]): ProvenanceDiagram {
+  lines.push('', ...UPSTREAM_CLASS_DEFS.map((c) => `    ${c}`));
+  return { mode, nodes, edges, text: lines.join('\n') };
+}
+
+function dataFiles(run: RunVerification, role: 'input' | 'output'): FileVerification[] {
+  return run.files.filter((f) => f.role === role);
+}
+
+/** Upstream compares exactly (and skips frozen files); fixed: the verification verdict. */
+function fileFails(file: FileVerification, quirks: boolean): boolean {
+  if (quirks) return !file.frozen && (file.current_hash === null || file.current_hash !== file.expected_hash);
+  return file.status === 'mismatch' || file.status === 'missing';
+}
+
+/** Paths that fail, then the outputs of every run reading a failed path (spec §7.2 steps 1–2). */
+function failedPaths(runs: readonly RunVerification[], quirks: boolean): Set<string> {
+  const failed = new Set<string>();
+  for (const run of runs) for (const f of run.files) if (f.role !== 'script' && fileFails(f, quirks)) failed.add(f.path);
+  const spread = (): boolean => {
+    let grew = false;
+    for (const run of runs) {
+      if (!dataFiles(run, 'input').some((f) => failed.has(f.path))) continue;
+      for (const out of dataFiles(run, 'output')) {
+        if (!failed.has(out.path)) {
+          failed.add(out.path);
+          grew = true;
+        }
+      }
+    }
+    return grew;
+  };
+  if (quirks) spread();
+  else while (spread());
+  return failed;
+}
+
+/** Fixed ids: the upstream id unless two different paths in this diagram share the basename. */
+function fileIdAssigner(runs: readonly RunVerification[], quirks: boolean): (filePath: string) => string {
+  if (quirks) return basenameFileId;
+  const pathsById = new Map<string, Set<string>>();
+  for (const run of runs) {
+    for (const f of run.files) {
+      if (f.role === 'script') continue;
+      const id = basenameFileId(f.path);
+      const paths = pathsById.get(id) ?? new Set<string>();
+      paths.add(f.path);
+      pathsById.set(id, paths);
+    }
+  }
+  return (filePath) => {
+    const id = basenameFileId(filePath);
+    return (pathsById.get(id)?.size ?? 0) > 1 ? fullPathFileId(filePath) : id;
+  };
+}
+
+function label(parts: readonly string[]): string {
+  return parts.map(labelText).join('<br/>');
+}
+
+function hashSuffix(hash: string | null, show: boolean): string[] {
+  return show && hash ? [`${hash.slice(0, 8)}...`] : [];
+}
+
+function detailedDiagram(selected: SelectedRuns, options: RenderOptions): ProvenanceDiagram {
+  const runs = [...selected.runs].reverse();
+  const failed = failedPaths(runs, options.quirks);
+  const fileId = fileIdAssigner(runs, options.quirks);
+  const lines = ['graph TD'];
+  const nodes: DiagramNode[] = [];
+  const edges: DiagramEdge[] = [];
+  const seenFiles = new Set<string>();
+  const seenEdges = new Set<string>();
+  const addEdge = (source: string, target: string, type: DiagramEdge['type']): void => {
+    const key = `${source}\u0000${target}`;
+    if (seenEdges.has(key)) return;
+    seenEdges.add(key);
+    edges.push({ source, target, type });
+    lines.push(`    ${source} --> ${target}`);
+  };
+
+  runs.forEach((run, i) => {
+    const scriptId = `script_${i}`;
+    const hasFailedInput = dataFiles(run, 'input').some((f) => failed.has(f.path));
+    const scratch = selected.scratch.has(run.session_id) && run.is_verified && !hasFailedInput;
+    const verified = run.is_verified && !hasFailedInput;
+    const isException = run.provenance === 'exception';
+    const className = hasFailedInput ? 'failed' : scratch ? 'verified_scratch' : verified ? (isException ? 'exception' : 'verified') : 'failed';
+    const name = displayName(run.script_path, options.pathMode, options.cwd);
+    const scriptHash = run.files.find((f) => f.role === 'script')?.expected_hash ?? null;
+    const parts = [`${scratch ? '✓✓' : verified ? '✓' : '✗'} ${iconFor(run.script_path ?? '')} ${name}`, `(RUN: ${shortRunId(run.session_id)})`];
+    parts.push(...hashSuffix(scriptHash, options.showHashes));
+    if (isException) parts.push(`[exception: ${run.exception_reason || 'no reason given'}]`);
+    lines.push(`    ${scriptId}["${label(parts)}"]:::${className}`);
+    const runVerdict: VerificationStatus = run.is_verified && hasFailedInput ? 'suspect' : run.status;
+    nodes.push({ id: scriptId, kind: 'run', name, path: run.script_path, sessionId: run.session_id, className, status: verified ? 'verified' : 'failed', verdict: runVerdict, hash: scriptHash });
+
+    for (const role of ['input', 'output'] as const) {
+      for (const file of dataFiles(run, role)) {
+        const id = fileId(file.path);
+        if (!seenFiles.has(id)) {
+          seenFiles.add(id);
+          const node = fileNode(id, file, failed.has(file.path), role === 'output' && selected.scratch.has(run.session_id), options);
+          nodes.push(node);
+          const suffix = [...hashSuffix(file.expected_hash, options.showHashes), ...(node.className === 'file_frozen' ? ['(frozen, not re-hashed)'] : [])];
+          lines.push(`    ${id}[("${label([`${badgeOf(node.className)} ${iconFor(file.path)} ${node.name}`, ...suffix])}")]:::${node.className}`);
+        }
+        if (role === 'input') addEdge(id, scriptId, 'input');
+        else addEdge(scriptId, id, 'output');
+      }
+    }
+  });
+  return finish(selected.mode, lines, nodes, edges);
+}
+
+function badgeOf(fileClass: string): string {
+  return fileClass === 'file_bad' ? '✗' : fileClass === 'file_rerun' ? '✓✓' : '✓';
+}
+
+function fileNode(id: string, file: FileVerification, inFailed: boolean, rerunOutput: boolean, options: RenderOptions): DiagramNode {
+  const bad = inFailed || fileFails(file, options.quirks);
+  const className = bad ? 'file_bad' : file.frozen ? 'file_frozen' : rerunOutput ? 'file_rerun' : 'file_ok';
+  const ownFailure = file.status === 'mismatch' || file.status === 'missing';
+  const verdict: VerificationStatus = ownFailure ? file.status : bad ? 'suspect' : file.status;
+  return {
+    id,
+    kind: 'file',
+    name: displayName(file.path, options.pathMode, options.cwd),
+    path: file.path,
+    className,
+    status: bad ? 'failed' : 'verified',
+    verdict,
+    hash: file.expected_hash || null,
+  };
+}
+
+/**
+ * Spec §7.3: one node per run, in list order. Fixed: outside session mode the edges are the real
+ * parent → child links between the listed runs, and a run below a failed run is drawn failed.
+ */
+function simpleDiagram(ctx: VerifyContext, selected: SelectedRuns, options: RenderOptions): ProvenanceDiagram {
+  const runs = selected.runs;
+  const pairs: [string, string][] = [];
+  if (options.quirks || selected.mode === 'session') {
+    for (let i = 0; i + 1 < runs.length; i++) pairs.push([runs[i + 1].session_id, runs[i].session_id]);
+  } else if (selected.dagEdges) {
+    pairs.push(...selected.dagEdges);
+  } else {
+    const listed = new Set(runs.map((r) => r.session_id));
+    for (const run of runs) for (const parent of parentsOf(ctx.view, run.session_id)) if (listed.has(parent)) pairs.push([parent, run.session_id]);
+  }
+  const failed = new Set(runs.filter((r) => !r.is_verified).map((r) => r.session_id));
+  if (!options.quirks) {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [parent, child] of pairs) {
+        if (failed.has(parent) && !failed.has(child)) {
+          failed.add(child);
+          grew = true;
+        }
+      }
+    }
+  }
+  const lines = ['graph TD'];
+  const nodes: DiagramNode[] = [];
+  const edges: DiagramEdge[] = [];
+  for (const run of runs) {
+    const id = sessionNodeId(run.session_id);
+    const name = displayName(run.script_path, options.pathMode, options.cwd);
+    const isFailed = failed.has(run.session_id);
+    const className = isFailed ? 'failed' : 'verified';
+    lines.push(`    ${id}["${labelText(name)}"]:::${className}`);
+    const scriptHash = run.files.find((f) => f.role === 'script')?.expected_hash ?? null;
+    const verdict: VerificationStatus = isFailed && run.is_verified ? 'suspect' : run.status;
+    nodes.push({ id, kind: 'run', name, path: run.script_path, sessionId: run.session_id, className, status: isFailed ? 'failed' : 'verified', verdict, hash: scriptHash });
+  }
+  for (const [parent, child] of pairs) {
+    const source = sessionNodeId(parent);
+    const target = sessionNodeId(child);
+    edges.push({ source, target, type: 'parent' });
+    lines.push(`    ${source} --> ${target}`);
+  }
+  return finish(selected.mode, lines, nodes, edges);
+}
