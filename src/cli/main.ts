@@ -66,7 +66,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(globals.json ? JSON.stringify({ version: VERSION, package: 'clew' }) : `clew ${VERSION}`);
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === name);
+    const command = COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
     if (!command) throw new ClewError('usage', `unknown command '${name}' (see clew --help)`);
     if (commandArgv.includes('--help') || commandArgv.includes('-h')) {
       io.out(command.usage);

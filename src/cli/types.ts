@@ -22,6 +22,8 @@ export interface GlobalOptions {
 
 export interface CliCommand {
   name: string;
+  /** Other names it answers to (upstream's command names). */
+  aliases?: readonly string[];
   /** One line for `clew --help`. */
   summary: string;
   /** Full usage text for `clew <name> --help`. */

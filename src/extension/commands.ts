@@ -10,7 +10,9 @@ import type { ChainVerification, DagVerification, RunVerification } from '../eng
 import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
 import { showDagPanel } from './dagPanel';
-import { dagPayload } from '../engine/mermaid/diagram';
+import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
+import { provenanceDiagram } from '../engine/mermaid/provenanceDiagram';
+import type { DagPayload } from '../webview/messages';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
 export interface CommandContext {
@@ -39,7 +41,39 @@ function leafOutputs(model: ClewModel): string[] {
   return [...new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'output' && !read.has(f.path)).map((f) => f.path)))].sort();
 }
 
+type DagSource = NonNullable<DagPayload['source']>;
+
+/**
+ * The DAG panel's diagram for a source: upstream's chain diagram behind one file, or every run of
+ * the folder; files collapse into their runs above MAX_DIAGRAM_NODES nodes (the title says so).
+ */
+export function createDagBuilder(ctx: Pick<CommandContext, 'models'>) {
+  return async function buildDagPayload(source: DagSource, signal?: AbortSignal): Promise<DagPayload | undefined> {
+    const model = ctx.models().find((m) => m.folder === source.folder);
+    const engine = await model?.engine();
+    if (!engine || !model) return undefined;
+    const diagram = await provenanceDiagram(
+      { ...engine, cwd: model.folder, signal },
+      { ...(source.targetFile ? { targetFile: source.targetFile } : {}), maxNodes: MAX_DIAGRAM_NODES },
+    );
+    const title = `DAG of ${path.basename(source.targetFile ?? model.folder)}`;
+    return { ...diagramPayload(diagram, title), source };
+  };
+}
+
 export function createHandlers(ctx: CommandContext): CommandHandlers {
+  const buildDagPayload = createDagBuilder(ctx);
+
+  /** Opens the DAG panel for `source`; resolves with what the webview drew (or undefined after 20 s). */
+  async function openDagPanel(source: DagSource) {
+    const payload = await withProgress('Clew: drawing the DAG', (signal) => buildDagPayload(source, signal));
+    if (!payload) return undefined;
+    const handle = showDagPanel(ctx.extensionUri, payload);
+    ctx.log.info(`DAG panel: ${payload.title}, ${payload.nodes.length} nodes`);
+    const report = await Promise.race([handle.nextReport(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000))]);
+    return { payload, report };
+  }
+
   const withProgress = <T>(title: string, task: (signal: AbortSignal) => Promise<T>) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
       const controller = new AbortController();
@@ -91,6 +125,8 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const chain = await withProgress(`Clew: tracing ${path.basename(target.fsPath)}`, (signal) => verifyChain({ ...engine, cwd: model.folder, signal }, target.fsPath));
       await ctx.reports.show(`Chain of ${path.basename(target.fsPath)}.txt`, chainReport(chain));
       ctx.log.info(`chain ${target.fsPath}: ${chain.status} (${chain.runs.length} runs)`);
+      // The same chain, drawn: the panel opens beside the text report.
+      if (chain.runs.length > 0) void openDagPanel({ folder: model.folder, targetFile: target.fsPath });
       return chain;
     },
     async verifyRun(sessionId): Promise<RunVerification | undefined> {
@@ -114,21 +150,18 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
     async verifyDag(uri) {
       const dag = await dagFor(uri);
       if (!dag) return undefined;
+      await ctx.reports.show('DAG verification.txt', dagReport(dag));
       const message = `Clew: DAG ${dag.status} — ${dag.runs.length} runs, ${dag.edges.length} edges`;
       if (dag.is_verified) void vscode.window.showInformationMessage(message);
       else void vscode.window.showWarningMessage(message);
       return dag;
     },
     async showDag(uri) {
-      const dag = await dagFor(uri);
-      if (!dag) return undefined;
       const target = targetUri(uri);
-      const title = target && dag.target_files.length === 1 ? `DAG of ${path.basename(target.fsPath)}` : `DAG (${dag.runs.length} runs)`;
-      const handle = showDagPanel(ctx.extensionUri, dagPayload(dag, title));
-      ctx.log.info(`DAG ${dag.status}: ${dag.runs.length} runs, ${dag.edges.length} edges`);
-      // Tests and callers get what the webview drew; give up waiting after 20 s (panel stays open).
-      const report = await Promise.race([handle.nextReport(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000))]);
-      return { dag, report, text: dagReport(dag) };
+      const model = ctx.modelFor(target) ?? ctx.models()[0];
+      if (!(await engineOrExplain(model)) || !model) return undefined;
+      const targetFile = target && target.scheme === 'file' && model.files.has(target.fsPath) ? target.fsPath : undefined;
+      return openDagPanel({ folder: model.folder, ...(targetFile ? { targetFile } : {}) });
     },
     async rerunDag() {
       // Re-execution in a sandbox is not part of this release; say so instead of pretending.

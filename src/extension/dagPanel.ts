@@ -2,9 +2,11 @@
  * Host side of the DAG panel. Strict Content-Security-Policy: scripts only from our own bundle
  * with a per-load nonce; styles from our bundle plus inline styles (mermaid puts a <style> inside
  * its SVG); no network. Messages follow src/webview/messages.ts; the host sends `render` only
- * after the webview said `ready`. A click may open only files that are nodes of the shown graph.
+ * after the webview said `ready`. A click may open only files that are nodes of the shown graph,
+ * and show only runs of it. The panel redraws (keeping zoom and focus) when the model changes.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { type DagPayload, type HostToWebview, isWebviewToHost, type WebviewToHost } from '../webview/messages';
 
@@ -15,9 +17,57 @@ export interface DagPanelHandle {
   /** Resolves with the webview's first report after the latest render. */
   nextReport(): Promise<WebviewToHost>;
   show(payload: DagPayload): void;
+  /** The payload shown last (also after a window reload restored the panel). */
+  shown(): DagPayload | undefined;
+}
+
+/** What the panel asks of the rest of the extension. */
+export interface DagPanelActions {
+  showRun(sessionId: string): void;
+  log(message: string): void;
+  /** Recomputes a diagram from its `source` (what was asked for); undefined if it cannot. */
+  build(source: NonNullable<DagPayload['source']>): Promise<DagPayload | undefined>;
 }
 
 let current: DagPanelHandle | undefined;
+let actions: DagPanelActions = { showRun: () => undefined, log: () => undefined, build: async () => undefined };
+
+export function setDagPanelActions(next: DagPanelActions): void {
+  actions = next;
+}
+
+let rebuildTimer: NodeJS.Timeout | undefined;
+let rebuilding: Promise<void> = Promise.resolve();
+
+/** Debounced and serialised: redraw the open panel from fresh verification results. */
+export function scheduleDagPanelRebuild(delayMs = 500): void {
+  if (!current?.shown()?.source) return;
+  clearTimeout(rebuildTimer);
+  rebuildTimer = setTimeout(() => {
+    rebuilding = rebuilding.then(async () => {
+      const handle = current;
+      const source = handle?.shown()?.source;
+      if (!handle || !source) return;
+      try {
+        const payload = await actions.build(source);
+        if (payload && current === handle) handle.show(payload);
+      } catch (err) {
+        actions.log(`DAG panel refresh failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }, delayMs);
+}
+
+async function saveExport(format: 'svg' | 'png', data: string): Promise<void> {
+  const target = await vscode.window.showSaveDialog({ filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] }, saveLabel: `Export ${format.toUpperCase()}` });
+  if (!target) return;
+  try {
+    await fs.promises.writeFile(target.fsPath, format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64'));
+    void vscode.window.showInformationMessage(`Clew: DAG exported to ${target.fsPath}`);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Clew: could not write ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 export function dagHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
@@ -56,6 +106,7 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
   const handle: DagPanelHandle = {
     panel,
     nextReport: () => new Promise((resolve) => waiters.push(resolve)),
+    shown: () => payload,
     show(next) {
       payload = next;
       panel.title = `Clew: ${next.title}`;
@@ -71,7 +122,11 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
     }
     if (raw.type === 'openFile') {
       const allowed = payload?.nodes.some((n) => n.kind === 'file' && n.path === raw.path);
-      if (allowed) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(raw.path));
+      if (allowed) void vscode.commands.executeCommand(raw.reveal ? 'revealInExplorer' : 'vscode.open', vscode.Uri.file(raw.path));
+    } else if (raw.type === 'showRun') {
+      if (payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.showRun(raw.sessionId);
+    } else if (raw.type === 'export') {
+      void saveExport(raw.format, raw.data);
     }
     const pending = waiters;
     waiters = [];
@@ -101,12 +156,13 @@ export function showDagPanel(extensionUri: vscode.Uri, payload: DagPayload): Dag
 export function registerDagPanelSerializer(extensionUri: vscode.Uri): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(DAG_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      current = attach(panel, extensionUri, isPayload(state) ? state : undefined);
+      current = attach(panel, extensionUri, isPayload(state) ? state.payload : undefined);
     },
   });
 }
 
-function isPayload(state: unknown): state is DagPayload {
-  const s = state as DagPayload | undefined;
-  return typeof s?.mermaid === 'string' && Array.isArray(s.nodes) && typeof s.title === 'string';
+function isPayload(state: unknown): state is { payload: DagPayload } {
+  // The webview's saved state: { payload, view } (see src/webview/main.ts).
+  const s = (state as { payload?: DagPayload } | undefined)?.payload;
+  return typeof s?.mermaid === 'string' && Array.isArray(s.nodes) && Array.isArray(s.edges) && typeof s.title === 'string';
 }

@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ClaimLenses, MANUSCRIPT_SELECTOR } from './claimLenses';
-import { createHandlers } from './commands';
-import { registerDagPanelSerializer } from './dagPanel';
+import { createDagBuilder, createHandlers } from './commands';
+import { registerDagPanelSerializer, scheduleDagPanelRebuild, setDagPanelActions } from './dagPanel';
 import { COMMAND_CATEGORY, commandTable } from './commandTable';
 import { ClewDecorationProvider } from './decorations';
 import { ClewModel } from './model';
@@ -72,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
         m.onDidChange((change) => {
           decorations.fire(change.paths);
           updateViews();
+          scheduleDagPanelRebuild();
         }),
       );
     }
@@ -116,6 +117,11 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     extensionPath: context.extensionPath,
     extensionUri: context.extensionUri,
     refreshAll,
+  });
+  setDagPanelActions({
+    showRun: (sessionId) => void vscode.commands.executeCommand('clew.verifyRun', sessionId),
+    log: (message) => log.warn(message),
+    build: createDagBuilder({ models: () => models }),
   });
   for (const spec of commandTable(handlers)) {
     context.subscriptions.push(

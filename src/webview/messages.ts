@@ -9,22 +9,41 @@ export interface DagNodeRef {
   kind: 'run' | 'file';
   /** Absolute path of a file node (clicking opens it); the script for a run node. */
   path?: string;
+  /** Session id of a run node (clicking shows the run). */
+  sessionId?: string;
   label: string;
+  /** verified | mismatch | missing | unknown | suspect (suspect: only something upstream failed). */
+  verdict: string;
+}
+
+export interface DagEdgeRef {
+  source: string;
+  target: string;
 }
 
 export interface DagPayload {
   title: string;
   mermaid: string;
   nodes: DagNodeRef[];
+  /** Node id → node id, as drawn; the webview uses them to focus on a node's up- or downstream. */
+  edges: DagEdgeRef[];
+  /** What was asked for, so the host can redraw it when files or the store change (and after a reload). */
+  source?: { folder: string; targetFile?: string };
 }
 
 export type HostToWebview = { type: 'render'; payload: DagPayload };
+
+export type ExportFormat = 'svg' | 'png';
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'rendered'; nodeCount: number; fills: string[] }
   | { type: 'renderFailed'; message: string }
-  | { type: 'openFile'; path: string };
+  /** Open a graph file; `reveal` shows it in the explorer instead. */
+  | { type: 'openFile'; path: string; reveal?: boolean }
+  | { type: 'showRun'; sessionId: string }
+  /** `data`: SVG text, or a PNG as base64 (no data: prefix). */
+  | { type: 'export'; format: ExportFormat; data: string };
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
@@ -38,6 +57,12 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return typeof m.message === 'string';
     case 'openFile':
       return typeof m.path === 'string';
+    case 'showRun':
+      return typeof (m as { sessionId?: unknown }).sessionId === 'string';
+    case 'export': {
+      const e = m as { format?: unknown; data?: unknown };
+      return (e.format === 'svg' || e.format === 'png') && typeof e.data === 'string';
+    }
     default:
       return false;
   }

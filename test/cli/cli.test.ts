@@ -65,17 +65,45 @@ describe('clew CLI on seq-mismatch', () => {
     assert.equal(unknown.err.trim().split('\n').length, 1);
   });
 
-  test('mermaid: text, JSON with one node per run and file, html written to a file', () => {
+  test('mermaid --upstream-quirks prints exactly what scitex-clew printed (single modes)', () => {
+    let compared = 0;
+    for (const [key, answer] of entries(m.api, 'mermaid')) {
+      let args: string[] | undefined;
+      if (key === 'default()') args = [];
+      else if (key.startsWith('session_id=')) args = ['--session', key.slice('session_id='.length)];
+      else if (/^target_file=[^,]*$/.test(key)) args = [key.slice('target_file='.length)];
+      else if (/^target_file=.*,show_hashes=True$/.test(key)) args = [key.slice('target_file='.length, -',show_hashes=True'.length), '--hashes'];
+      if (!args) continue;
+      const r = clew(m.root, 'mermaid', '--upstream-quirks', ...args);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, `${String(answer.value)}\n`, `clew mermaid ${args.join(' ')}`);
+      compared++;
+    }
+    assert.equal(compared, 4);
+  });
+
+  test('mermaid: fixed diagram, print-mermaid alias, JSON nodes with verdicts, html page, bad options', () => {
     const text = clew(m.root, 'mermaid', '08_analyze_out/report.json');
-    assert.equal(text.code, 12);
-    assert.match(text.out, /^flowchart TD/);
-    assert.match(text.out, /\["06_preprocess_c\.py"\]:::mismatch/);
-    const payload = JSON.parse(clew(m.root, 'mermaid', '--format', 'json').out) as { nodes: { kind: string }[] };
-    assert.equal(payload.nodes.filter((n) => n.kind === 'run').length, 8);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /^graph TD\n/);
+    assert.match(text.out, /file_report_json_76a84217\[\("✗ 📋 report\.json"\)\]:::file_bad/, 'red reaches the grandchild (fix)');
+    const multi = clew(m.root, 'print-mermaid', '--no-files', '--target', '08_analyze_out/report.json', '--target', '08_analyze_out/stats_by_source.csv');
+    assert.equal(multi.code, 0, multi.err);
+    assert.equal(multi.out.split('\n').filter((l) => / --> /.test(l)).length, 7, 'the real 7 edges of the DAG, not a chain');
+    const payload = JSON.parse(clew(m.root, 'mermaid', '--format', 'json').out) as { mermaid: string; nodes: { kind: string; verdict: string; name: string }[]; edges: unknown[] };
+    assert.equal(payload.nodes.filter((n) => n.kind === 'run').length, 9);
+    assert.equal(payload.nodes.find((n) => n.name === 'clean_C.csv')?.verdict, 'mismatch');
+    assert.equal(payload.nodes.find((n) => n.name === 'final.csv')?.verdict, 'suspect');
+    assert.ok(payload.edges.length > 0);
     const out = path.join(m.root, 'dag page.html');
-    assert.equal(clew(m.root, 'mermaid', '-f', 'html', '-o', out).code, 12);
+    assert.equal(clew(m.root, 'mermaid', '-f', 'html', '-o', out).code, 0);
     assert.match(fs.readFileSync(out, 'utf8'), /Content-Security-Policy/);
     assert.equal(clew(m.root, 'mermaid', '-f', 'svg').code, 2);
+    assert.equal(clew(m.root, 'mermaid', '--path-mode', 'weird').code, 2);
+    assert.equal(clew(m.root, 'mermaid', '-f', 'html').code, 2, 'html needs -o');
+    const missing = clew(m.root, 'mermaid', 'no/such/file.csv');
+    assert.equal(missing.code, 0);
+    assert.equal(missing.out, 'graph TD\n    empty["No runs found"]\n');
   });
 
   test('list and stats', () => {

@@ -14,6 +14,7 @@ import { openStore } from '../../src/engine/store/open';
 import { createFileHasher } from '../../src/engine/hash/fileHasher';
 import { verifyDag, type VerifyContext } from '../../src/engine/verify';
 import { provenanceDiagram, type DiagramRequest } from '../../src/engine/mermaid/provenanceDiagram';
+import { sessionNodeId } from '../../src/engine/mermaid/upstreamStyle';
 import { entries, listScenarios, materialise, type Materialised } from './fixtures';
 
 function parseKey(key: string): DiagramRequest | undefined {
@@ -123,7 +124,7 @@ async function checkScenario(m: Materialised): Promise<number> {
       }
       if (request.showFiles === false && isMulti(request)) {
         const dag = await verifyDag(ctx, request.claims ? { claims: true } : { targets: request.targetFiles });
-        const real = new Set(dag.edges.map(([p, c]) => `${p.replace(/[^A-Za-z0-9_]/g, '_')} --> ${c.replace(/[^A-Za-z0-9_]/g, '_')}`));
+        const real = new Set(dag.edges.map(([p, c]) => `${sessionNodeId(p)} --> ${sessionNodeId(c)}`));
         assert.deepEqual(f.edges, real, `${where}: the no-files form draws the DAG's real edges`);
       } else {
         assert.deepEqual(f.edges, e.edges, `${where}: same edges`);

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { dagPayload } from '../../src/engine/mermaid/diagram';
+import { diagramPayload } from '../../src/engine/mermaid/payload';
 import { dagHtmlPage } from '../../src/engine/mermaid/html';
-import type { DagVerification, FileVerification, RunVerification } from '../../src/engine/verify/types';
+import { renderDiagram, type SelectedRuns } from '../../src/engine/mermaid/provenanceDiagram';
+import type { FileVerification, RunVerification } from '../../src/engine/verify/types';
 
 const CHROMIUM = process.env.CLEW_CHROMIUM ?? '/usr/bin/chromium';
 const HOSTILE = ['"><img src=x onerror="window.__pwned=1">.csv', '</script><script>window.__pwned=2</script>.csv', 'tick`s`.csv', 'graph TD; A-->B; click A call alert().csv', `${'long'.repeat(2500)}.csv`];
@@ -26,16 +27,14 @@ function run(id: string, script: string, files: FileVerification[]): RunVerifica
 }
 
 test('hostile names render as text in the standalone page', { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
-  const dag: DagVerification = {
-    target_files: [],
+  const selected: SelectedRuns = {
+    mode: 'targets',
     runs: [run('s1', '/code/"><img src=x onerror="window.__pwned=3">.py', HOSTILE.map((h) => file(h, 'output'))), run('s2', '/code/b.py', HOSTILE.map((h) => file(h, 'input')))],
+    scratch: new Set(),
     edges: [['s1', 's2']],
-    status: 'mismatch',
-    topological_order: ['s1', 's2'],
-    is_verified: false,
   };
   const page = path.join(dir, 'dag.html');
-  fs.writeFileSync(page, dagHtmlPage(dagPayload(dag, '<b>title</b>')));
+  fs.writeFileSync(page, dagHtmlPage(diagramPayload(renderDiagram(selected), '<b>title</b>')));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     const tab = await browser.newPage();

@@ -1,18 +1,17 @@
 // @clew-workspace seq-mismatch
 // The DAG panel in a real VS Code: Show DAG on a fixture output opens the webview, which reports a
-// rendered SVG with one node per run and file and the verdict colours; a click on a file node
-// (simulated through the panel's message contract) opens that file, and only graph files.
+// rendered SVG with one node per run and file of upstream's diagram and its colours (the real
+// click on a file node is checked by the UI smoke test, test/ui/checks.mjs).
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DagVerification } from '../../src/engine/verify/types';
 import type { ClewApi } from '../../src/extension/extension';
-import type { WebviewToHost } from '../../src/webview/messages';
+import type { DagPayload, WebviewToHost } from '../../src/webview/messages';
 import { waitFor } from './harness/waitFor';
 import { getClewExtension, workspaceRoot } from './harness/workspace';
 
 interface ShowDagResult {
-  dag: DagVerification;
+  payload: DagPayload;
   report: WebviewToHost | undefined;
 }
 
@@ -22,14 +21,21 @@ describe('DAG panel', () => {
     await waitFor(() => clew.models()[0]?.runs.length, { message: 'the model to load' });
     const target = vscode.Uri.file(path.join(workspaceRoot(), '08_analyze_out/report.json'));
     const result = (await vscode.commands.executeCommand('clew.showDag', target)) as ShowDagResult;
-    assert.equal(result.dag.status, 'mismatch');
     assert.ok(result.report, 'the webview reported back');
     assert.equal(result.report.type, 'rendered', JSON.stringify(result.report));
     if (result.report.type !== 'rendered') return;
-    const files = new Set(result.dag.runs.flatMap((r) => r.files.filter((f) => f.role !== 'script').map((f) => f.path)));
-    assert.equal(result.report.nodeCount, result.dag.runs.length + files.size);
-    const red = result.report.fills.filter((f) => /rgb\(179, 38, 30\)/.test(f)).length;
-    assert.ok(red >= 2, `the mismatched run and file are red: ${JSON.stringify(result.report.fills)}`);
+    // The chain behind report.json: 8 runs and their 10 distinct files, as upstream draws it.
+    assert.match(result.payload.mermaid, /^graph TD\n {4}script_0\["✗ 🐍 08_analyze\.py<br\/>\(RUN: ljTf\)"\]:::failed/);
+    assert.equal(result.payload.nodes.filter((n) => n.kind === 'run').length, 8);
+    assert.equal(result.payload.nodes.filter((n) => n.kind === 'file').length, 10);
+    assert.equal(result.report.nodeCount, 18, 'one SVG node per run and file');
+    assert.equal(result.payload.nodes.find((n) => n.label === 'clean_C.csv')?.verdict, 'mismatch');
+    assert.equal(result.payload.nodes.find((n) => n.label === 'report.json')?.verdict, 'suspect', 'red below the edit, its own bytes intact');
+    const red = result.report.fills.filter((f) => /rgb\(207, 34, 46\)/.test(f)).length;
+    const green = result.report.fills.filter((f) => /rgb\(45, 164, 78\)/.test(f)).length;
+    // Red: runs 06, 07, 08 and files clean_C, final, stats_by_source, report (fix: red reaches every descendant).
+    assert.equal(red, 7, `red nodes: ${JSON.stringify(result.report.fills)}`);
+    assert.equal(green, 11);
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Clew: DAG'));
     assert.ok(tab, 'a Clew DAG tab is open');
   });

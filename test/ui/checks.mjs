@@ -133,11 +133,12 @@ export function buildChecks({ workspace, files, referenced = [] }) {
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Clew: Show DAG' }).first().waitFor({ state: 'visible', timeout: 15_000 });
         await page.keyboard.press('Enter');
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-        const fileNode = frame.locator('g.node[id*="flowchart-f"]').first();
+        const fileNode = frame.locator('g.node[id*="flowchart-file_"]').first();
         await fileNode.waitFor({ state: 'visible', timeout: PANEL_WAIT_MS }).catch(() => {
           throw new Error('the DAG panel drew no file node');
         });
-        const label = (await fileNode.textContent())?.trim() ?? '';
+        // Upstream's label: "<badge> <icon> <name>"; the editor tab shows the name.
+        const label = (await fileNode.textContent())?.trim().split(/\s+/).pop() ?? '';
         if (!label) throw new Error('the first file node has no label');
         await fileNode.click();
         await page

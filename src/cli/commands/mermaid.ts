@@ -1,55 +1,107 @@
-/** `clew mermaid [FILE…] [--claims] [--format mermaid|json|html] [-o OUT]`: the DAG as a diagram. */
+/**
+ * `clew mermaid` (alias `print-mermaid`, upstream's name): the provenance diagram of spec §7 as
+ * mermaid text, JSON (nodes and edges with verdicts) or a self-contained HTML page.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
-import { dagPayload } from '../../engine/mermaid/diagram';
+import { diagramPayload } from '../../engine/mermaid/payload';
 import { dagHtmlPage } from '../../engine/mermaid/html';
-import { verifyDag } from '../../engine/verify';
+import { provenanceDiagram, type DiagramRequest } from '../../engine/mermaid/provenanceDiagram';
+import type { PathMode } from '../../engine/mermaid/upstreamStyle';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
-import { exitCodeFor, json } from '../render/style';
+import { json } from '../render/style';
 import type { CliCommand } from '../types';
 
-const USAGE = `Usage: clew mermaid [FILE…] [--target F]… [--claims] [--format mermaid|json|html] [-o OUT] [--cached]
+const USAGE = `Usage: clew mermaid [FILE…] [--target F]… [--session ID] [--claims] [--no-files] [--hashes]
+                    [--path-mode name|relative|absolute] [--upstream-quirks]
+                    [--format mermaid|json|html] [-o OUT] [--cached]
 
-Draws the verified provenance DAG behind FILE(s) (default: every final output, i.e. recorded
-outputs no run reads; --claims: behind every claim's source): runs as boxes, files as rounded
-nodes, coloured by verdict. mermaid (default) prints flowchart text; json prints
-{title, mermaid, nodes}; html writes a self-contained page (mermaid inlined, no network).
-Exit: the DAG's verdict (0 verified, 12 mismatch, 11 missing, 10 unknown).`;
+Draws provenance as scitex-clew does (same node ids, shapes, labels and colours):
+  (no selection)   every run (the 500 newest), oldest first
+  FILE             the chain of runs behind one file
+  FILE FILE… / --target F…   the DAG behind several files
+  --session ID     a run and its primary parents
+  --claims         the DAG behind every claim's source
+--no-files draws one node per run; --hashes adds short hashes. Fixed on purpose, unlike
+scitex-clew: red reaches every descendant of a failure, same-named files get separate nodes,
+--no-files draws the real edges, legacy short hashes are not red. --upstream-quirks reproduces
+scitex-clew's output exactly, defects included. Formats: mermaid text (default), json
+{mode, mermaid, nodes, edges} with each node's verdict, html (a page that renders offline; -o).
+Exit 0 when drawn (use \`clew dag\` for a verdict as exit code).`;
+
+const PATH_MODES: readonly PathMode[] = ['name', 'relative', 'absolute'];
 
 export const mermaidCommand: CliCommand = {
   name: 'mermaid',
-  summary: 'draw the provenance DAG (mermaid text, JSON or a standalone HTML page)',
+  aliases: ['print-mermaid'],
+  summary: 'draw provenance as scitex-clew does (mermaid text, JSON or a standalone HTML page)',
   usage: USAGE,
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { target: { type: 'string', multiple: true }, claims: { type: 'boolean' }, format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' }, cached: { type: 'boolean' }, json: { type: 'boolean' } },
+      {
+        target: { type: 'string', multiple: true },
+        session: { type: 'string' },
+        claims: { type: 'boolean' },
+        'no-files': { type: 'boolean' },
+        hashes: { type: 'boolean' },
+        'show-hashes': { type: 'boolean' },
+        'path-mode': { type: 'string' },
+        'upstream-quirks': { type: 'boolean' },
+        'max-depth': { type: 'string' },
+        grouper: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        cached: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
       USAGE,
     );
     const format = globals.json || values.json ? 'json' : (values.format ?? 'mermaid');
     if (!['mermaid', 'json', 'html'].includes(format)) throw new ClewError('usage', `--format must be mermaid, json or html, got '${format}'`);
+    if (format === 'html' && !values.output) throw new ClewError('usage', '--format html needs -o OUT.html');
+    const pathMode = (values['path-mode'] ?? 'name') as PathMode;
+    if (!PATH_MODES.includes(pathMode)) throw new ClewError('usage', `--path-mode must be name, relative or absolute, got '${pathMode}'`);
+    if (values.grouper !== undefined && values.grouper !== 'identity') {
+      throw new ClewError('usage', `--grouper ${values.grouper} is not supported (only identity); large diagrams collapse in the editor's panel instead`);
+    }
+    const targets = [...(values.target ?? [])];
+    const request: DiagramRequest = {
+      showFiles: !values['no-files'],
+      showHashes: Boolean(values.hashes || values['show-hashes']),
+      pathMode,
+      upstreamQuirks: Boolean(values['upstream-quirks']),
+    };
+    if (values.claims) request.claims = true;
+    else if (targets.length > 0 || positionals.length > 1) request.targetFiles = [...positionals, ...targets];
+    else if (positionals.length === 1) request.targetFile = positionals[0];
+    else if (values.session !== undefined) request.sessionId = values.session;
+
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
-      let targets = [...positionals, ...(values.target ?? [])];
-      if (targets.length === 0 && !values.claims) {
-        const read = new Set(view.all<{ file_path: string }>("SELECT DISTINCT file_path FROM file_hashes WHERE +role = 'input'").map((r) => r.file_path));
-        targets = view.all<{ file_path: string }>("SELECT DISTINCT file_path FROM file_hashes WHERE +role = 'output' ORDER BY file_path").map((r) => r.file_path).filter((p) => !read.has(p));
+      const diagram = await provenanceDiagram({ view, hasher, cwd: io.cwd }, request);
+      let text: string;
+      if (format === 'html') {
+        const named = request.targetFile ?? request.targetFiles?.join(', ');
+        text = dagHtmlPage(diagramPayload(diagram, named ? `Provenance of ${named}` : 'Provenance'));
+      } else if (format === 'json') {
+        text = json({ mode: diagram.mode, mermaid: diagram.text, nodes: diagram.nodes, edges: diagram.edges, ...(diagram.empty ? { empty: diagram.empty } : {}) });
+      } else {
+        text = diagram.text;
       }
-      const dag = await verifyDag({ view, hasher, cwd: io.cwd }, values.claims ? { claims: true } : { targets });
-      const title = dag.target_files.length === 1 ? `DAG of ${path.basename(dag.target_files[0])}` : `DAG (${dag.runs.length} runs)`;
-      const payload = dagPayload(dag, title);
-      const text = format === 'html' ? dagHtmlPage(payload) : format === 'json' ? json(payload) : payload.mermaid;
       if (values.output) {
         const out = path.resolve(io.cwd, values.output);
-        fs.writeFileSync(out, text);
+        try {
+          fs.writeFileSync(out, text.endsWith('\n') ? text : `${text}\n`);
+        } catch (err) {
+          throw new ClewError('io', `cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        }
         io.out(`Rendered to: ${out}`);
-      } else if (format === 'html') {
-        throw new ClewError('usage', '--format html needs -o OUT.html');
       } else {
         io.out(text);
       }
-      return exitCodeFor(dag.status);
+      return 0;
     });
   },
 };

@@ -31,7 +31,14 @@ export function dagHtmlPage(payload: DagPayload): string {
 <script nonce="${nonce}">
 window.acquireVsCodeApi = function () {
   var payload = JSON.parse(document.getElementById('clew-payload').textContent);
-  return { postMessage: function () {}, setState: function () {}, getState: function () { return payload; } };
+  var download = function (m) {
+    if (!m || m.type !== 'export') return;
+    var a = document.createElement('a');
+    a.download = 'provenance.' + m.format;
+    a.href = m.format === 'svg' ? 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(m.data) : 'data:image/png;base64,' + m.data;
+    a.click();
+  };
+  return { postMessage: download, setState: function () {}, getState: function () { return { payload: payload, view: { scale: 1, x: 0, y: 0 } }; } };
 };
 </script>
 <script nonce="${nonce}">${bundle}</script>

@@ -27,7 +27,8 @@ import {
   type PathMode,
 } from './upstreamStyle';
 
-export interface DiagramRequest {
+/** Which runs to draw (upstream's modes) and how. */
+export interface DiagramRequest extends Omit<RenderOptions, 'cwd'> {
   /** Single mode: this run and its primary-parent chain. */
   sessionId?: string;
   /** Single mode: the chain() behind this file. */
@@ -36,12 +37,6 @@ export interface DiagramRequest {
   targetFiles?: readonly string[];
   /** Multi mode: the DAG behind every claim's source. */
   claims?: boolean;
-  /** Default true; false draws one node per run. */
-  showFiles?: boolean;
-  showHashes?: boolean;
-  pathMode?: PathMode;
-  /** Reproduce upstream's known defects exactly (for comparing with scitex-clew's output). */
-  upstreamQuirks?: boolean;
 }
 
 export type DiagramMode = 'all' | 'session' | 'target' | 'targets' | 'claims';
@@ -75,18 +70,37 @@ export interface ProvenanceDiagram {
   edges: DiagramEdge[];
   /** Set when there is nothing to draw (`No runs found`). */
   empty?: string;
+  /** Set when `maxNodes` made the diagram leave something out; says what. */
+  collapsed?: string;
   /** The mermaid text, lines joined with `\n`, no trailing newline (as upstream). */
   text: string;
 }
 
-interface SelectedRuns {
+/** The runs a diagram shows, already verified: the input of the pure renderer. */
+export interface SelectedRuns {
   mode: DiagramMode;
   /** In upstream's list order (before the detailed diagram reverses it). */
   runs: RunVerification[];
   /** Runs whose newest rerun verdict is `verified` (single modes only). */
   scratch: ReadonlySet<string>;
-  /** Multi mode: the DAG's parent → child edges. */
-  dagEdges?: [string, string][];
+  /** parent → child links between the listed runs (not needed in session mode). */
+  edges?: [string, string][];
+}
+
+export interface RenderOptions {
+  /** Default true; false draws one node per run. */
+  showFiles?: boolean;
+  showHashes?: boolean;
+  pathMode?: PathMode;
+  /** Reproduce upstream's known defects exactly (for comparing with scitex-clew's output). */
+  upstreamQuirks?: boolean;
+  /** Directory `relative` names are computed from. */
+  cwd?: string;
+  /**
+   * For display: above this many nodes files are collapsed (one node per run), and above it in
+   * runs only the runs nearest the targets are kept. `collapsed` in the result says what happened.
+   */
+  maxNodes?: number;
 }
 
 const ALL_RUNS_LIMIT = 500;
@@ -123,7 +137,7 @@ async function selectRuns(ctx: VerifyContext, request: DiagramRequest): Promise<
   const quirks = Boolean(request.upstreamQuirks);
   if ((request.targetFiles && request.targetFiles.length > 0) || request.claims) {
     const dag = await verifyDag(ctx, request.claims ? { claims: true } : { targets: request.targetFiles });
-    return { mode: request.claims ? 'claims' : 'targets', runs: dag.runs, scratch: new Set(), dagEdges: dag.edges };
+    return { mode: request.claims ? 'claims' : 'targets', runs: dag.runs, scratch: new Set(), edges: dag.edges };
   }
   let mode: DiagramMode;
   let runs: RunVerification[];
@@ -137,26 +151,57 @@ async function selectRuns(ctx: VerifyContext, request: DiagramRequest): Promise<
     mode = 'all';
     runs = await verifyRuns(ctx.view, ctx.hasher, recentRuns(ctx.view, ALL_RUNS_LIMIT), { ...ctx, propagate: true });
   }
-  return { mode, runs, scratch: verifiedFromScratch(ctx, runs.map((r) => r.session_id)) };
+  const listed = new Set(runs.map((r) => r.session_id));
+  const edges: [string, string][] = [];
+  for (const run of runs) for (const parent of parentsOf(ctx.view, run.session_id)) if (listed.has(parent)) edges.push([parent, run.session_id]);
+  return { mode, runs, scratch: verifiedFromScratch(ctx, runs.map((r) => r.session_id)), edges };
 }
 
 /** Builds the diagram for a request: runs are verified through `ctx` (hashes, cache) first. */
 export async function provenanceDiagram(ctx: VerifyContext, request: DiagramRequest = {}): Promise<ProvenanceDiagram> {
   const selected = await selectRuns(ctx, request);
+  return renderDiagram(selected, { ...request, cwd: ctx.cwd });
+}
+
+/** Which end of the list is nearest the targets, per mode (kept when runs must be cut). */
+function nearestRuns(selected: SelectedRuns, keep: number): RunVerification[] {
+  const newestFirst = selected.mode === 'all' || selected.mode === 'session';
+  return newestFirst ? selected.runs.slice(0, keep) : selected.runs.slice(-keep);
+}
+
+/** Pure: the diagram of already verified runs. */
+export function renderDiagram(selected: SelectedRuns, options: RenderOptions = {}): ProvenanceDiagram {
   if (selected.runs.length === 0) {
     return { mode: selected.mode, nodes: [], edges: [], empty: 'No runs found', text: 'graph TD\n    empty["No runs found"]' };
   }
-  const cwd = ctx.cwd ?? process.cwd();
-  const options: RenderOptions = {
-    showHashes: Boolean(request.showHashes),
-    pathMode: request.pathMode ?? 'name',
-    quirks: Boolean(request.upstreamQuirks),
-    cwd,
+  const resolved: ResolvedOptions = {
+    showHashes: Boolean(options.showHashes),
+    pathMode: options.pathMode ?? 'name',
+    quirks: Boolean(options.upstreamQuirks),
+    cwd: options.cwd ?? process.cwd(),
   };
-  return request.showFiles === false ? simpleDiagram(ctx, selected, options) : detailedDiagram(selected, options);
+  let showFiles = options.showFiles !== false;
+  let shown = selected;
+  let collapsed: string | undefined;
+  const max = options.maxNodes;
+  if (max !== undefined) {
+    const fileCount = new Set(selected.runs.flatMap((r) => r.files.filter((f) => f.role !== 'script').map((f) => f.path))).size;
+    if (showFiles && selected.runs.length + fileCount > max) {
+      showFiles = false;
+      collapsed = `${fileCount} files collapsed into their runs`;
+    }
+    if (selected.runs.length > max) {
+      const runs = nearestRuns(selected, max);
+      const kept = new Set(runs.map((r) => r.session_id));
+      shown = { ...selected, runs, edges: selected.edges?.filter(([p, c]) => kept.has(p) && kept.has(c)) };
+      collapsed = `showing the ${max} runs nearest the targets of ${selected.runs.length}, files collapsed`;
+    }
+  }
+  const diagram = showFiles ? detailedDiagram(shown, resolved) : simpleDiagram(shown, resolved);
+  return collapsed ? { ...diagram, collapsed } : diagram;
 }
 
-interface RenderOptions {
+interface ResolvedOptions {
   showHashes: boolean;
   pathMode: PathMode;
   quirks: boolean;
@@ -227,7 +272,7 @@ function hashSuffix(hash: string | null, show: boolean): string[] {
   return show && hash ? [`${hash.slice(0, 8)}...`] : [];
 }
 
-function detailedDiagram(selected: SelectedRuns, options: RenderOptions): ProvenanceDiagram {
+function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions): ProvenanceDiagram {
   const runs = [...selected.runs].reverse();
   const failed = failedPaths(runs, options.quirks);
   const fileId = fileIdAssigner(runs, options.quirks);
@@ -282,7 +327,7 @@ function badgeOf(fileClass: string): string {
   return fileClass === 'file_bad' ? '✗' : fileClass === 'file_rerun' ? '✓✓' : '✓';
 }
 
-function fileNode(id: string, file: FileVerification, inFailed: boolean, rerunOutput: boolean, options: RenderOptions): DiagramNode {
+function fileNode(id: string, file: FileVerification, inFailed: boolean, rerunOutput: boolean, options: ResolvedOptions): DiagramNode {
   const bad = inFailed || fileFails(file, options.quirks);
   const className = bad ? 'file_bad' : file.frozen ? 'file_frozen' : rerunOutput ? 'file_rerun' : 'file_ok';
   const ownFailure = file.status === 'mismatch' || file.status === 'missing';
@@ -303,16 +348,13 @@ function fileNode(id: string, file: FileVerification, inFailed: boolean, rerunOu
  * Spec §7.3: one node per run, in list order. Fixed: outside session mode the edges are the real
  * parent → child links between the listed runs, and a run below a failed run is drawn failed.
  */
-function simpleDiagram(ctx: VerifyContext, selected: SelectedRuns, options: RenderOptions): ProvenanceDiagram {
+function simpleDiagram(selected: SelectedRuns, options: ResolvedOptions): ProvenanceDiagram {
   const runs = selected.runs;
   const pairs: [string, string][] = [];
   if (options.quirks || selected.mode === 'session') {
     for (let i = 0; i + 1 < runs.length; i++) pairs.push([runs[i + 1].session_id, runs[i].session_id]);
-  } else if (selected.dagEdges) {
-    pairs.push(...selected.dagEdges);
   } else {
-    const listed = new Set(runs.map((r) => r.session_id));
-    for (const run of runs) for (const parent of parentsOf(ctx.view, run.session_id)) if (listed.has(parent)) pairs.push([parent, run.session_id]);
+    pairs.push(...(selected.edges ?? []));
   }
   const failed = new Set(runs.filter((r) => !r.is_verified).map((r) => r.session_id));
   if (!options.quirks) {

@@ -71,20 +71,27 @@ function md5Hex8(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex').slice(0, 8);
 }
 
+/** Ids keep at most this much of a name (the md5 suffix keeps them apart); upstream: no bound. */
+const MAX_ID_NAME = 64;
+
+function idName(filePath: string): string {
+  return idSafe(path.basename(filePath)).slice(0, MAX_ID_NAME);
+}
+
 /** Upstream's file node id: `file_<basename>_<md5(basename)[:8]>`. */
 export function basenameFileId(filePath: string): string {
-  const base = path.basename(filePath);
-  return `file_${idSafe(base)}_${md5Hex8(base)}`;
+  return `file_${idName(filePath)}_${md5Hex8(path.basename(filePath))}`;
 }
 
 /** The id for a file whose basename is shared with another file in the same diagram. */
 export function fullPathFileId(filePath: string): string {
-  return `file_${idSafe(path.basename(filePath))}_${md5Hex8(filePath)}`;
+  return `file_${idName(filePath)}_${md5Hex8(filePath)}`;
 }
 
 /** Simple-diagram run id: the session id with separators replaced (upstream: `-` and `.`). */
 export function sessionNodeId(sessionId: string): string {
-  return idSafe(sessionId);
+  const safe = idSafe(sessionId);
+  return safe.length <= 2 * MAX_ID_NAME ? safe : `${safe.slice(0, MAX_ID_NAME)}_${md5Hex8(sessionId)}`;
 }
 
 /** Long names are cut so 10,000-character file names cannot break the layout. */
