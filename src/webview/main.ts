@@ -47,7 +47,10 @@ function theme(): 'dark' | 'default' {
   return cls.contains('vscode-dark') || cls.contains('vscode-high-contrast') ? 'dark' : 'default';
 }
 
-mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: theme(), maxTextSize: 5_000_000, maxEdges: 20_000, flowchart: { htmlLabels: false } });
+function initMermaid(): void {
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: theme(), maxTextSize: 5_000_000, maxEdges: 20_000, flowchart: { htmlLabels: false } });
+}
+initMermaid();
 
 let payload: DagPayload | undefined;
 let view: ViewState = { scale: 1, x: 0, y: 0 };
@@ -233,6 +236,15 @@ container.addEventListener(
   },
   { passive: false },
 );
+
+// VS Code swaps the body's theme class when the user changes theme: redraw in the new one.
+let drawnTheme = theme();
+new MutationObserver(() => {
+  if (theme() === drawnTheme) return;
+  drawnTheme = theme();
+  initMermaid();
+  void draw();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (event.data?.type !== 'render') return;
