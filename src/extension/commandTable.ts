@@ -17,7 +17,8 @@ export const COMMAND_CATEGORY = 'Clew';
 export interface CommandHandlers {
   showStatus(): unknown;
   traceChain(uri?: vscode.Uri): unknown;
-  verifyRun(sessionId?: string): unknown;
+  /** `column`: where to show the report (the DAG panel passes the group beside itself). */
+  verifyRun(sessionId?: string, column?: vscode.ViewColumn): unknown;
   verifyDag(uri?: vscode.Uri): unknown;
   showDag(uri?: vscode.Uri): unknown;
   rerunDag(): unknown;
@@ -33,7 +34,7 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
   return [
     { id: 'clew.showStatus', title: 'Show Status', run: () => h.showStatus() },
     { id: 'clew.traceChain', title: 'Trace Chain', run: (uri) => h.traceChain(uri as vscode.Uri | undefined) },
-    { id: 'clew.verifyRun', title: 'Verify Run', run: (id) => h.verifyRun(typeof id === 'string' ? id : undefined) },
+    { id: 'clew.verifyRun', title: 'Verify Run', run: (id, column) => h.verifyRun(typeof id === 'string' ? id : undefined, typeof column === 'number' ? column : undefined) },
     { id: 'clew.verifyDag', title: 'Verify DAG', run: (uri) => h.verifyDag(uri as vscode.Uri | undefined) },
     { id: 'clew.showDag', title: 'Show DAG', run: (uri) => h.showDag(uri as vscode.Uri | undefined) },
     { id: 'clew.rerunDag', title: 'Rerun DAG', requiresTrust: true, run: () => h.rerunDag() },

@@ -129,7 +129,7 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       if (chain.runs.length > 0) void openDagPanel({ folder: model.folder, targetFile: target.fsPath });
       return chain;
     },
-    async verifyRun(sessionId): Promise<RunVerification | undefined> {
+    async verifyRun(sessionId, column): Promise<RunVerification | undefined> {
       const model = ctx.models()[0];
       const engine = await engineOrExplain(model);
       if (!engine || !model) return undefined;
@@ -144,7 +144,7 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       if (!id) return undefined;
       const target = id;
       const result = await withProgress(`Clew: verifying ${target}`, (signal) => verifyRun({ ...engine, cwd: model.folder, signal }, target));
-      await ctx.reports.show(`Run ${target}.txt`, runReport(result));
+      await ctx.reports.show(`Run ${target}.txt`, runReport(result), column);
       return result;
     },
     async verifyDag(uri) {

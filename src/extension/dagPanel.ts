@@ -23,7 +23,8 @@ export interface DagPanelHandle {
 
 /** What the panel asks of the rest of the extension. */
 export interface DagPanelActions {
-  showRun(sessionId: string): void;
+  /** Shows a run's report in `column` (beside the panel). */
+  showRun(sessionId: string, column: vscode.ViewColumn): void;
   log(message: string): void;
   /** Recomputes a diagram from its `source` (what was asked for); undefined if it cannot. */
   build(source: NonNullable<DagPayload['source']>): Promise<DagPayload | undefined>;
@@ -120,11 +121,15 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
       if (payload) post({ type: 'render', payload });
       return;
     }
+    // Files and reports open in the group beside the panel, so the graph stays in view.
+    const beside = panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
     if (raw.type === 'openFile') {
       const allowed = payload?.nodes.some((n) => n.kind === 'file' && n.path === raw.path);
-      if (allowed) void vscode.commands.executeCommand(raw.reveal ? 'revealInExplorer' : 'vscode.open', vscode.Uri.file(raw.path));
+      const uri = vscode.Uri.file(raw.path);
+      if (allowed && raw.reveal) void vscode.commands.executeCommand('revealInExplorer', uri);
+      else if (allowed) void vscode.commands.executeCommand('vscode.open', uri, { viewColumn: beside, preview: true });
     } else if (raw.type === 'showRun') {
-      if (payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.showRun(raw.sessionId);
+      if (payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.showRun(raw.sessionId, beside);
     } else if (raw.type === 'export') {
       void saveExport(raw.format, raw.data);
     }

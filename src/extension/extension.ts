@@ -119,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     refreshAll,
   });
   setDagPanelActions({
-    showRun: (sessionId) => void vscode.commands.executeCommand('clew.verifyRun', sessionId),
+    showRun: (sessionId, column) => void vscode.commands.executeCommand('clew.verifyRun', sessionId, column),
     log: (message) => log.warn(message),
     build: createDagBuilder({ models: () => models }),
   });

@@ -18,12 +18,12 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
     return this.contents.get(uri.path) ?? '';
   }
 
-  async show(name: string, text: string): Promise<vscode.TextEditor> {
+  async show(name: string, text: string, viewColumn?: vscode.ViewColumn): Promise<vscode.TextEditor> {
     const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}` });
     this.contents.set(uri.path, text);
     this.emitter.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+    return vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false, ...(viewColumn ? { viewColumn } : {}) });
   }
 
   dispose(): void {

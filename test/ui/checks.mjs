@@ -150,6 +150,35 @@ export function buildChecks({ workspace, files, referenced = [] }) {
           });
       },
     });
+    checks.push({
+      name: 'DAG panel: Upstream focus narrows the graph, Show all restores it, a run node opens its report',
+      run: async (page) => {
+        const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+        const nodes = frame.locator('#dag svg g.node');
+        const all = await nodes.count();
+        if (all < 3) throw new Error(`the DAG panel is not showing the graph (${all} nodes)`);
+        // The first file node was clicked by the previous check, so it is selected: focus on its upstream.
+        await frame.locator('#toolbar button', { hasText: 'Upstream' }).click();
+        const narrowed = await poll(async () => {
+          const n = await nodes.count();
+          return n > 0 && n < all ? n : null;
+        }, PANEL_WAIT_MS);
+        if (!narrowed) throw new Error(`Upstream focus did not narrow the graph (still ${await nodes.count()} of ${all} nodes)`);
+        const status = (await frame.locator('#status').textContent()) ?? '';
+        if (!/upstream/i.test(status)) throw new Error(`the panel does not say it is focused: "${status}"`);
+        await frame.locator('#toolbar button', { hasText: 'Show all' }).click();
+        const restored = await poll(async () => ((await nodes.count()) === all ? all : null), PANEL_WAIT_MS);
+        if (!restored) throw new Error('Show all did not bring the whole graph back');
+        await frame.locator('g.node[id*="flowchart-script_"]').first().click();
+        await page
+          .locator('.tabs-container .tab', { hasText: /Run .*\.txt/ })
+          .first()
+          .waitFor({ state: 'visible', timeout: PANEL_WAIT_MS })
+          .catch(() => {
+            throw new Error('clicking a run node did not open the run report');
+          });
+      },
+    });
   }
   checks.push({
     name: 'status bar shows the Clew counts',
