@@ -33,6 +33,10 @@ export interface DagPanelActions {
 let current: DagPanelHandle | undefined;
 let actions: DagPanelActions = { showRun: () => undefined, log: () => undefined, build: async () => undefined };
 
+export function currentDagPanel(): DagPanelHandle | undefined {
+  return current;
+}
+
 export function setDagPanelActions(next: DagPanelActions): void {
   actions = next;
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ClaimLenses, MANUSCRIPT_SELECTOR } from './claimLenses';
 import { createDagBuilder, createHandlers } from './commands';
-import { registerDagPanelSerializer, scheduleDagPanelRebuild, setDagPanelActions } from './dagPanel';
+import { currentDagPanel, type DagPanelHandle, registerDagPanelSerializer, scheduleDagPanelRebuild, setDagPanelActions } from './dagPanel';
 import { COMMAND_CATEGORY, commandTable } from './commandTable';
 import { ClewDecorationProvider } from './decorations';
 import { ClewModel } from './model';
@@ -32,6 +32,8 @@ export interface ClewApi {
   refresh(): Promise<void>;
   /** The explorer decoration Clew gives this URI right now (undefined: none). */
   decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefined;
+  /** The open DAG panel, if any (for tests and other extensions: what it shows, what it drew). */
+  dagPanel(): Pick<DagPanelHandle, 'shown' | 'nextReport'> | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ClewApi {
@@ -188,7 +190,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   context.subscriptions.push({ dispose: () => clearInterval(poll) });
   log.info(`Clew activated for ${models.length} folder(s)`);
   void refreshAll();
-  return { models: () => models, refresh: refreshAll, decorationFor: (uri) => decorations.provideFileDecoration(uri) };
+  return { models: () => models, refresh: refreshAll, decorationFor: (uri) => decorations.provideFileDecoration(uri), dagPanel: currentDagPanel };
 }
 
 export function deactivate(): void {

@@ -3,6 +3,7 @@
 // rendered SVG with one node per run and file of upstream's diagram and its colours (the real
 // click on a file node is checked by the UI smoke test, test/ui/checks.mjs).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClewApi } from '../../src/extension/extension';
@@ -38,5 +39,30 @@ describe('DAG panel', () => {
     assert.equal(green, 11);
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Clew: DAG'));
     assert.ok(tab, 'a Clew DAG tab is open');
+  });
+
+  it('redraws by itself when a recorded file changes on disk', async () => {
+    const clew = (await getClewExtension()).exports as ClewApi;
+    const panel = clew.dagPanel();
+    if (!panel?.shown()) assert.fail('the panel from the previous test is open');
+    const redrawn = panel.nextReport();
+    // Another process edits a root input: everything below it turns red. Restored afterwards,
+    // because the other tests of this workspace expect the fixture as recorded.
+    const sourceA = path.join(workspaceRoot(), '01_source_a_out/source_A.csv');
+    const original = fs.readFileSync(sourceA);
+    try {
+      fs.appendFileSync(sourceA, '999,1.0,X\n');
+      const report = await Promise.race([redrawn, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      assert.ok(report, 'the panel redrew within 30 s');
+      assert.equal(report.type, 'rendered', JSON.stringify(report));
+      if (report.type !== 'rendered') return;
+      assert.equal(report.nodeCount, 18);
+      assert.equal(panel.shown()?.nodes.find((n) => n.label === 'source_A.csv')?.verdict, 'mismatch');
+      const red = report.fills.filter((f) => /rgb\(207, 34, 46\)/.test(f)).length;
+      assert.ok(red > 7, `more red after the edit: ${red}`);
+    } finally {
+      fs.writeFileSync(sourceA, original);
+      await waitFor(() => clew.decorationFor(vscode.Uri.file(sourceA))?.badge === '✓', { message: 'source_A.csv to verify again' });
+    }
   });
 });
