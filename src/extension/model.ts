@@ -20,7 +20,7 @@ import { openStore } from '../engine/store/open';
 import type { Store, StoreView } from '../engine/store/types';
 import { isUnder } from '../engine/util/paths';
 import { verifyStatus } from '../engine/verify';
-import { hashMatchesStored } from '../engine/verify/runVerify';
+import { hashesMatch } from '../engine/hash/sha256';
 import type { RunVerification } from '../engine/verify/types';
 
 export type FileVerdict = 'verified' | 'mismatch' | 'missing' | 'unknown';
@@ -62,7 +62,7 @@ type Listener = (change: ModelChange) => void;
 function verdictOf(file: { expectedHash: string; frozen: boolean }, outcome: HashOutcome | undefined): FileVerdict {
   if (!outcome || outcome.kind === 'missing' || outcome.kind === 'unreadable') return 'missing';
   if (file.frozen) return 'verified';
-  return hashMatchesStored(file.expectedHash, outcome.hash) ? 'verified' : 'mismatch';
+  return hashesMatch(file.expectedHash, outcome.hash) ? 'verified' : 'mismatch';
 }
 
 export class ClewModel {

@@ -25,7 +25,11 @@ export async function hashFile(filePath: string): Promise<string> {
   }
 }
 
-/** Spec §2.6: the stored hash must be a prefix of the current full hash (legacy 32-char rows). */
+/**
+ * Spec §2.6: the stored hash must be a prefix of the current full hash (legacy 32-char rows).
+ * The one comparison used everywhere (verification, badges, diagrams). Unlike upstream, an empty
+ * stored hash matches nothing: a row without a hash proves nothing about the file.
+ */
 export function hashesMatch(stored: string, current: string): boolean {
   return stored.length > 0 && current.slice(0, stored.length) === stored;
 }

@@ -1,6 +1,6 @@
 export * from './types';
 export { verifyRun, verifyStatus, verifyChain, verifyDag, verifyDagStrict, resolveTarget, listRuns, stats } from './verify';
 export type { VerifyContext, DagRequest } from './verify';
-export { hashMatchesStored, decideRunStatus } from './runVerify';
+export { decideRunStatus } from './runVerify';
 export { buildGraph, rootsFirstOrder, edgesOf, parentsOf } from './graph';
 export { newestProducer } from './rows';

@@ -3,15 +3,12 @@
  * Contract: every file needed by a call is hashed in ONE FileHasher.hashMany batch (paths
  * deduplicated), so a chain or DAG hashes each file once and the pool can use every core.
  */
+import { hashesMatch } from '../hash/sha256';
 import type { FileHasher, HashOutcome, HashRequestOptions } from '../hash/types';
 import type { StoreView } from '../store/types';
 import { filesOfSessions, type FileRow, type RunRow } from './rows';
 import type { FileVerification, RunVerification, VerificationStatus } from './types';
 
-/** Spec §2.6: the stored hash must be a prefix of the current full hash (legacy 32-char rows). */
-export function hashMatchesStored(stored: string, current: string): boolean {
-  return current.slice(0, stored.length) === stored;
-}
 
 interface PlannedFile {
   path: string;
@@ -36,7 +33,7 @@ function checkFile(file: PlannedFile, outcome: HashOutcome | undefined): FileVer
     return { ...base, current_hash: null, status: 'missing', is_verified: false, error: outcome.error };
   }
   if (file.frozen) return { ...base, current_hash: file.expected, status: 'verified', is_verified: true };
-  const ok = hashMatchesStored(file.expected, outcome.hash);
+  const ok = hashesMatch(file.expected, outcome.hash);
   return { ...base, current_hash: outcome.hash, status: ok ? 'verified' : 'mismatch', is_verified: ok };
 }
 
