@@ -6,7 +6,8 @@
 export interface DagNodeRef {
   /** Mermaid node id as it appears in the diagram text. */
   id: string;
-  kind: 'run' | 'file';
+  /** group: several files drawn as one node (a grouper bundle). */
+  kind: 'run' | 'file' | 'group';
   /** Absolute path of a file node (clicking opens it); the script for a run node. */
   path?: string;
   /** Session id of a run node (clicking shows the run). */

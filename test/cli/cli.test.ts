@@ -101,6 +101,12 @@ describe('clew CLI on seq-mismatch', () => {
     assert.equal(clew(m.root, 'mermaid', '-f', 'svg').code, 2);
     assert.equal(clew(m.root, 'mermaid', '--path-mode', 'weird').code, 2);
     assert.equal(clew(m.root, 'mermaid', '-f', 'html').code, 2, 'html needs -o');
+    const targets = ['--target', '08_analyze_out/report.json', '--target', '08_analyze_out/stats_by_source.csv'];
+    const quirky = clew(m.root, 'print-mermaid', '--upstream-quirks', '--grouper', 'session_bundle:1', ...targets);
+    assert.match(quirky.out, /\n {4}group_f134246bef48\[\/"✓ 🗂️ output bundle \(×2\)"\\\]:::file_ok\n/, 'upstream leaves the bundle green');
+    const grouped = clew(m.root, 'mermaid', '--grouper', 'session_bundle:1', ...targets);
+    assert.match(grouped.out, /\n {4}group_f134246bef48\[\/"⚠ 🗂️ output bundle \(×2\)"\\\]:::file_bad\n/, 'fixed: computed from changed data');
+    assert.equal(clew(m.root, 'mermaid', '--grouper', 'auto').code, 2);
     const missing = clew(m.root, 'mermaid', 'no/such/file.csv');
     assert.equal(missing.code, 0);
     assert.equal(missing.out, 'graph TD\n    empty["No runs found"]\n');

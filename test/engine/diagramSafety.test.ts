@@ -3,6 +3,7 @@
  * syntax, 10,000 characters) become inert, bounded labels and [A-Za-z0-9_] ids, one node per file,
  * in both the fixed and the upstream-quirks diagrams and in the no-files form.
  */
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { labelText } from '../../src/engine/mermaid/upstreamStyle';
@@ -78,4 +79,21 @@ test('maxNodes collapses files, then keeps the runs nearest the targets, and say
   assert.deepEqual(cut.nodes.map((n) => n.sessionId), chain.slice(-10).map((r) => r.session_id));
   assert.equal(cut.edges.length, 9);
   assert.match(cut.collapsed ?? '', /10 runs nearest the targets of 30/);
+});
+
+test('maxNodes bundles the files of runs with many before collapsing them, like upstream session_bundle', () => {
+  const hashed = (p: string, role: string): FileVerification => ({ ...file(p, role), expected_hash: createHash('sha256').update(p).digest('hex') });
+  const runs: RunVerification[] = [];
+  for (let i = 0; i < 10; i++) {
+    const inputs = i > 0 ? Array.from({ length: 10 }, (_, k) => hashed(`step${i - 1}/part${k}.csv`, 'input')) : [];
+    runs.push(run(`r${i}`, [...inputs, ...Array.from({ length: 10 }, (_, k) => hashed(`step${i}/part${k}.csv`, 'output'))]));
+  }
+  const big: SelectedRuns = { mode: 'targets', runs, scratch: new Set(), edges: runs.slice(1).map((r, i) => [`r${i}`, r.session_id]) };
+  const diagram = renderDiagram(big, { maxNodes: 60 });
+  assert.match(diagram.collapsed ?? '', /one bundle/);
+  const groups = diagram.nodes.filter((n) => n.kind === 'group');
+  assert.equal(groups.length, 10, "one bundle per step: a run's output bundle is the next run's input bundle");
+  assert.ok(groups.every((g) => g.members?.length === 10));
+  assert.equal(diagram.edges.length, 19);
+  assert.ok(diagram.text.includes('output bundle (×10)'));
 });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
 import { diagramPayload } from '../../engine/mermaid/payload';
 import { dagHtmlPage } from '../../engine/mermaid/html';
-import { provenanceDiagram, type DiagramRequest } from '../../engine/mermaid/provenanceDiagram';
+import { provenanceDiagram, type DiagramRequest, type Grouper } from '../../engine/mermaid/provenanceDiagram';
 import type { PathMode } from '../../engine/mermaid/upstreamStyle';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
@@ -15,6 +15,7 @@ import { json } from '../render/style';
 import type { CliCommand } from '../types';
 
 const USAGE = `Usage: clew mermaid [FILE…] [--target F]… [--session ID] [--claims] [--no-files] [--hashes]
+                    [--grouper identity|drop_all_files|session_bundle[:N]]
                     [--path-mode name|relative|absolute] [--upstream-quirks]
                     [--format mermaid|json|html] [-o OUT] [--cached]
 
@@ -24,7 +25,8 @@ Draws provenance as scitex-clew does (same node ids, shapes, labels and colours)
   FILE FILE… / --target F…   the DAG behind several files
   --session ID     a run and its primary parents
   --claims         the DAG behind every claim's source
---no-files draws one node per run; --hashes adds short hashes. Fixed on purpose, unlike
+--no-files draws one node per run; --hashes adds short hashes; --grouper session_bundle:N draws
+a run's inputs (outputs) as one bundle node when it has more than N (default 3). Fixed on purpose, unlike
 scitex-clew: red reaches every descendant of a failure, same-named files get separate nodes,
 --no-files draws the real edges, legacy short hashes are not red. --upstream-quirks reproduces
 scitex-clew's output exactly, defects included. Formats: mermaid text (default), json
@@ -32,6 +34,15 @@ scitex-clew's output exactly, defects included. Formats: mermaid text (default),
 Exit 0 when drawn (use \`clew dag\` for a verdict as exit code).`;
 
 const PATH_MODES: readonly PathMode[] = ['name', 'relative', 'absolute'];
+
+/** `identity`, `drop_all_files`, `session_bundle` or `session_bundle:N` (upstream's default N: 3). */
+function parseGrouper(spec: string | undefined): Grouper | undefined {
+  if (spec === undefined) return undefined;
+  if (spec === 'identity' || spec === 'drop_all_files') return { type: spec };
+  const bundle = /^session_bundle(?::(\d+))?$/.exec(spec);
+  if (bundle) return { type: 'session_bundle', maxFiles: bundle[1] === undefined ? 3 : Number(bundle[1]) };
+  throw new ClewError('usage', `--grouper must be identity, drop_all_files or session_bundle[:N], got '${spec}' (upstream's pattern, directory, auto, compose and custom groupers are not supported)`);
+}
 
 export const mermaidCommand: CliCommand = {
   name: 'mermaid',
@@ -64,15 +75,14 @@ export const mermaidCommand: CliCommand = {
     if (format === 'html' && !values.output) throw new ClewError('usage', '--format html needs -o OUT.html');
     const pathMode = (values['path-mode'] ?? 'name') as PathMode;
     if (!PATH_MODES.includes(pathMode)) throw new ClewError('usage', `--path-mode must be name, relative or absolute, got '${pathMode}'`);
-    if (values.grouper !== undefined && values.grouper !== 'identity') {
-      throw new ClewError('usage', `--grouper ${values.grouper} is not supported (only identity); large diagrams collapse in the editor's panel instead`);
-    }
+    const grouper = parseGrouper(values.grouper);
     const targets = [...(values.target ?? [])];
     const request: DiagramRequest = {
       showFiles: !values['no-files'],
       showHashes: Boolean(values.hashes || values['show-hashes']),
       pathMode,
       upstreamQuirks: Boolean(values['upstream-quirks']),
+      ...(grouper ? { grouper } : {}),
     };
     if (values.claims) request.claims = true;
     else if (targets.length > 0 || positionals.length > 1) request.targetFiles = [...positionals, ...targets];

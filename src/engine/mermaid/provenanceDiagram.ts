@@ -10,6 +10,7 @@
  *   5. a cycle in the primary-parent chain ends the walk (upstream: endless loop).
  * Always (not a quirk): ids carry only [A-Za-z0-9_] and labels are escaped and bounded.
  */
+import { createHash } from 'node:crypto';
 import type { RunVerification, FileVerification, VerificationStatus } from '../verify/types';
 import { verifyChain, verifyDag, type VerifyContext } from '../verify/verify';
 import { verifyRuns } from '../verify/runVerify';
@@ -39,11 +40,15 @@ export interface DiagramRequest extends Omit<RenderOptions, 'cwd'> {
   claims?: boolean;
 }
 
+export type Grouper = { type: 'identity' } | { type: 'drop_all_files' } | { type: 'session_bundle'; maxFiles: number };
+
 export type DiagramMode = 'all' | 'session' | 'target' | 'targets' | 'claims';
 
 export interface DiagramNode {
   id: string;
-  kind: 'run' | 'file';
+  kind: 'run' | 'file' | 'group';
+  /** Group nodes: the files they stand for. */
+  members?: string[];
   /** Plain text (unescaped): script or file name as shown. */
   name: string;
   /** Script path of a run node, file path of a file node (as recorded). */
@@ -94,6 +99,8 @@ export interface RenderOptions {
   pathMode?: PathMode;
   /** Reproduce upstream's known defects exactly (for comparing with scitex-clew's output). */
   upstreamQuirks?: boolean;
+  /** Upstream's groupers (spec §7.4) that Clew implements; with one, file ids hash the full path. */
+  grouper?: Grouper;
   /** Directory `relative` names are computed from. */
   cwd?: string;
   /**
@@ -169,12 +176,29 @@ function nearestRuns(selected: SelectedRuns, keep: number): RunVerification[] {
   return newestFirst ? selected.runs.slice(0, keep) : selected.runs.slice(-keep);
 }
 
+/** Files per side above which a large diagram bundles them (upstream's session_bundle default). */
+const PANEL_BUNDLE_SIZE = 3;
+
+/** How many file and bundle nodes a session_bundle grouper would draw. */
+function bundledNodeCount(runs: readonly RunVerification[], maxFiles: number): number {
+  const ids = new Set<string>();
+  for (const run of runs) {
+    for (const role of ['input', 'output'] as const) {
+      const files = dataFiles(run, role);
+      if (files.length > maxFiles) ids.add(`group:${membersRoot(files.map((f) => f.expected_hash))}`);
+      else for (const f of files) ids.add(f.path);
+    }
+  }
+  return ids.size;
+}
+
 /** Pure: the diagram of already verified runs. */
 export function renderDiagram(selected: SelectedRuns, options: RenderOptions = {}): ProvenanceDiagram {
   if (selected.runs.length === 0) {
     return { mode: selected.mode, nodes: [], edges: [], empty: 'No runs found', text: 'graph TD\n    empty["No runs found"]' };
   }
   const resolved: ResolvedOptions = {
+    ...(options.grouper ? { grouper: options.grouper } : {}),
     showHashes: Boolean(options.showHashes),
     pathMode: options.pathMode ?? 'name',
     quirks: Boolean(options.upstreamQuirks),
@@ -186,9 +210,16 @@ export function renderDiagram(selected: SelectedRuns, options: RenderOptions = {
   const max = options.maxNodes;
   if (max !== undefined) {
     const fileCount = new Set(selected.runs.flatMap((r) => r.files.filter((f) => f.role !== 'script').map((f) => f.path))).size;
-    if (showFiles && selected.runs.length + fileCount > max) {
-      showFiles = false;
-      collapsed = `${fileCount} files collapsed into their runs`;
+    if (showFiles && !resolved.grouper && selected.runs.length + fileCount > max) {
+      // First try upstream's grouper idea: bundle a run's files when it has many.
+      const bundled = bundledNodeCount(selected.runs, PANEL_BUNDLE_SIZE);
+      if (selected.runs.length + bundled <= max) {
+        resolved.grouper = { type: 'session_bundle', maxFiles: PANEL_BUNDLE_SIZE };
+        collapsed = `runs with more than ${PANEL_BUNDLE_SIZE} inputs or outputs show them as one bundle`;
+      } else {
+        showFiles = false;
+        collapsed = `${fileCount} files collapsed into their runs`;
+      }
     }
     if (selected.runs.length > max) {
       const runs = nearestRuns(selected, max);
@@ -202,6 +233,7 @@ export function renderDiagram(selected: SelectedRuns, options: RenderOptions = {
 }
 
 interface ResolvedOptions {
+  grouper?: Grouper;
   showHashes: boolean;
   pathMode: PathMode;
   quirks: boolean;
@@ -275,7 +307,7 @@ function hashSuffix(hash: string | null, show: boolean): string[] {
 function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions): ProvenanceDiagram {
   const runs = [...selected.runs].reverse();
   const failed = failedPaths(runs, options.quirks);
-  const fileId = fileIdAssigner(runs, options.quirks);
+  const fileId = options.grouper ? fullPathFileId : fileIdAssigner(runs, options.quirks);
   const lines = ['graph TD'];
   const nodes: DiagramNode[] = [];
   const edges: DiagramEdge[] = [];
@@ -306,7 +338,19 @@ function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions): Prov
     nodes.push({ id: scriptId, kind: 'run', name, path: run.script_path, sessionId: run.session_id, className, status: verified ? 'verified' : 'failed', verdict: runVerdict, hash: scriptHash });
 
     for (const role of ['input', 'output'] as const) {
-      for (const file of dataFiles(run, role)) {
+      const files = options.grouper?.type === 'drop_all_files' ? [] : dataFiles(run, role);
+      if (options.grouper?.type === 'session_bundle' && files.length > options.grouper.maxFiles) {
+        const group = groupNode(role, files, failed, options);
+        if (!seenFiles.has(group.node.id)) {
+          seenFiles.add(group.node.id);
+          nodes.push(group.node);
+          lines.push(group.line);
+        }
+        if (role === 'input') addEdge(group.node.id, scriptId, 'input');
+        else addEdge(scriptId, group.node.id, 'output');
+        continue;
+      }
+      for (const file of files) {
         const id = fileId(file.path);
         if (!seenFiles.has(id)) {
           seenFiles.add(id);
@@ -321,6 +365,41 @@ function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions): Prov
     }
   });
   return finish(selected.mode, lines, nodes, edges);
+}
+
+/**
+ * Upstream's session_bundle group (spec §7.4): one trapezoid for a run's inputs (or outputs) when
+ * there are more than max_files; id = the first 12 hex of sha256 over the sorted member hashes'
+ * bytes, so the same set of files read by one run and written by another is one node.
+ */
+function groupNode(role: 'input' | 'output', members: readonly FileVerification[], failed: ReadonlySet<string>, options: ResolvedOptions): { node: DiagramNode; line: string } {
+  const root = membersRoot(members.map((m) => m.expected_hash));
+  const bad = members.some((m) => failed.has(m.path) || fileFails(m, options.quirks));
+  const className = bad ? 'file_bad' : 'file_ok';
+  const name = `${role} bundle (×${members.length})`;
+  const parts = [`${bad ? '⚠' : '✓'} 🗂️ ${name}`, ...(options.showHashes ? [`root=${root.slice(0, 8)}...`] : [])];
+  const ownFailure = members.find((m) => m.status === 'mismatch' || m.status === 'missing');
+  return {
+    node: {
+      id: `group_${root.slice(0, 12)}`,
+      kind: 'group',
+      name,
+      path: null,
+      members: members.map((m) => m.path),
+      className,
+      status: bad ? 'failed' : 'verified',
+      verdict: ownFailure ? ownFailure.status : bad ? 'suspect' : 'verified',
+      hash: root,
+    },
+    line: `    group_${root.slice(0, 12)}[/"${label(parts)}"\\]:::${className}`,
+  };
+}
+
+function membersRoot(hashes: readonly string[]): string {
+  const sha = createHash('sha256');
+  // Upstream decodes each hex hash to bytes; a corrupt non-hex value is hashed as text instead.
+  for (const h of [...hashes].sort()) sha.update(/^([0-9a-f]{2})*$/i.test(h) ? Buffer.from(h, 'hex') : Buffer.from(h, 'utf8'));
+  return sha.digest('hex');
 }
 
 function badgeOf(fileClass: string): string {
