@@ -42,6 +42,28 @@ const canvas = document.createElement('div');
 canvas.id = 'canvas';
 container.append(canvas);
 
+/** What the colours mean (fills from upstream's class definitions and the panel's verdict classes). */
+const LEGEND: readonly [string, string][] = [
+  ['#2da44e', 'verified'],
+  ['#cf222e', 'changed'],
+  ['#bc4c00', 'missing'],
+  ['#d29922', 'downstream of a change'],
+  ['#6e7781', 'cannot be checked'],
+  ['#0072b2', 'frozen (trusted hash)'],
+  ['#8250df', 'registered by hand'],
+];
+const legend = document.createElement('div');
+legend.id = 'legend';
+for (const [colour, meaning] of LEGEND) {
+  const item = document.createElement('span');
+  const swatch = document.createElement('span');
+  swatch.className = 'swatch';
+  swatch.style.background = colour;
+  item.append(swatch, document.createTextNode(meaning));
+  legend.append(item);
+}
+toolbar.after(legend);
+
 function theme(): 'dark' | 'default' {
   const cls = document.body.classList;
   return cls.contains('vscode-dark') || cls.contains('vscode-high-contrast') ? 'dark' : 'default';
@@ -92,6 +114,8 @@ function restrict(text: string, keep: ReadonlySet<string>): string {
     .filter((line) => {
       const edge = /^\s*(\w+) --> (\w+)\s*$/.exec(line);
       if (edge) return keep.has(edge[1]) && keep.has(edge[2]);
+      const styled = /^\s*class (\w+) \w+\s*$/.exec(line);
+      if (styled) return keep.has(styled[1]);
       const node = /^\s{4}(\w+)[[(]/.exec(line);
       return node ? keep.has(node[1]) : true;
     })

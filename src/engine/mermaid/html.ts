@@ -22,7 +22,7 @@ export function dagHtmlPage(payload: DagPayload): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'">
 <title>${escapeHtml(payload.title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:1rem}#dag svg{max-width:100%;height:auto}</style>
+<style>body{font-family:system-ui,sans-serif;margin:1rem}#toolbar{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center;margin-bottom:.5rem}#status{margin-left:.5rem;color:#57606a}#legend{display:flex;flex-wrap:wrap;gap:.8rem;font-size:.85em;color:#57606a;margin-bottom:.5rem}#legend .swatch{display:inline-block;width:.8em;height:.8em;margin-right:.3em;border:1px solid #8c959f}#dag{overflow:hidden;cursor:grab}#canvas{transform-origin:0 0}#dag svg{max-width:100%;height:auto}</style>
 </head>
 <body>
 <h1 id="title"></h1>

@@ -11,10 +11,31 @@ import type { ProvenanceDiagram } from './provenanceDiagram';
  */
 export const MAX_DIAGRAM_NODES = 1000;
 
+/**
+ * The panel tells verdicts apart where upstream paints every failure red: a missing file, a node
+ * that is only downstream of a change (amber: upstream's own, never used, `suspect` colour) and
+ * one that cannot be checked (grey). Verified stays green and changed stays red, as upstream.
+ */
+export const VERDICT_CLASS_DEFS: Readonly<Record<string, string>> = {
+  missing: 'fill:#bc4c00,stroke:#762c00,stroke-dasharray:4 3,color:#ffffff',
+  suspect: 'fill:#d29922,stroke:#8a5c00',
+  unknown: 'fill:#6e7781,stroke:#424a53,color:#ffffff',
+};
+
+/** Upstream's text plus one `class <id> clew_<verdict>` line per failed node whose verdict is finer. */
+function withVerdictColours(diagram: ProvenanceDiagram): string {
+  if (diagram.empty) return diagram.text;
+  const lines = Object.entries(VERDICT_CLASS_DEFS).map(([verdict, style]) => `    classDef clew_${verdict} ${style}`);
+  for (const n of diagram.nodes) {
+    if (n.status === 'failed' && n.verdict in VERDICT_CLASS_DEFS) lines.push(`    class ${n.id} clew_${n.verdict}`);
+  }
+  return `${diagram.text}\n${lines.join('\n')}`;
+}
+
 export function diagramPayload(diagram: ProvenanceDiagram, title: string): DagPayload {
   return {
     title: diagram.collapsed ? `${title} (${diagram.collapsed})` : diagram.empty ? `${title}: ${diagram.empty}` : title,
-    mermaid: diagram.text,
+    mermaid: withVerdictColours(diagram),
     nodes: diagram.nodes.map((n) => ({
       id: n.id,
       kind: n.kind,
