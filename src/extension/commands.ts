@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addClaim, verifyClaim, type VerifyClaimResult } from '../engine/claims/claims';
+import { addClaim, listClaims, verifyClaim, type VerifyClaimResult } from '../engine/claims/claims';
 import { initExamples } from '../engine/examples/initExamples';
 import { openStore } from '../engine/store/open';
 import { verifyChain, verifyDag, verifyRun } from '../engine/verify';
@@ -11,7 +11,8 @@ import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
 import { showDagPanel } from './dagPanel';
 import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
-import { provenanceDiagram } from '../engine/mermaid/provenanceDiagram';
+import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
+import { withClaims } from '../engine/mermaid/claimsOverlay';
 import type { DagPayload } from '../webview/messages';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
@@ -52,10 +53,17 @@ export function createDagBuilder(ctx: Pick<CommandContext, 'models'>) {
     const model = ctx.models().find((m) => m.folder === source.folder);
     const engine = await model?.engine();
     if (!engine || !model) return undefined;
-    const diagram = await provenanceDiagram(
-      { ...engine, cwd: model.folder, signal },
-      { ...(source.targetFile ? { targetFile: source.targetFile } : {}), maxNodes: MAX_DIAGRAM_NODES },
-    );
+    const verifyCtx = { ...engine, cwd: model.folder, signal };
+    if (source.manuscript) {
+      // A manuscript: its claims, fed by the DAG behind their sources.
+      const claims = listClaims(engine.view, { filePath: source.manuscript, limit: 10_000 });
+      const sources = [...new Set(claims.flatMap((c) => (c.source_file ? [c.source_file] : [])))];
+      const behind = sources.length > 0
+        ? await provenanceDiagram(verifyCtx, { targetFiles: sources, maxNodes: MAX_DIAGRAM_NODES })
+        : renderDiagram({ mode: 'claims', runs: [], scratch: new Set() });
+      return { ...diagramPayload(withClaims(behind, claims), `Claims of ${path.basename(source.manuscript)}`), source };
+    }
+    const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), maxNodes: MAX_DIAGRAM_NODES });
     const title = `DAG of ${path.basename(source.targetFile ?? model.folder)}`;
     return { ...diagramPayload(diagram, title), source };
   };
@@ -160,7 +168,9 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const target = targetUri(uri);
       const model = ctx.modelFor(target) ?? ctx.models()[0];
       if (!(await engineOrExplain(model)) || !model) return undefined;
-      const targetFile = target && target.scheme === 'file' && model.files.has(target.fsPath) ? target.fsPath : undefined;
+      const fsPath = target?.scheme === 'file' ? target.fsPath : undefined;
+      if (fsPath && model.claims.some((c) => c.file_path === fsPath)) return openDagPanel({ folder: model.folder, manuscript: fsPath });
+      const targetFile = fsPath && model.files.has(fsPath) ? fsPath : undefined;
       return openDagPanel({ folder: model.folder, ...(targetFile ? { targetFile } : {}) });
     },
     async rerunDag() {

@@ -128,10 +128,11 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
     // Files and reports open in the group beside the panel, so the graph stays in view.
     const beside = panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
     if (raw.type === 'openFile') {
-      const allowed = payload?.nodes.some((n) => n.kind === 'file' && n.path === raw.path);
+      const allowed = payload?.nodes.some((n) => (n.kind === 'file' || n.kind === 'claim') && n.path === raw.path);
       const uri = vscode.Uri.file(raw.path);
+      const at = raw.line && raw.line > 0 ? new vscode.Range(raw.line - 1, 0, raw.line - 1, 0) : undefined;
       if (allowed && raw.reveal) void vscode.commands.executeCommand('revealInExplorer', uri);
-      else if (allowed) void vscode.commands.executeCommand('vscode.open', uri, { viewColumn: beside, preview: true });
+      else if (allowed) void vscode.commands.executeCommand('vscode.open', uri, { viewColumn: beside, preview: true, ...(at ? { selection: at } : {}) });
     } else if (raw.type === 'showRun') {
       if (payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.showRun(raw.sessionId, beside);
     } else if (raw.type === 'export') {

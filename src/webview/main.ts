@@ -116,7 +116,7 @@ function restrict(text: string, keep: ReadonlySet<string>): string {
       if (edge) return keep.has(edge[1]) && keep.has(edge[2]);
       const styled = /^\s*class (\w+) \w+\s*$/.exec(line);
       if (styled) return keep.has(styled[1]);
-      const node = /^\s{4}(\w+)[[(]/.exec(line);
+      const node = /^\s{4}(\w+)[[({]/.exec(line);
       return node ? keep.has(node[1]) : true;
     })
     .join('\n');
@@ -222,6 +222,7 @@ async function draw(): Promise<void> {
         selected = ref;
         drawToolbar();
         if (ref.kind === 'file' && ref.path) vscode.postMessage({ type: 'openFile', path: ref.path, reveal: event.altKey });
+        else if (ref.kind === 'claim' && ref.path) vscode.postMessage({ type: 'openFile', path: ref.path, line: ref.line });
         else if (ref.kind === 'run' && ref.sessionId) vscode.postMessage({ type: 'showRun', sessionId: ref.sessionId });
       });
     }

@@ -7,11 +7,13 @@ export interface DagNodeRef {
   /** Mermaid node id as it appears in the diagram text. */
   id: string;
   /** group: several files drawn as one node (a grouper bundle). */
-  kind: 'run' | 'file' | 'group';
+  kind: 'run' | 'file' | 'group' | 'claim';
   /** Absolute path of a file node (clicking opens it); the script for a run node. */
   path?: string;
   /** Session id of a run node (clicking shows the run). */
   sessionId?: string;
+  /** Claim nodes: the manuscript line (clicking opens the manuscript there). */
+  line?: number;
   label: string;
   /** verified | mismatch | missing | unknown | suspect (suspect: only something upstream failed). */
   verdict: string;
@@ -29,7 +31,7 @@ export interface DagPayload {
   /** Node id → node id, as drawn; the webview uses them to focus on a node's up- or downstream. */
   edges: DagEdgeRef[];
   /** What was asked for, so the host can redraw it when files or the store change (and after a reload). */
-  source?: { folder: string; targetFile?: string };
+  source?: { folder: string; targetFile?: string; manuscript?: string };
 }
 
 export type HostToWebview = { type: 'render'; payload: DagPayload };
@@ -41,7 +43,7 @@ export type WebviewToHost =
   | { type: 'rendered'; nodeCount: number; fills: string[] }
   | { type: 'renderFailed'; message: string }
   /** Open a graph file; `reveal` shows it in the explorer instead. */
-  | { type: 'openFile'; path: string; reveal?: boolean }
+  | { type: 'openFile'; path: string; reveal?: boolean; line?: number }
   | { type: 'showRun'; sessionId: string }
   /** `data`: SVG text, or a PNG as base64 (no data: prefix). */
   | { type: 'export'; format: ExportFormat; data: string };

@@ -69,4 +69,18 @@ describe('DAG panel', () => {
       await waitFor(() => clew.decorationFor(vscode.Uri.file(sourceA))?.badge === '✓', { message: 'source_A.csv to verify again' });
     }
   });
+
+  it('on a manuscript, draws its claims fed by the DAG behind their sources', async () => {
+    const clew = (await getClewExtension()).exports as ClewApi;
+    await waitFor(() => clew.models()[0]?.claims.length, { message: 'the claims to load' });
+    const paper = vscode.Uri.file(path.join(workspaceRoot(), 'paper.tex'));
+    const result = (await vscode.commands.executeCommand('clew.showDag', paper)) as ShowDagResult;
+    assert.equal(result.payload.title, 'Claims of paper.tex');
+    assert.ok(result.report?.type === 'rendered', JSON.stringify(result.report));
+    if (result.report.type !== 'rendered') return;
+    const claims = result.payload.nodes.filter((n) => n.kind === 'claim');
+    assert.equal(claims.length, 5);
+    assert.equal(result.report.nodeCount, result.payload.nodes.length, 'every node drawn, claims included');
+    assert.ok(claims.every((c) => c.path === paper.fsPath && c.line), 'claim nodes point at their manuscript line');
+  });
 });

@@ -43,6 +43,7 @@ export function diagramPayload(diagram: ProvenanceDiagram, title: string): DagPa
       verdict: n.verdict,
       ...(n.path ? { path: n.path } : {}),
       ...(n.sessionId ? { sessionId: n.sessionId } : {}),
+      ...(n.line ? { line: n.line } : {}),
     })),
     edges: diagram.edges.map((e) => ({ source: e.source, target: e.target })),
   };

@@ -46,9 +46,11 @@ export type DiagramMode = 'all' | 'session' | 'target' | 'targets' | 'claims';
 
 export interface DiagramNode {
   id: string;
-  kind: 'run' | 'file' | 'group';
+  kind: 'run' | 'file' | 'group' | 'claim';
   /** Group nodes: the files they stand for. */
   members?: string[];
+  /** Claim nodes: the manuscript line. */
+  line?: number;
   /** Plain text (unescaped): script or file name as shown. */
   name: string;
   /** Script path of a run node, file path of a file node (as recorded). */
@@ -66,7 +68,7 @@ export interface DiagramNode {
 export interface DiagramEdge {
   source: string;
   target: string;
-  type: 'input' | 'output' | 'parent';
+  type: 'input' | 'output' | 'parent' | 'claim';
 }
 
 export interface ProvenanceDiagram {
