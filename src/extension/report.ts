@@ -4,10 +4,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
+import { VERDICT_ICON, type ChainVerification, type DagVerification, type RunVerification } from '../engine/verify/types';
 
 export const REPORT_SCHEME = 'clew-report';
-const ICON = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', unknown: '?' } as const;
+const ICON = VERDICT_ICON;
 
 export class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();

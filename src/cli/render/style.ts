@@ -1,5 +1,5 @@
 /** ANSI styling that collapses to plain text when colours are off (not a TTY, or NO_COLOR). */
-import type { VerificationStatus } from '../../engine/verify/types';
+import { VERDICT_ICON, type VerificationStatus } from '../../engine/verify/types';
 
 const CODES = { green: '\x1b[92m', red: '\x1b[91m', yellow: '\x1b[93m', orange: '\x1b[38;5;208m', cyan: '\x1b[96m', gray: '\x1b[90m', bold: '\x1b[1m' } as const;
 export type Colour = keyof typeof CODES;
@@ -11,14 +11,13 @@ export interface Styler {
 }
 
 const COLOUR_OF: Record<VerificationStatus, Colour> = { verified: 'green', mismatch: 'red', missing: 'yellow', suspect: 'orange', unknown: 'cyan' };
-const ICON_OF: Record<VerificationStatus, string> = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', unknown: '?' };
 
 export function styler(color: boolean): Styler {
   const paint = (colour: Colour, text: string): string => (color ? `${CODES[colour]}${text}\x1b[0m` : text);
   return {
     paint,
     status: (s) => paint(COLOUR_OF[s], s),
-    icon: (s) => paint(COLOUR_OF[s], ICON_OF[s]),
+    icon: (s) => paint(COLOUR_OF[s], VERDICT_ICON[s]),
   };
 }
 

@@ -3,6 +3,9 @@
  * answers/api.json (same keys, same value conventions), so they can be compared key by key.
  */
 export type VerificationStatus = 'verified' | 'mismatch' | 'missing' | 'unknown' | 'suspect';
+
+/** One icon per verdict, shared by the CLI, the editor's reports and badges' wording. */
+export const VERDICT_ICON: Readonly<Record<VerificationStatus, string>> = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', unknown: '?' };
 export type FileRole = 'input' | 'output' | 'script';
 
 export interface FileVerification {
