@@ -30,7 +30,8 @@ a run's inputs (outputs) as one bundle node when it has more than N (default 3).
 scitex-clew: red reaches every descendant of a failure, same-named files get separate nodes,
 --no-files draws the real edges, legacy short hashes are not red. --upstream-quirks reproduces
 scitex-clew's output exactly, defects included. Formats: mermaid text (default), json
-{mode, mermaid, nodes, edges} with each node's verdict, html (a page that renders offline; -o).
+{mermaid, claims, target_files, grouper, show_files, max_depth (upstream's keys), mode, nodes,
+edges} with each node's verdict, html (a page that renders offline; -o).
 Exit 0 when drawn (use \`clew dag\` for a verdict as exit code).`;
 
 const PATH_MODES: readonly PathMode[] = ['name', 'relative', 'absolute'];
@@ -76,6 +77,8 @@ export const mermaidCommand: CliCommand = {
     const pathMode = (values['path-mode'] ?? 'name') as PathMode;
     if (!PATH_MODES.includes(pathMode)) throw new ClewError('usage', `--path-mode must be name, relative or absolute, got '${pathMode}'`);
     const grouper = parseGrouper(values.grouper);
+    // Accepted and ignored, as upstream does (the whole DAG is always drawn).
+    if (values['max-depth'] !== undefined && !/^\d+$/.test(values['max-depth'])) throw new ClewError('usage', `--max-depth must be a whole number, got '${values['max-depth']}'`);
     const targets = [...(values.target ?? [])];
     const request: DiagramRequest = {
       showFiles: !values['no-files'],
@@ -96,7 +99,19 @@ export const mermaidCommand: CliCommand = {
         const named = request.targetFile ?? request.targetFiles?.join(', ');
         text = dagHtmlPage(diagramPayload(diagram, named ? `Provenance of ${named}` : 'Provenance'));
       } else if (format === 'json') {
-        text = json({ mode: diagram.mode, mermaid: diagram.text, nodes: diagram.nodes, edges: diagram.edges, ...(diagram.empty ? { empty: diagram.empty } : {}) });
+        // Upstream's print-mermaid --json keys first, then Clew's node/edge model.
+        text = json({
+          mermaid: diagram.text,
+          claims: Boolean(request.claims),
+          target_files: request.targetFiles ?? (request.targetFile ? [request.targetFile] : null),
+          grouper: values.grouper ?? null,
+          show_files: request.showFiles !== false,
+          max_depth: Number(values['max-depth'] ?? 10),
+          mode: diagram.mode,
+          nodes: diagram.nodes,
+          edges: diagram.edges,
+          ...(diagram.empty ? { empty: diagram.empty } : {}),
+        });
       } else {
         text = diagram.text;
       }
