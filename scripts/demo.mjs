@@ -49,6 +49,9 @@ try {
   console.log('\n# someone edits 06_preprocess_c_out/clean_C.csv by hand…');
   step('Clew notices the change and who is affected', ['status'], { expectFailure: true });
   step('strict attribution: root cause, failed node and the claims it invalidates', ['dag', '--strict', '--claims'], { expectFailure: true });
+  step('the same picture as scitex-clew draws it (one node per run; failed runs are :::failed)', ['mermaid', '--no-files', '08_analyze_out/report.json']);
+  const page = join(work, 'provenance.html');
+  step('…and as a page that renders offline', ['mermaid', '-f', 'html', '-o', page]);
   console.log(`\nDemo finished. ${keep ? `The example is kept in ${project}` : 'Pass --keep to keep the example folder.'}`);
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
