@@ -62,3 +62,45 @@ test('hostile names render as text in the standalone page', { skip: !fs.existsSy
     await browser.close();
   }
 });
+
+test('the page zooms, focuses on a node and exports SVG and PNG', { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
+  const chain: RunVerification[] = [];
+  for (let i = 0; i < 4; i++) {
+    chain.push(run(`s${i}`, `/code/step${i}.py`, [...(i > 0 ? [{ ...file(`f${i - 1}.csv`, 'input'), status: 'verified' as const, is_verified: true }] : []), file(`f${i}.csv`, 'output')]));
+  }
+  const selected: SelectedRuns = { mode: 'targets', runs: chain, scratch: new Set(), edges: chain.slice(1).map((r, i) => [`s${i}`, r.session_id]) };
+  const page = path.join(dir, 'chain.html');
+  fs.writeFileSync(page, dagHtmlPage(diagramPayload(renderDiagram(selected), 'chain')));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const tab = await browser.newPage({ acceptDownloads: true });
+    await tab.goto(`file://${page}`);
+    await tab.waitForSelector('#dag svg g.node', { timeout: 60_000 });
+    const nodes = () => tab.locator('#dag svg g.node').count();
+    assert.equal(await nodes(), 8, '4 runs and 4 files');
+
+    await tab.click('#toolbar button:has-text("+")');
+    assert.match(await tab.locator('#canvas').getAttribute('style') ?? '', /scale\(1\.25\)/, 'zoomed in');
+
+    // Select the second file (f1.csv), then show only its upstream: f1 ← s1 ← f0 ← s0.
+    await tab.locator('#dag svg g.node', { hasText: 'f1.csv' }).click();
+    await tab.click('#toolbar button:has-text("Upstream")');
+    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 4);
+    assert.match((await tab.locator('#status').textContent()) ?? '', /upstream of “f1\.csv”/);
+    await tab.click('#toolbar button:has-text("Downstream")');
+    // …and only what depends on it: f1 → s2 → f2 → s3 → f3.
+    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 5);
+    await tab.click('#toolbar button:has-text("Show all")');
+    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 8);
+
+    const [svg] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export SVG")')]);
+    const svgText = fs.readFileSync(await svg.path(), 'utf8');
+    assert.match(svgText, /^<svg[\s\S]*f3\.csv[\s\S]*<\/svg>$/);
+    const [png] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export PNG")')]);
+    const pngBytes = fs.readFileSync(await png.path());
+    assert.deepEqual([...pngBytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    assert.ok(pngBytes.length > 1000);
+  } finally {
+    await browser.close();
+  }
+});
