@@ -97,3 +97,15 @@ test('maxNodes bundles the files of runs with many before collapsing them, like 
   assert.equal(diagram.edges.length, 19);
   assert.ok(diagram.text.includes('output bundle (×10)'));
 });
+
+test('a run verified by re-execution is drawn with thick borders (✓✓, verified_scratch, file_rerun); exception and frozen as upstream', () => {
+  const frozen: FileVerification = { ...file('frozen.csv', 'input'), frozen: true };
+  const rerun = { ...run('rr', [frozen, file('out.csv', 'output')]), provenance: 'tracked', exception_reason: null };
+  const hand = { ...run('hand', [file('hand.csv', 'output')]), exception_reason: null };
+  const text = renderDiagram({ mode: 'all', runs: [hand, rerun], scratch: new Set(['rr']) }).text;
+  assert.match(text, /script_0\["✓✓ /);
+  assert.match(text, /:::verified_scratch\n/);
+  assert.match(text, /\[\("✓✓ 📊 out\.csv"\)\]:::file_rerun/);
+  assert.match(text, /\[\("✓ 📊 frozen\.csv<br\/>\(frozen, not re-hashed\)"\)\]:::file_frozen/);
+  assert.match(text, /script_1\["✓ [^"]*<br\/>\(RUN: hand\)<br\/>\[exception: no reason given\]"\]:::exception/);
+});

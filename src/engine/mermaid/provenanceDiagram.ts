@@ -356,7 +356,7 @@ function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions): Prov
         const id = fileId(file.path);
         if (!seenFiles.has(id)) {
           seenFiles.add(id);
-          const node = fileNode(id, file, failed.has(file.path), role === 'output' && selected.scratch.has(run.session_id), options);
+          const node = fileNode(id, file, failed.has(file.path), role === 'output' && selected.scratch.has(run.session_id) && run.is_verified, options);
           nodes.push(node);
           const suffix = [...hashSuffix(file.expected_hash, options.showHashes), ...(node.className === 'file_frozen' ? ['(frozen, not re-hashed)'] : [])];
           lines.push(`    ${id}[("${label([`${badgeOf(node.className)} ${iconFor(file.path)} ${node.name}`, ...suffix])}")]:::${node.className}`);
