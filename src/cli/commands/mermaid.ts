@@ -21,9 +21,9 @@ const USAGE = `Usage: clew mermaid [FILE…] [--target F]… [--session ID] [--c
 
 Draws provenance as scitex-clew does (same node ids, shapes, labels and colours):
   (no selection)   every run (the 500 newest), oldest first
-  FILE             the chain of runs behind one file
+  FILE             the chain of runs behind one file (also --target-file FILE)
   FILE FILE… / --target F…   the DAG behind several files
-  --session ID     a run and its primary parents
+  --session ID     a run and its primary parents (also --session-id)
   --claims         the DAG behind every claim's source
 --no-files draws one node per run; --hashes adds short hashes; --grouper session_bundle:N draws
 a run's inputs (outputs) as one bundle node when it has more than N (default 3). Fixed on purpose, unlike
@@ -56,6 +56,8 @@ export const mermaidCommand: CliCommand = {
       {
         target: { type: 'string', multiple: true },
         session: { type: 'string' },
+        'session-id': { type: 'string' },
+        'target-file': { type: 'string' },
         claims: { type: 'boolean' },
         'no-files': { type: 'boolean' },
         hashes: { type: 'boolean' },
@@ -87,10 +89,13 @@ export const mermaidCommand: CliCommand = {
       upstreamQuirks: Boolean(values['upstream-quirks']),
       ...(grouper ? { grouper } : {}),
     };
+    // Upstream API names work too: --target-file (single mode), --session-id.
+    const single = values['target-file'] !== undefined ? [values['target-file']] : [];
+    const session = values.session ?? values['session-id'];
     if (values.claims) request.claims = true;
-    else if (targets.length > 0 || positionals.length > 1) request.targetFiles = [...positionals, ...targets];
-    else if (positionals.length === 1) request.targetFile = positionals[0];
-    else if (values.session !== undefined) request.sessionId = values.session;
+    else if (targets.length > 0 || positionals.length + single.length > 1) request.targetFiles = [...positionals, ...single, ...targets];
+    else if (positionals.length + single.length === 1) request.targetFile = [...positionals, ...single][0];
+    else if (session !== undefined) request.sessionId = session;
 
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
       const diagram = await provenanceDiagram({ view, hasher, cwd: io.cwd }, request);
