@@ -37,7 +37,16 @@ class SqlJsView implements StoreView {
     try {
       stmt.bind(params as SqlValue[]);
       const rows: T[] = [];
-      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+      // Column names once per statement, values as arrays: getAsObject() asks SQLite for every
+      // column's name on every row, which dominated large reads (bench/status.ts).
+      let names: string[] | undefined;
+      while (stmt.step()) {
+        names ??= stmt.getColumnNames();
+        const values = stmt.get();
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+        rows.push(row as T);
+      }
       return rows;
     } finally {
       stmt.free();
