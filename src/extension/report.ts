@@ -4,7 +4,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runLines as engineRunLines } from '../engine/verify/text';
 import { VERDICT_ICON, type ChainVerification, type DagVerification, type RunVerification } from '../engine/verify/types';
+
+/** Reports list every file of a run, verified or not. */
+const runLines = (r: RunVerification): string[] => engineRunLines(r, { verbose: true });
 
 export const REPORT_SCHEME = 'clew-report';
 const ICON = VERDICT_ICON;
@@ -29,14 +33,6 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
   dispose(): void {
     this.emitter.dispose();
   }
-}
-
-function runLines(r: RunVerification): string[] {
-  const lines = [`${ICON[r.status]} ${r.session_id}  ${r.status}  ${r.script_path ?? '(no script)'}`];
-  for (const f of r.files) {
-    lines.push(`    ${ICON[f.status]} ${f.role.padEnd(6)} ${f.path}${f.status === 'mismatch' ? `  (expected ${f.expected_hash.slice(0, 12)}…, now ${f.current_hash?.slice(0, 12) ?? '-'}…)` : ''}`);
-  }
-  return lines;
 }
 
 export function chainReport(c: ChainVerification): string {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
 import { listRuns, stats, verifyRun } from '../../engine/verify';
 import type { RunVerification } from '../../engine/verify/types';
+import { runLines } from '../../engine/verify/text';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { exitCodeFor, json, styler, type Styler } from '../render/style';
@@ -38,15 +39,9 @@ export const listCommand: CliCommand = {
   },
 };
 
+/** The CLI's run rendering: the engine's, painted with the terminal's colours. */
 export function renderRun(r: RunVerification, s: Styler, verbose: boolean): string[] {
-  const lines = [`${s.icon(r.status)} ${r.session_id}  ${s.status(r.status)}${r.script_path ? `  ${r.script_path}` : ''}`];
-  if (r.provenance === 'exception') lines.push(`    exception: ${r.exception_reason ?? ''}`);
-  for (const f of r.files) {
-    if (!verbose && f.is_verified) continue;
-    const note = f.status === 'mismatch' ? `  (expected ${f.expected_hash.slice(0, 12)}…, now ${f.current_hash?.slice(0, 12) ?? '-'}…)` : f.error ? `  (${f.error})` : '';
-    lines.push(`    ${s.icon(f.status)} ${f.role.padEnd(6)} ${f.path}${f.frozen ? ' [frozen]' : ''}${note}`);
-  }
-  return lines;
+  return runLines(r, { verbose, style: s });
 }
 
 const RUN_USAGE = `Usage: clew run SESSION_ID|SCRIPT|OUTPUT_FILE [--no-propagate] [--cached] [-v] [--json]
