@@ -13,6 +13,7 @@ import { showDagPanel } from './dagPanel';
 import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
+import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
 import type { DagPayload } from '../webview/messages';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
@@ -54,16 +55,18 @@ export function createDagBuilder(ctx: Pick<CommandContext, 'models'>) {
     const engine = await model?.engine();
     if (!engine || !model) return undefined;
     const verifyCtx = { ...engine, cwd: model.folder, signal };
+    // The project's default grouper, as upstream and `clew mermaid` use it.
+    const grouper = findGrouperConfig(model.folder)?.grouper;
     if (source.manuscript) {
       // A manuscript: its claims, fed by the DAG behind their sources.
       const claims = listClaims(engine.view, { filePath: source.manuscript, limit: 10_000 });
       const sources = [...new Set(claims.flatMap((c) => (c.source_file ? [c.source_file] : [])))];
       const behind = sources.length > 0
-        ? await provenanceDiagram(verifyCtx, { targetFiles: sources, maxNodes: MAX_DIAGRAM_NODES })
+        ? await provenanceDiagram(verifyCtx, { targetFiles: sources, maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) })
         : renderDiagram({ mode: 'claims', runs: [], scratch: new Set() });
       return { ...diagramPayload(withClaims(behind, claims), `Claims of ${path.basename(source.manuscript)}`), source };
     }
-    const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), maxNodes: MAX_DIAGRAM_NODES });
+    const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) });
     const title = `DAG of ${path.basename(source.targetFile ?? model.folder)}`;
     return { ...diagramPayload(diagram, title), source };
   };

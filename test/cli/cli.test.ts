@@ -107,6 +107,15 @@ describe('clew CLI on seq-mismatch', () => {
     const grouped = clew(m.root, 'mermaid', '--grouper', 'session_bundle:1', ...targets);
     assert.match(grouped.out, /\n {4}group_f134246bef48\[\/"⚠ 🗂️ output bundle \(×2\)"\\\]:::file_bad\n/, 'fixed: computed from changed data');
     assert.equal(clew(m.root, 'mermaid', '--grouper', 'auto').code, 2);
+    // Upstream's default grouper from the project's config file; --grouper none ignores it.
+    const config = path.join(m.root, '.scitex/clew/config.yaml');
+    fs.writeFileSync(config, 'grouper:\n  type: session_bundle\n  max_files: 1\n');
+    try {
+      assert.match(clew(m.root, 'print-mermaid', '--upstream-quirks', ...targets).out, /group_f134246bef48\[\/"✓ 🗂️ output bundle/);
+      assert.doesNotMatch(clew(m.root, 'print-mermaid', '--grouper', 'none', ...targets).out, /group_/);
+    } finally {
+      fs.rmSync(config);
+    }
     const missing = clew(m.root, 'mermaid', 'no/such/file.csv');
     assert.equal(missing.code, 0);
     assert.equal(missing.out, 'graph TD\n    empty["No runs found"]\n');

@@ -9,13 +9,14 @@ import { diagramPayload } from '../../engine/mermaid/payload';
 import { dagHtmlPage } from '../../engine/mermaid/html';
 import { provenanceDiagram, type DiagramRequest, type Grouper } from '../../engine/mermaid/provenanceDiagram';
 import type { PathMode } from '../../engine/mermaid/upstreamStyle';
+import { findGrouperConfig } from '../../engine/mermaid/grouperConfig';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { json } from '../render/style';
 import type { CliCommand } from '../types';
 
 const USAGE = `Usage: clew mermaid [FILE…] [--target F]… [--session ID] [--claims] [--no-files] [--hashes]
-                    [--grouper identity|drop_all_files|session_bundle[:N]]
+                    [--grouper identity|drop_all_files|session_bundle[:N]|none]
                     [--path-mode name|relative|absolute] [--upstream-quirks]
                     [--format mermaid|json|html] [-o OUT] [--cached]
 
@@ -26,7 +27,8 @@ Draws provenance as scitex-clew does (same node ids, shapes, labels and colours)
   --session ID     a run and its primary parents (also --session-id)
   --claims         the DAG behind every claim's source
 --no-files draws one node per run; --hashes adds short hashes; --grouper session_bundle:N draws
-a run's inputs (outputs) as one bundle node when it has more than N (default 3). Fixed on purpose, unlike
+a run's inputs (outputs) as one bundle node when it has more than N (default 3); without
+--grouper, the nearest .scitex/clew/config.{yaml,yml,json} may name one (--grouper none: ignore it). Fixed on purpose, unlike
 scitex-clew: red reaches every descendant of a failure, same-named files get separate nodes,
 --no-files draws the real edges, legacy short hashes are not red. --upstream-quirks reproduces
 scitex-clew's output exactly, defects included. Formats: mermaid text (default), json
@@ -36,9 +38,9 @@ Exit 0 when drawn (use \`clew dag\` for a verdict as exit code).`;
 
 const PATH_MODES: readonly PathMode[] = ['name', 'relative', 'absolute'];
 
-/** `identity`, `drop_all_files`, `session_bundle` or `session_bundle:N` (upstream's default N: 3). */
-function parseGrouper(spec: string | undefined): Grouper | undefined {
-  if (spec === undefined) return undefined;
+/** `identity`, `drop_all_files`, `session_bundle` or `session_bundle:N` (upstream's default N: 3); `none`. */
+function parseGrouper(spec: string | undefined): Grouper | 'none' | undefined {
+  if (spec === undefined || spec === 'none') return spec;
   if (spec === 'identity' || spec === 'drop_all_files') return { type: spec };
   const bundle = /^session_bundle(?::(\d+))?$/.exec(spec);
   if (bundle) return { type: 'session_bundle', maxFiles: bundle[1] === undefined ? 3 : Number(bundle[1]) };
@@ -78,7 +80,13 @@ export const mermaidCommand: CliCommand = {
     if (format === 'html' && !values.output) throw new ClewError('usage', '--format html needs -o OUT.html');
     const pathMode = (values['path-mode'] ?? 'name') as PathMode;
     if (!PATH_MODES.includes(pathMode)) throw new ClewError('usage', `--path-mode must be name, relative or absolute, got '${pathMode}'`);
-    const grouper = parseGrouper(values.grouper);
+    let grouper = parseGrouper(values.grouper);
+    if (grouper === undefined) {
+      // As upstream: with no --grouper, the nearest .scitex/clew/config.* may name one.
+      const config = findGrouperConfig(io.cwd);
+      if (config?.problem) io.err(`clew: drawing without the grouper of ${config.file}: ${config.problem}`);
+      grouper = config?.grouper;
+    }
     // Accepted and ignored, as upstream does (the whole DAG is always drawn).
     if (values['max-depth'] !== undefined && !/^\d+$/.test(values['max-depth'])) throw new ClewError('usage', `--max-depth must be a whole number, got '${values['max-depth']}'`);
     const targets = [...(values.target ?? [])];
@@ -87,7 +95,7 @@ export const mermaidCommand: CliCommand = {
       showHashes: Boolean(values.hashes || values['show-hashes']),
       pathMode,
       upstreamQuirks: Boolean(values['upstream-quirks']),
-      ...(grouper ? { grouper } : {}),
+      ...(grouper && grouper !== 'none' ? { grouper } : {}),
     };
     // Upstream API names work too: --target-file (single mode), --session-id.
     const single = values['target-file'] !== undefined ? [values['target-file']] : [];
