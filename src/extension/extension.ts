@@ -12,6 +12,7 @@ import { currentDagPanel, type DagPanelHandle, registerDagPanelSerializer, sched
 import { COMMAND_CATEGORY, commandTable } from './commandTable';
 import { ClewDecorationProvider } from './decorations';
 import { ClewModel } from './model';
+import { migrateLegacyStore } from '../engine/store/locate';
 import { REPORT_SCHEME, ReportDocuments } from './report';
 import { ClewStatusBar } from './statusBar';
 import { ChangesTree, ClaimsTree, RunsTree } from './views';
@@ -189,8 +190,33 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   }, 5000);
   context.subscriptions.push({ dispose: () => clearInterval(poll) });
   log.info(`Clew activated for ${models.length} folder(s)`);
-  void refreshAll();
+  void refreshAll().then(() => offerLegacyMoves(models, log));
   return { models: () => models, refresh: refreshAll, decorationFor: (uri) => decorations.provideFileDecoration(uri), dagPanel: currentDagPanel };
+}
+
+/**
+ * A store at an old location is read where it is; moving it (as scitex-clew does when it next
+ * opens it) is the user's call, offered once per activation.
+ */
+function offerLegacyMoves(models: readonly ClewModel[], log: vscode.LogOutputChannel): void {
+  for (const m of models) {
+    const from = m.dbPath;
+    const to = m.legacy?.target;
+    const projectRoot = m.legacy?.projectRoot;
+    if (!from || !to || !projectRoot) continue;
+    log.info(`reading a legacy store at ${from} (current location: ${to})`);
+    void vscode.window
+      .showInformationMessage(`Clew: this project's store is at an old location (${path.relative(m.folder, from)}). scitex-clew moves it to ${path.relative(m.folder, to)} the next time it opens it.`, 'Move Now')
+      .then(async (choice) => {
+        if (choice !== 'Move Now') return;
+        try {
+          migrateLegacyStore(projectRoot, to, (message) => log.info(message));
+        } catch (err) {
+          void vscode.window.showErrorMessage(`Clew: could not move the store: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        await m.refresh();
+      });
+  }
 }
 
 export function deactivate(): void {

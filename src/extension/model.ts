@@ -68,6 +68,8 @@ function verdictOf(file: { expectedHash: string; frozen: boolean }, outcome: Has
 export class ClewModel {
   readonly folder: string;
   dbPath: string | undefined;
+  /** Set while the store is read at a legacy location: where upstream would move it. */
+  legacy: { target: string; projectRoot: string } | undefined;
   files = new Map<string, RecordedFile>();
   /** Folders (inside the workspace folder) that contain missing recorded files. */
   foldersWithMissing = new Set<string>();
@@ -170,7 +172,11 @@ export class ClewModel {
 
   private locate(): string {
     const explicit = this.options.storePathSetting ? path.resolve(this.folder, this.options.storePathSetting) : undefined;
-    return locateStore({ explicit, cwd: this.folder, env: process.env }).dbPath;
+    // Never rename files on the user's behalf just by opening the folder: a legacy store is read
+    // where it is, and the extension offers the move (as upstream would do on its next open).
+    const located = locateStore({ explicit, cwd: this.folder, env: process.env, migrate: false });
+    this.legacy = located.legacyTarget ? { target: located.legacyTarget, projectRoot: located.projectRoot } : undefined;
+    return located.dbPath;
   }
 
   private async ensureOpen(): Promise<{ store: Store; hasher: FileHasher } | undefined> {

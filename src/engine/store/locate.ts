@@ -24,13 +24,18 @@ export interface LocatedStore {
   /** Which rule chose the path. */
   source: 'explicit' | 'env' | 'project';
   projectRoot: string;
+  /**
+   * With `migrate: false`: the current path a legacy store (now `dbPath`) would be moved to.
+   * Unset when the store is already at its current location.
+   */
+  legacyTarget?: string;
 }
 
 export interface LocateOptions {
   explicit?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Perform the legacy rename (default true, as upstream). */
+  /** Perform the legacy rename (default true, as upstream); false: read a legacy store where it is. */
   migrate?: boolean;
   onNotice?(message: string): void;
 }
@@ -43,7 +48,12 @@ export function locateStore(options: LocateOptions = {}): LocatedStore {
   const fromEnv = env.SCITEX_CLEW_DB_PATH;
   if (fromEnv) return { dbPath: path.resolve(cwd, fromEnv), source: 'env', projectRoot };
   const dbPath = path.join(projectRoot, STORE_RELATIVE_PATH);
-  if (options.migrate !== false) migrateLegacyStore(projectRoot, dbPath, options.onNotice);
+  if (options.migrate !== false) {
+    migrateLegacyStore(projectRoot, dbPath, options.onNotice);
+  } else if (!fs.existsSync(dbPath)) {
+    const legacy = findLegacyStore(projectRoot);
+    if (legacy) return { dbPath: legacy, source: 'project', projectRoot, legacyTarget: dbPath };
+  }
   return { dbPath, source: 'project', projectRoot };
 }
 
@@ -55,9 +65,13 @@ export const LEGACY_RELATIVE_PATHS = [path.join('.scitex', 'clew', 'runtime', 'd
  * checkpointed (its WAL folded in by a real SQLite, errors ignored), moved atomically to
  * runtime/clew.db, and its leftover -wal/-shm deleted. Returns the migrated-from path, if any.
  */
+export function findLegacyStore(projectRoot: string): string | undefined {
+  return LEGACY_RELATIVE_PATHS.map((rel) => path.join(projectRoot, rel)).find((p) => fs.existsSync(p));
+}
+
 export function migrateLegacyStore(projectRoot: string, dbPath: string, onNotice?: (message: string) => void): string | undefined {
   if (fs.existsSync(dbPath)) return undefined;
-  const legacy = LEGACY_RELATIVE_PATHS.map((rel) => path.join(projectRoot, rel)).find((p) => fs.existsSync(p));
+  const legacy = findLegacyStore(projectRoot);
   if (!legacy) return undefined;
   spawnSync('python3', ['-c', 'import sqlite3,sys\ntry:\n c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_checkpoint(TRUNCATE)"); c.close()\nexcept Exception: pass', legacy], {
     stdio: 'ignore',
