@@ -66,6 +66,7 @@ toolbar.after(legend);
 
 function theme(): 'dark' | 'default' {
   const cls = document.body.classList;
+  if (cls.contains('vscode-high-contrast-light') || cls.contains('vscode-light')) return 'default';
   return cls.contains('vscode-dark') || cls.contains('vscode-high-contrast') ? 'dark' : 'default';
 }
 
