@@ -28,10 +28,12 @@ export interface DagPanelActions {
   log(message: string): void;
   /** Recomputes a diagram from its `source` (what was asked for); undefined if it cannot. */
   build(source: NonNullable<DagPayload['source']>): Promise<DagPayload | undefined>;
+  /** What a restored panel without saved state shows: the first folder's whole DAG. */
+  defaultSource(): DagPayload['source'];
 }
 
 let current: DagPanelHandle | undefined;
-let actions: DagPanelActions = { showRun: () => undefined, log: () => undefined, build: async () => undefined };
+let actions: DagPanelActions = { showRun: () => undefined, log: () => undefined, build: async () => undefined, defaultSource: () => undefined };
 
 export function currentDagPanel(): DagPanelHandle | undefined {
   return current;
@@ -162,11 +164,24 @@ export function showDagPanel(extensionUri: vscode.Uri, payload: DagPayload): Dag
   return current;
 }
 
-/** Restores a DAG panel after a reload; the webview re-renders its saved state by itself. */
+/**
+ * Restores a DAG panel after a reload. With its saved state the webview re-renders by itself and
+ * the host redraws the same source from fresh data; when the state did not survive (a browser
+ * reload can drop it), the panel draws the first folder's whole DAG rather than stay blank.
+ */
 export function registerDagPanelSerializer(extensionUri: vscode.Uri): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(DAG_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      current = attach(panel, extensionUri, isPayload(state) ? state.payload : undefined);
+      const handle = attach(panel, extensionUri, isPayload(state) ? state.payload : undefined);
+      current = handle;
+      const source = handle.shown()?.source ?? actions.defaultSource();
+      if (!source) return;
+      try {
+        const fresh = await actions.build(source);
+        if (fresh && current === handle) handle.show(fresh);
+      } catch (err) {
+        actions.log(`restoring the DAG panel failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
     },
   });
 }

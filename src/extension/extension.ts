@@ -125,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     showRun: (sessionId, column) => void vscode.commands.executeCommand('clew.verifyRun', sessionId, column),
     log: (message) => log.warn(message),
     build: createDagBuilder({ models: () => models }),
+    defaultSource: () => (models[0] ? { folder: models[0].folder } : undefined),
   });
   for (const spec of commandTable(handlers)) {
     context.subscriptions.push(

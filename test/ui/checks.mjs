@@ -4,7 +4,7 @@
 // A check is { name, run(page) }; run throws an Error with a one-line reason on failure.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { badgesOf, dismissOverlays, poll, revealInExplorer, showExplorer } from './workbench.mjs';
+import { badgesOf, dismissOverlays, poll, revealInExplorer, showExplorer, waitForExplorer } from './workbench.mjs';
 
 const BADGE_WAIT_MS = 60_000;
 const PANEL_WAIT_MS = 30_000;
@@ -231,5 +231,24 @@ export function buildChecks({ workspace, files, referenced = [] }) {
       await showExplorer(page);
     },
   });
+  if (recorded) {
+    // Last, because it reloads the window: the DAG panel opened above must come back by itself.
+    checks.push({
+      name: 'the DAG panel is restored and redrawn after the window reloads',
+      run: async (page) => {
+        await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+        await waitForExplorer(page);
+        const tab = page.locator('.tabs-container .tab', { hasText: 'Clew: DAG' }).first();
+        await tab.waitFor({ state: 'visible', timeout: PANEL_WAIT_MS }).catch(() => {
+          throw new Error('no Clew: DAG tab after the reload');
+        });
+        await tab.click();
+        const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+        await frame.locator('#dag svg g.node').first().waitFor({ state: 'visible', timeout: PANEL_WAIT_MS }).catch(() => {
+          throw new Error('the restored DAG panel drew nothing');
+        });
+      },
+    });
+  }
   return checks;
 }
