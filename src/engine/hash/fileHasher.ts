@@ -34,13 +34,16 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
    * without touching the worker pool; returns the stat key for files that must be read.
    */
   function triage(p: string): HashOutcome | { key: StatKey; takenAt: bigint } | 'slow' {
-    let stat: fs.BigIntStats;
+    let stat: fs.BigIntStats | undefined;
     try {
-      stat = fs.statSync(p, { bigint: true });
+      // No exception for the common "missing" case: building one per missing file was most of
+      // the cost of checking stores whose files are gone.
+      stat = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : 'slow';
     }
+    if (!stat) return { kind: 'missing' };
     if (!stat.isFile()) return 'slow';
     const key = statKeyOf(stat);
     if (options.useCache && cache) {

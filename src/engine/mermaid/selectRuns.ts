@@ -58,9 +58,12 @@ export async function selectRuns(ctx: VerifyContext, request: DiagramRequest): P
     mode = 'all';
     runs = await verifyRuns(ctx.view, ctx.hasher, recentRuns(ctx.view, ALL_RUNS_LIMIT), { ...ctx, propagate: true });
   }
+  const scratch = verifiedFromScratch(ctx, runs.map((r) => r.session_id));
+  // Run-to-run edges are drawn only by the no-files form (and a display that may collapse to it).
+  if (request.showFiles !== false && request.maxNodes === undefined) return { mode, runs, scratch };
   const listed = new Set(runs.map((r) => r.session_id));
   const edges: [string, string][] = [];
   for (const run of runs) for (const parent of parentsOf(ctx.view, run.session_id)) if (listed.has(parent)) edges.push([parent, run.session_id]);
-  return { mode, runs, scratch: verifiedFromScratch(ctx, runs.map((r) => r.session_id)), edges };
+  return { mode, runs, scratch, edges };
 }
 
