@@ -4,7 +4,7 @@
 // A check is { name, run(page) }; run throws an Error with a one-line reason on failure.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { badgesOf, dismissOverlays, poll, revealInExplorer, showExplorer, waitForExplorer } from './workbench.mjs';
+import { badgesOf, dismissOverlays, poll, revealInExplorer, showExplorer } from './workbench.mjs';
 
 const BADGE_WAIT_MS = 60_000;
 const PANEL_WAIT_MS = 30_000;
@@ -236,8 +236,16 @@ export function buildChecks({ workspace, files, referenced = [] }) {
     checks.push({
       name: 'the DAG panel is restored and redrawn after the window reloads',
       run: async (page) => {
-        await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
-        await waitForExplorer(page);
+        // Through VS Code's own command, which saves the workbench state before reloading
+        // (a bare browser reload may drop it, and then no editor comes back at all).
+        await dismissOverlays(page);
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill('>Developer: Reload Window');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
+        await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 60_000 });
         const tab = page.locator('.tabs-container .tab', { hasText: 'Clew: DAG' }).first();
         await tab.waitFor({ state: 'visible', timeout: PANEL_WAIT_MS }).catch(() => {
           throw new Error('no Clew: DAG tab after the reload');
