@@ -1,13 +1,13 @@
 /**
  * Upstream's mermaid diagram (spec §7): the same modes, run order, node ids, shapes, labels and
  * classes as scitex-clew's `mermaid()`, as text plus a node/edge model the panel and `--format
- * json` use. Fixed deliberately (spec §13.7/§13.8; `upstreamQuirks: true` reproduces each one,
+ * json` use. Fixed deliberately (spec §13.7/§13.8; `upstreamQuirks: true` reproduces 1–4,
  * which is how the conformance test proves these are the only differences):
  *   1. failure colour reaches every descendant, whatever the render order (upstream: one pass);
  *   2. two different files with the same basename get different nodes (upstream: one node);
  *   3. the no-files form draws the real edges between runs (upstream: a fake linear chain);
  *   4. file hashes compare as verification does, so legacy 32-character hashes are not red;
- *   5. a cycle in the primary-parent chain ends the walk (upstream: endless loop).
+ *   5. a cycle in the primary-parent chain ends the walk (upstream: endless loop; in both modes).
  * Always (not a quirk): ids carry only [A-Za-z0-9_] and labels are escaped and bounded.
  */
 import type { RunVerification, VerificationStatus } from '../verify/types';

@@ -12,14 +12,16 @@ import type { DiagramMode, DiagramRequest, SelectedRuns } from './provenanceDiag
 
 const ALL_RUNS_LIMIT = 500;
 
-/** Spec §3.11: [S, parent(S), parent(parent(S)), …] along runs.parent_session. */
-function primaryParentChain(ctx: VerifyContext, sessionId: string, quirks: boolean): RunRow[] {
+/**
+ * Spec §3.11: [S, parent(S), parent(parent(S)), …] along runs.parent_session. Upstream has no
+ * cycle guard and would loop forever; we stop at the first repeat (in quirk mode too: reproducing
+ * a hang is not useful).
+ */
+function primaryParentChain(ctx: VerifyContext, sessionId: string): RunRow[] {
   const chain: RunRow[] = [];
   const seen = new Set<string>();
   let current = getRun(ctx.view, sessionId);
-  // Upstream has no cycle guard; even in quirk mode we stop, at a bound, rather than hang.
-  const bound = quirks ? 10_000 : Number.POSITIVE_INFINITY;
-  while (current && !seen.has(current.session_id) && chain.length < bound) {
+  while (current && !seen.has(current.session_id)) {
     chain.push(current);
     seen.add(current.session_id);
     current = current.parent_session ? getRun(ctx.view, current.parent_session) : undefined;
@@ -41,7 +43,6 @@ function verifiedFromScratch(ctx: VerifyContext, sessionIds: readonly string[]):
 }
 
 export async function selectRuns(ctx: VerifyContext, request: DiagramRequest): Promise<SelectedRuns> {
-  const quirks = Boolean(request.upstreamQuirks);
   if ((request.targetFiles && request.targetFiles.length > 0) || request.claims) {
     const dag = await verifyDag(ctx, request.claims ? { claims: true } : { targets: request.targetFiles });
     return { mode: request.claims ? 'claims' : 'targets', runs: dag.runs, scratch: new Set(), edges: dag.edges };
@@ -53,7 +54,7 @@ export async function selectRuns(ctx: VerifyContext, request: DiagramRequest): P
     runs = (await verifyChain(ctx, request.targetFile)).runs;
   } else if (request.sessionId !== undefined) {
     mode = 'session';
-    runs = await verifyRuns(ctx.view, ctx.hasher, primaryParentChain(ctx, request.sessionId, quirks), { ...ctx, propagate: true });
+    runs = await verifyRuns(ctx.view, ctx.hasher, primaryParentChain(ctx, request.sessionId), { ...ctx, propagate: true });
   } else {
     mode = 'all';
     runs = await verifyRuns(ctx.view, ctx.hasher, recentRuns(ctx.view, ALL_RUNS_LIMIT), { ...ctx, propagate: true });
