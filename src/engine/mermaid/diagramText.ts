@@ -122,30 +122,28 @@ export function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions
     const runVerdict: VerificationStatus = run.is_verified && hasFailedInput ? 'suspect' : run.status;
     nodes.push({ id: scriptId, kind: 'run', name, path: run.script_path, sessionId: run.session_id, className, status: verified ? 'verified' : 'failed', verdict: runVerdict, hash: scriptHash });
 
+    const rerunOutputs = selected.scratch.has(run.session_id) && run.is_verified;
     for (const role of ['input', 'output'] as const) {
+      // A node is drawn the first time its id appears; later appearances only add edges.
+      const place = (id: string, make: () => DrawnNode): void => {
+        if (!seenFiles.has(id)) {
+          seenFiles.add(id);
+          const drawn = make();
+          nodes.push(drawn.node);
+          lines.push(drawn.line);
+        }
+        if (role === 'input') addEdge(id, scriptId, 'input');
+        else addEdge(scriptId, id, 'output');
+      };
       const files = options.grouper?.type === 'drop_all_files' ? [] : dataFiles(run, role);
       if (options.grouper?.type === 'session_bundle' && files.length > options.grouper.maxFiles) {
         const group = groupNode(role, files, failed, options);
-        if (!seenFiles.has(group.node.id)) {
-          seenFiles.add(group.node.id);
-          nodes.push(group.node);
-          lines.push(group.line);
-        }
-        if (role === 'input') addEdge(group.node.id, scriptId, 'input');
-        else addEdge(scriptId, group.node.id, 'output');
+        place(group.node.id, () => group);
         continue;
       }
       for (const file of files) {
         const id = fileId(file.path);
-        if (!seenFiles.has(id)) {
-          seenFiles.add(id);
-          const node = fileNode(id, file, failed.has(file.path), role === 'output' && selected.scratch.has(run.session_id) && run.is_verified, options);
-          nodes.push(node);
-          const suffix = [...hashSuffix(file.expected_hash, options.showHashes), ...(node.className === 'file_frozen' ? ['(frozen, not re-hashed)'] : [])];
-          lines.push(`    ${id}[("${label([`${badgeOf(node.className)} ${iconFor(file.path)} ${node.name}`, ...suffix])}")]:::${node.className}`);
-        }
-        if (role === 'input') addEdge(id, scriptId, 'input');
-        else addEdge(scriptId, id, 'output');
+        place(id, () => fileNode(id, file, failed.has(file.path), role === 'output' && rerunOutputs, options));
       }
     }
   });
@@ -157,7 +155,13 @@ export function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions
  * there are more than max_files; id = the first 12 hex of sha256 over the sorted member hashes'
  * bytes, so the same set of files read by one run and written by another is one node.
  */
-function groupNode(role: 'input' | 'output', members: readonly FileVerification[], failed: ReadonlySet<string>, options: ResolvedOptions): { node: DiagramNode; line: string } {
+/** A node of the model and its line in the text. */
+interface DrawnNode {
+  node: DiagramNode;
+  line: string;
+}
+
+function groupNode(role: 'input' | 'output', members: readonly FileVerification[], failed: ReadonlySet<string>, options: ResolvedOptions): DrawnNode {
   const root = membersRoot(members.map((m) => m.expected_hash));
   const bad = members.some((m) => failed.has(m.path) || fileFails(m, options.quirks));
   const className = bad ? 'file_bad' : 'file_ok';
@@ -191,20 +195,16 @@ function badgeOf(fileClass: string): string {
   return fileClass === 'file_bad' ? '✗' : fileClass === 'file_rerun' ? '✓✓' : '✓';
 }
 
-function fileNode(id: string, file: FileVerification, inFailed: boolean, rerunOutput: boolean, options: ResolvedOptions): DiagramNode {
+function fileNode(id: string, file: FileVerification, inFailed: boolean, rerunOutput: boolean, options: ResolvedOptions): DrawnNode {
   const bad = inFailed || fileFails(file, options.quirks);
   const className = bad ? 'file_bad' : file.frozen ? 'file_frozen' : rerunOutput ? 'file_rerun' : 'file_ok';
   const ownFailure = file.status === 'mismatch' || file.status === 'missing';
   const verdict: VerificationStatus = ownFailure ? file.status : bad ? 'suspect' : file.status;
+  const name = displayName(file.path, options.pathMode, options.cwd);
+  const suffix = [...hashSuffix(file.expected_hash, options.showHashes), ...(className === 'file_frozen' ? ['(frozen, not re-hashed)'] : [])];
   return {
-    id,
-    kind: 'file',
-    name: displayName(file.path, options.pathMode, options.cwd),
-    path: file.path,
-    className,
-    status: bad ? 'failed' : 'verified',
-    verdict,
-    hash: file.expected_hash || null,
+    node: { id, kind: 'file', name, path: file.path, className, status: bad ? 'failed' : 'verified', verdict, hash: file.expected_hash || null },
+    line: `    ${id}[("${label([`${badgeOf(className)} ${iconFor(file.path)} ${name}`, ...suffix])}")]:::${className}`,
   };
 }
 
