@@ -46,22 +46,27 @@ export function setDagPanelActions(next: DagPanelActions): void {
 let rebuildTimer: NodeJS.Timeout | undefined;
 let rebuilding: Promise<void> = Promise.resolve();
 
-/** Debounced and serialised: redraw the open panel from fresh verification results. */
+/** Serialised: redraws `handle` from fresh verification results for `source`, if still current. */
+function redraw(handle: DagPanelHandle, source: NonNullable<DagPayload['source']>, what: string): Promise<void> {
+  rebuilding = rebuilding.then(async () => {
+    try {
+      const payload = await actions.build(source);
+      if (payload && current === handle) handle.show(payload);
+    } catch (err) {
+      actions.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return rebuilding;
+}
+
+/** Debounced: redraw the open panel from fresh verification results. */
 export function scheduleDagPanelRebuild(delayMs = 500): void {
   if (!current?.shown()?.source) return;
   clearTimeout(rebuildTimer);
   rebuildTimer = setTimeout(() => {
-    rebuilding = rebuilding.then(async () => {
-      const handle = current;
-      const source = handle?.shown()?.source;
-      if (!handle || !source) return;
-      try {
-        const payload = await actions.build(source);
-        if (payload && current === handle) handle.show(payload);
-      } catch (err) {
-        actions.log(`DAG panel refresh failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    });
+    const handle = current;
+    const source = handle?.shown()?.source;
+    if (handle && source) void redraw(handle, source, 'DAG panel refresh');
   }, delayMs);
 }
 
@@ -175,13 +180,7 @@ export function registerDagPanelSerializer(extensionUri: vscode.Uri): vscode.Dis
       const handle = attach(panel, extensionUri, isPayload(state) ? state.payload : undefined);
       current = handle;
       const source = handle.shown()?.source ?? actions.defaultSource();
-      if (!source) return;
-      try {
-        const fresh = await actions.build(source);
-        if (fresh && current === handle) handle.show(fresh);
-      } catch (err) {
-        actions.log(`restoring the DAG panel failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      if (source) await redraw(handle, source, 'restoring the DAG panel');
     },
   });
 }
