@@ -55,18 +55,19 @@ export function createDagBuilder(ctx: Pick<CommandContext, 'models'>) {
     const engine = await model?.engine();
     if (!engine || !model) return undefined;
     const verifyCtx = { ...engine, cwd: model.folder, signal };
-    // The project's default grouper, as upstream and `clew mermaid` use it.
+    // Bounded for display, with the project's default grouper (as upstream and `clew mermaid`).
     const grouper = findGrouperConfig(model.folder)?.grouper;
+    const display = { maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) };
     if (source.manuscript) {
       // A manuscript: its claims, fed by the DAG behind their sources.
       const claims = listClaims(engine.view, { filePath: source.manuscript, limit: 10_000 });
       const sources = [...new Set(claims.flatMap((c) => (c.source_file ? [c.source_file] : [])))];
       const behind = sources.length > 0
-        ? await provenanceDiagram(verifyCtx, { targetFiles: sources, maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) })
+        ? await provenanceDiagram(verifyCtx, { targetFiles: sources, ...display })
         : renderDiagram({ mode: 'claims', runs: [], scratch: new Set() });
       return { ...diagramPayload(withClaims(behind, claims), `Claims of ${path.basename(source.manuscript)}`), source };
     }
-    const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) });
+    const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), ...display });
     const title = `DAG of ${path.basename(source.targetFile ?? model.folder)}`;
     return { ...diagramPayload(diagram, title), source };
   };

@@ -83,9 +83,10 @@ function save(): void {
   if (payload) vscode.setState({ payload, view });
 }
 
-function applyTransform(): void {
+/** Shows the current zoom and position; saved unless mid-drag (saved once the drag ends). */
+function applyTransform(saveView = true): void {
   canvas.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
-  save();
+  if (saveView) save();
 }
 
 /** Node ids reachable from `start` along edges (upstream: against the arrows). */
@@ -246,7 +247,7 @@ window.addEventListener('pointermove', (e) => {
   if (!drag) return;
   view.x = e.clientX - drag.x;
   view.y = e.clientY - drag.y;
-  canvas.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
+  applyTransform(false);
 });
 window.addEventListener('pointerup', () => {
   if (drag) save();

@@ -98,11 +98,11 @@ export const mermaidCommand: CliCommand = {
       ...(grouper && grouper !== 'none' ? { grouper } : {}),
     };
     // Upstream API names work too: --target-file (single mode), --session-id.
-    const single = values['target-file'] !== undefined ? [values['target-file']] : [];
+    const files = [...positionals, ...(values['target-file'] !== undefined ? [values['target-file']] : [])];
     const session = values.session ?? values['session-id'];
     if (values.claims) request.claims = true;
-    else if (targets.length > 0 || positionals.length + single.length > 1) request.targetFiles = [...positionals, ...single, ...targets];
-    else if (positionals.length + single.length === 1) request.targetFile = [...positionals, ...single][0];
+    else if (targets.length > 0 || files.length > 1) request.targetFiles = [...files, ...targets];
+    else if (files.length === 1) request.targetFile = files[0];
     else if (session !== undefined) request.sessionId = session;
 
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
