@@ -12,10 +12,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_MISSING, withDiagramPage } from '../support/diagramPage';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-const CHROMIUM = process.env.CLEW_CHROMIUM ?? '/usr/bin/chromium';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'clew hostile '));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -52,7 +51,7 @@ c.commit()`,
 
 const LINE = /^(graph TD|\s{4}script_\d+\["[^"]*"\]:::\w+|\s{4}file_\w+\[\("[^"]*"\)\]:::\w+|\s{4}\w+ --> \w+|\s{4}classDef \w+ .*|)$/;
 
-test('hostile names in a real store stay inert in the text and in the rendered page', { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
+test('hostile names in a real store stay inert in the text and in the rendered page', { skip: CHROMIUM_MISSING }, async () => {
   hostileStore();
   const text = clew('mermaid');
   assert.equal(text.code, 0, text.err);
@@ -61,37 +60,30 @@ test('hostile names in a real store stay inert in the text and in the rendered p
 
   const page = path.join(root, 'page.html');
   assert.equal(clew('mermaid', '-f', 'html', '-o', page).code, 0);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const dialogs: string[] = [];
-    tab.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await tab.goto(`file://${page}`);
-    await tab.waitForSelector('#dag svg g.node', { timeout: 60_000 });
-    const facts = await tab.evaluate(() => {
-      const svg = document.querySelector('#dag svg') as SVGSVGElement;
-      return {
-        nodes: document.querySelectorAll('#dag svg g.node').length,
-        images: document.querySelectorAll('img, #dag svg image').length,
-        scripts: document.querySelectorAll('#dag script').length,
-        pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
-        labels: Array.from(document.querySelectorAll('#dag svg g.node')).map((g) => g.textContent ?? ''),
-        width: svg.getBBox().width,
-      };
-    });
-    assert.equal(facts.nodes, 2 + 3, 'two runs and three files');
-    assert.equal(facts.images, 0, 'no image element was created');
-    assert.equal(facts.scripts, 0);
-    assert.equal(facts.pwned, 0, 'no injected script ran');
-    assert.deepEqual(dialogs, []);
-    assert.ok(facts.labels.some((l) => l.includes('"><img src=x')), `the markup shows as text: ${JSON.stringify(facts.labels)}`);
-    // The script path's basename (its last '/' is inside '</script>') shows as text, '>' included.
-    assert.ok(facts.labels.some((l) => l.includes('script>.py')), 'the script name shows as text');
-    assert.ok(facts.width < 3000, `the layout stays bounded: ${facts.width}px wide`);
-  } finally {
-    await browser.close();
-  }
+  await withDiagramPage(
+    page,
+    async (tab, dialogs) => {
+      const facts = await tab.evaluate(() => {
+        const svg = document.querySelector('#dag svg') as SVGSVGElement;
+        return {
+          nodes: document.querySelectorAll('#dag svg g.node').length,
+          images: document.querySelectorAll('img, #dag svg image').length,
+          scripts: document.querySelectorAll('#dag script').length,
+          pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
+          labels: Array.from(document.querySelectorAll('#dag svg g.node')).map((g) => g.textContent ?? ''),
+          width: svg.getBBox().width,
+        };
+      });
+      assert.equal(facts.nodes, 2 + 3, 'two runs and three files');
+      assert.equal(facts.images, 0, 'no image element was created');
+      assert.equal(facts.scripts, 0);
+      assert.equal(facts.pwned, 0, 'no injected script ran');
+      assert.deepEqual(dialogs, []);
+      assert.ok(facts.labels.some((l) => l.includes('"><img src=x')), `the markup shows as text: ${JSON.stringify(facts.labels)}`);
+      // The script path's basename (its last '/' is inside '</script>') shows as text, '>' included.
+      assert.ok(facts.labels.some((l) => l.includes('script>.py')), 'the script name shows as text');
+      assert.ok(facts.width < 3000, `the layout stays bounded: ${facts.width}px wide`);
+    },
+    { viewport: { width: 1200, height: 900 } },
+  );
 });

@@ -8,13 +8,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
 import { diagramPayload } from '../../src/engine/mermaid/payload';
 import { dagHtmlPage } from '../../src/engine/mermaid/html';
 import { renderDiagram, type SelectedRuns } from '../../src/engine/mermaid/provenanceDiagram';
 import type { FileVerification, RunVerification } from '../../src/engine/verify/types';
+import { CHROMIUM_MISSING, withDiagramPage } from '../support/diagramPage';
 
-const CHROMIUM = process.env.CLEW_CHROMIUM ?? '/usr/bin/chromium';
 const HOSTILE = ['"><img src=x onerror="window.__pwned=1">.csv', '</script><script>window.__pwned=2</script>.csv', 'tick`s`.csv', 'graph TD; A-->B; click A call alert().csv', `${'long'.repeat(2500)}.csv`];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-html-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +25,7 @@ function run(id: string, script: string, files: FileVerification[]): RunVerifica
   return { session_id: id, script_path: script, status: 'verified', files, combined_hash_expected: null, combined_hash_current: null, level: 'cache', provenance: 'tracked', exception_reason: null, is_verified: true, is_verified_from_scratch: false };
 }
 
-test('hostile names render as text in the standalone page', { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
+test('hostile names render as text in the standalone page', { skip: CHROMIUM_MISSING }, async () => {
   const selected: SelectedRuns = {
     mode: 'targets',
     runs: [run('s1', '/code/"><img src=x onerror="window.__pwned=3">.py', HOSTILE.map((h) => file(h, 'output'))), run('s2', '/code/b.py', HOSTILE.map((h) => file(h, 'input')))],
@@ -35,16 +34,7 @@ test('hostile names render as text in the standalone page', { skip: !fs.existsSy
   };
   const page = path.join(dir, 'dag.html');
   fs.writeFileSync(page, dagHtmlPage(diagramPayload(renderDiagram(selected), '<b>title</b>')));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    const tab = await browser.newPage();
-    const dialogs: string[] = [];
-    tab.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await tab.goto(`file://${page}`);
-    await tab.waitForSelector('#dag svg g.node', { timeout: 60_000 });
+  await withDiagramPage(page, async (tab, dialogs) => {
     const facts = await tab.evaluate(() => ({
       nodes: document.querySelectorAll('#dag svg g.node').length,
       images: document.querySelectorAll('img').length,
@@ -58,12 +48,10 @@ test('hostile names render as text in the standalone page', { skip: !fs.existsSy
     assert.deepEqual(dialogs, []);
     assert.equal(facts.title, '<b>title</b>', 'the title is text');
     assert.equal(facts.bold, 0);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
-test('the page zooms, focuses on a node and exports SVG and PNG', { skip: !fs.existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
+test('the page zooms, focuses on a node and exports SVG and PNG', { skip: CHROMIUM_MISSING }, async () => {
   const chain: RunVerification[] = [];
   for (let i = 0; i < 4; i++) {
     chain.push(run(`s${i}`, `/code/step${i}.py`, [...(i > 0 ? [{ ...file(`f${i - 1}.csv`, 'input'), status: 'verified' as const, is_verified: true }] : []), file(`f${i}.csv`, 'output')]));
@@ -71,36 +59,34 @@ test('the page zooms, focuses on a node and exports SVG and PNG', { skip: !fs.ex
   const selected: SelectedRuns = { mode: 'targets', runs: chain, scratch: new Set(), edges: chain.slice(1).map((r, i) => [`s${i}`, r.session_id]) };
   const page = path.join(dir, 'chain.html');
   fs.writeFileSync(page, dagHtmlPage(diagramPayload(renderDiagram(selected), 'chain')));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    const tab = await browser.newPage({ acceptDownloads: true });
-    await tab.goto(`file://${page}`);
-    await tab.waitForSelector('#dag svg g.node', { timeout: 60_000 });
-    const nodes = () => tab.locator('#dag svg g.node').count();
-    assert.equal(await nodes(), 8, '4 runs and 4 files');
+  await withDiagramPage(
+    page,
+    async (tab) => {
+      const nodes = () => tab.locator('#dag svg g.node').count();
+      assert.equal(await nodes(), 8, '4 runs and 4 files');
 
-    await tab.click('#toolbar button:has-text("+")');
-    assert.match(await tab.locator('#canvas').getAttribute('style') ?? '', /scale\(1\.25\)/, 'zoomed in');
+      await tab.click('#toolbar button:has-text("+")');
+      assert.match(await tab.locator('#canvas').getAttribute('style') ?? '', /scale\(1\.25\)/, 'zoomed in');
 
-    // Select the second file (f1.csv), then show only its upstream: f1 ← s1 ← f0 ← s0.
-    await tab.locator('#dag svg g.node', { hasText: 'f1.csv' }).click();
-    await tab.click('#toolbar button:has-text("Upstream")');
-    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 4);
-    assert.match((await tab.locator('#status').textContent()) ?? '', /upstream of “f1\.csv”/);
-    await tab.click('#toolbar button:has-text("Downstream")');
-    // …and only what depends on it: f1 → s2 → f2 → s3 → f3.
-    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 5);
-    await tab.click('#toolbar button:has-text("Show all")');
-    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 8);
+      // Select the second file (f1.csv), then show only its upstream: f1 ← s1 ← f0 ← s0.
+      await tab.locator('#dag svg g.node', { hasText: 'f1.csv' }).click();
+      await tab.click('#toolbar button:has-text("Upstream")');
+      await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 4);
+      assert.match((await tab.locator('#status').textContent()) ?? '', /upstream of “f1\.csv”/);
+      await tab.click('#toolbar button:has-text("Downstream")');
+      // …and only what depends on it: f1 → s2 → f2 → s3 → f3.
+      await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 5);
+      await tab.click('#toolbar button:has-text("Show all")');
+      await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 8);
 
-    const [svg] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export SVG")')]);
-    const svgText = fs.readFileSync(await svg.path(), 'utf8');
-    assert.match(svgText, /^<svg[\s\S]*f3\.csv[\s\S]*<\/svg>$/);
-    const [png] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export PNG")')]);
-    const pngBytes = fs.readFileSync(await png.path());
-    assert.deepEqual([...pngBytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
-    assert.ok(pngBytes.length > 1000);
-  } finally {
-    await browser.close();
-  }
+      const [svg] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export SVG")')]);
+      const svgText = fs.readFileSync(await svg.path(), 'utf8');
+      assert.match(svgText, /^<svg[\s\S]*f3\.csv[\s\S]*<\/svg>$/);
+      const [png] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export PNG")')]);
+      const pngBytes = fs.readFileSync(await png.path());
+      assert.deepEqual([...pngBytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+      assert.ok(pngBytes.length > 1000);
+    },
+    { acceptDownloads: true },
+  );
 });

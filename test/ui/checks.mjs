@@ -4,7 +4,7 @@
 // A check is { name, run(page) }; run throws an Error with a one-line reason on failure.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { badgesOf, dismissOverlays, poll, revealInExplorer, showExplorer } from './workbench.mjs';
+import { badgesOf, dismissOverlays, findCommand, poll, revealInExplorer, showExplorer } from './workbench.mjs';
 
 const BADGE_WAIT_MS = 60_000;
 const PANEL_WAIT_MS = 30_000;
@@ -125,12 +125,7 @@ export function buildChecks({ workspace, files, referenced = [] }) {
     checks.push({
       name: 'Clew: Show DAG draws the provenance graph in a webview, and clicking a file node opens the file',
       run: async (page) => {
-        await dismissOverlays(page);
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible', timeout: 15_000 });
-        await input.fill('>Clew: Show DAG');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Clew: Show DAG' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await findCommand(page, 'Clew: Show DAG');
         await page.keyboard.press('Enter');
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
         const fileNode = frame.locator('g.node[id*="flowchart-file_"]').first();
@@ -238,12 +233,7 @@ export function buildChecks({ workspace, files, referenced = [] }) {
       run: async (page) => {
         // Through VS Code's own command, which saves the workbench state before reloading
         // (a bare browser reload may drop it, and then no editor comes back at all).
-        await dismissOverlays(page);
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible', timeout: 15_000 });
-        await input.fill('>Developer: Reload Window');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await findCommand(page, 'Developer: Reload Window');
         await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
         await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 60_000 });
         const tab = page.locator('.tabs-container .tab', { hasText: 'Clew: DAG' }).first();

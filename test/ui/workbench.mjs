@@ -101,3 +101,13 @@ export async function poll(fn, timeoutMs, intervalMs = 250) {
 export async function dismissOverlays(page) {
   for (let i = 0; i < 3; i += 1) await page.keyboard.press('Escape');
 }
+
+/** Types `title` into the command palette and waits until it is the row Enter would run. */
+export async function findCommand(page, title) {
+  await dismissOverlays(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+}
