@@ -29,15 +29,19 @@ function primaryParentChain(ctx: VerifyContext, sessionId: string): RunRow[] {
   return chain;
 }
 
+/** Runs whose newest verification_results row is a verified rerun: one read of the (small) log. */
 function verifiedFromScratch(ctx: VerifyContext, sessionIds: readonly string[]): Set<string> {
   const scratch = new Set<string>();
   if (!ctx.view.hasTable('verification_results')) return scratch;
-  for (const id of sessionIds) {
-    const newest = ctx.view.get<{ level: string; status: string }>(
-      'SELECT level, status FROM verification_results WHERE session_id = ? ORDER BY verified_at DESC, id DESC LIMIT 1',
-      [id],
-    );
-    if (newest?.level === 'rerun' && newest.status === 'verified') scratch.add(id);
+  const listed = new Set(sessionIds);
+  const decided = new Set<string>();
+  const rows = ctx.view.all<{ session_id: string; level: string; status: string }>(
+    'SELECT session_id, level, status FROM verification_results ORDER BY verified_at DESC, id DESC',
+  );
+  for (const row of rows) {
+    if (!listed.has(row.session_id) || decided.has(row.session_id)) continue;
+    decided.add(row.session_id); // the newest row for this run decides
+    if (row.level === 'rerun' && row.status === 'verified') scratch.add(row.session_id);
   }
   return scratch;
 }
