@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Claim } from '../claims/claims';
 import type { VerificationStatus } from '../verify/types';
 import type { DiagramEdge, DiagramNode, ProvenanceDiagram } from './provenanceDiagram';
-import { UPSTREAM_CLASS_DEFS, fullPathFileId, iconFor, idSafe, labelText } from './upstreamStyle';
+import { UPSTREAM_CLASS_DEFS, fullPathFileId, iconFor, idPart, labelText } from './upstreamStyle';
 
 /** Claim colours: verified green, failed red, downstream-of-a-change amber, not yet verified grey. */
 export const CLAIM_CLASS_DEFS: Readonly<Record<string, string>> = {
@@ -64,7 +64,7 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[])
     const verdict = claimVerdict(claim, source);
     const className = claimClass(verdict);
     const where = `${path.basename(claim.file_path)}${claim.line_number ? `:L${claim.line_number}` : ''}`;
-    const id = `claim_${idSafe(claim.claim_id).slice(0, 64)}`;
+    const id = `claim_${idPart(claim.claim_id)}`;
     const badge = className === 'claim_verified' ? '✓' : className === 'claim_registered' ? '○' : '✗';
     const parts = [`${badge} 📝 ${where}`, ...(claim.claim_value ? [`= ${claim.claim_value}`] : [])];
     lines.push(`    ${id}{{"${parts.map(labelText).join('<br/>')}"}}:::${className}`);

@@ -74,8 +74,13 @@ function md5Hex8(text: string): string {
 /** Ids keep at most this much of a name (the md5 suffix keeps them apart); upstream: no bound. */
 const MAX_ID_NAME = 64;
 
+/** The name part of a node id: safe characters, bounded length. */
+export function idPart(text: string): string {
+  return idSafe(text).slice(0, MAX_ID_NAME);
+}
+
 function idName(filePath: string): string {
-  return idSafe(path.basename(filePath)).slice(0, MAX_ID_NAME);
+  return idPart(path.basename(filePath));
 }
 
 /** Upstream's file node id: `file_<basename>_<md5(basename)[:8]>`. */
