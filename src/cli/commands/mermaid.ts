@@ -9,7 +9,7 @@ import { diagramPayload } from '../../engine/mermaid/payload';
 import { dagHtmlPage } from '../../engine/mermaid/html';
 import { provenanceDiagram, type DiagramRequest, type Grouper } from '../../engine/mermaid/provenanceDiagram';
 import type { PathMode } from '../../engine/mermaid/upstreamStyle';
-import { findGrouperConfig } from '../../engine/mermaid/grouperConfig';
+import { findGrouperConfig, grouperFromSpec } from '../../engine/mermaid/grouperConfig';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { json } from '../render/style';
@@ -41,10 +41,10 @@ const PATH_MODES: readonly PathMode[] = ['name', 'relative', 'absolute'];
 /** `identity`, `drop_all_files`, `session_bundle` or `session_bundle:N` (upstream's default N: 3); `none`. */
 function parseGrouper(spec: string | undefined): Grouper | 'none' | undefined {
   if (spec === undefined || spec === 'none') return spec;
-  if (spec === 'identity' || spec === 'drop_all_files') return { type: spec };
-  const bundle = /^session_bundle(?::(\d+))?$/.exec(spec);
-  if (bundle) return { type: 'session_bundle', maxFiles: bundle[1] === undefined ? 3 : Number(bundle[1]) };
-  throw new ClewError('usage', `--grouper must be identity, drop_all_files or session_bundle[:N], got '${spec}' (upstream's pattern, directory, auto, compose and custom groupers are not supported)`);
+  const bundle = /^session_bundle:(\d+)$/.exec(spec);
+  const grouper = grouperFromSpec(bundle ? { type: 'session_bundle', max_files: Number(bundle[1]) } : spec);
+  if (typeof grouper !== 'string') return grouper;
+  throw new ClewError('usage', `--grouper must be identity, drop_all_files or session_bundle[:N], got '${spec}' (${grouper})`);
 }
 
 export const mermaidCommand: CliCommand = {

@@ -52,7 +52,8 @@ function yamlGrouper(text: string): string | Record<string, string | number> | u
   return mapping;
 }
 
-function toGrouper(spec: unknown): Grouper | string {
+/** A grouper from upstream's spec (a name or `{type, max_files}`), or why Clew cannot draw it. */
+export function grouperFromSpec(spec: unknown): Grouper | string {
   const type = typeof spec === 'string' ? spec : typeof spec === 'object' && spec !== null ? (spec as { type?: unknown }).type : undefined;
   if (type === 'identity' || type === 'drop_all_files') return { type };
   if (type === 'session_bundle') {
@@ -72,7 +73,7 @@ export function findGrouperConfig(cwd: string): GrouperConfig | undefined {
         const text = fs.readFileSync(file, 'utf8');
         const spec = name.endsWith('.json') ? (JSON.parse(text) as { grouper?: unknown }).grouper : yamlGrouper(text);
         if (spec === undefined || spec === null) return { file };
-        const grouper = toGrouper(spec);
+        const grouper = grouperFromSpec(spec);
         return typeof grouper === 'string' ? { file, problem: grouper } : { file, grouper };
       } catch (err) {
         return { file, problem: `cannot read it (${err instanceof Error ? err.message : String(err)})` };
