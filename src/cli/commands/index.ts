@@ -8,6 +8,7 @@ import { hashCommand } from './hash';
 import { initExamplesCommand } from './initExamples';
 import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
+import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
 
@@ -18,6 +19,9 @@ export const COMMANDS: readonly CliCommand[] = [
   chainCommand,
   dagCommand,
   mermaidCommand,
+  rerunCommand,
+  rerunDagCommand,
+  rerunClaimsCommand,
   statsCommand,
   hashCommand,
   recordCommand,

@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { exitCodeFor, json, styler, type Styler } from '../render/style';
 import type { CliCommand } from '../types';
+import { runFromScratch } from './rerun';
 
 const LIST_USAGE = `Usage: clew list [--limit N] [--status success|failed|running|error] [--json]
 
@@ -45,9 +46,11 @@ export function renderRun(r: RunVerification, s: Styler, verbose: boolean): stri
 }
 
 const RUN_USAGE = `Usage: clew run SESSION_ID|SCRIPT|OUTPUT_FILE [--no-propagate] [--cached] [-v] [--json]
+       clew run SESSION_ID|SCRIPT|OUTPUT_FILE --from-scratch [clew rerun options]
 
 Verifies one run: its inputs, outputs and script, re-reading every byte (--cached uses the stat
 cache). A run whose own files are fine but whose inputs changed is "suspect".
+--from-scratch re-executes the run in a sandbox instead (same as clew rerun; see clew rerun --help).
 Exit: 0 verified, 12 mismatch, 11 missing, 10 suspect or unknown (e.g. no such run).`;
 
 export const runCommand: CliCommand = {
@@ -55,6 +58,7 @@ export const runCommand: CliCommand = {
   summary: 'verify one run (by session id, script or output file)',
   usage: RUN_USAGE,
   async run(argv, globals, io) {
+    if (argv.includes('--from-scratch')) return runFromScratch(argv, globals, io);
     const { values, positionals } = parseCommandArgs(
       argv,
       { 'no-propagate': { type: 'boolean' }, cached: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } },

@@ -11,6 +11,7 @@ import { ClewError } from '../errors';
 import type { Store } from '../store/types';
 import { resolvePath } from '../util/paths';
 import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs, straceAvailable } from './capture';
+import { replayInfoFor, resolveExecutable } from './replayInfo';
 import { RecordingSession } from './session';
 
 const INTERPRETERS = /^(python[0-9.]*|node|bash|sh|zsh|dash|Rscript|julia|perl|ruby|deno|bun)$/;
@@ -50,6 +51,8 @@ export interface RecordRequest {
   autoCapture?: boolean;
   /** Kill the command after this many ms (0 = never). */
   timeoutMs?: number;
+  /** Environment the command runs with (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   onNotice?(message: string): void;
 }
 
@@ -87,16 +90,7 @@ function runChild(argv: readonly string[], cwd: string, timeoutMs: number): Prom
 
 /** True when `program` names an executable file (directly, or found on PATH). */
 export function isRunnable(program: string, cwd: string, envPath = process.env.PATH ?? ''): boolean {
-  const executable = (p: string) => {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return fs.statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (program.includes('/')) return executable(path.resolve(cwd, program));
-  return envPath.split(path.delimiter).some((dir) => dir !== '' && executable(path.join(dir, program)));
+  return resolveExecutable(program, cwd, envPath) !== null;
 }
 
 export async function runRecorded(request: RecordRequest): Promise<RecordResult> {
@@ -107,7 +101,9 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
   const declared = (request.inputs?.length ?? 0) + (request.outputs?.length ?? 0) > 0;
   const auto = request.autoCapture ?? !declared;
   const script = request.script ? resolvePath(request.script, request.cwd) : detectScript(request.command, request.cwd);
-  const session = await RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd });
+  // What a rerun needs to replay this exact command (argv, cwd, interpreter, selected env).
+  const metadata = { clew: replayInfoFor(request.command, request.cwd, request.env ?? process.env) };
+  const session = await RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata });
   for (const input of request.inputs ?? []) {
     if (!(await session.recordInput(input))) request.onNotice?.(`declared input not found, not recorded: ${input}`);
   }

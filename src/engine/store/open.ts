@@ -165,6 +165,9 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
       // The stat key changes with the write; the next snapshot() re-reads and retires the view.
       return results;
     },
+    async backup(dest: string): Promise<void> {
+      await getWriter().backup(dest);
+    },
     async close(): Promise<void> {
       await writer?.close();
       writer = undefined;

@@ -45,5 +45,7 @@ export interface Store {
   readonly readOnlyReason: string | null;
   snapshot(): Promise<StoreView>;
   write(ops: readonly WriteOp[]): Promise<WriteOpResult[]>;
+  /** A consistent copy of the whole store (every committed transaction) written to `dest`, taken under SQLite's own locking. */
+  backup(dest: string): Promise<void>;
   close(): Promise<void>;
 }

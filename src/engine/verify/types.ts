@@ -27,11 +27,11 @@ export interface RunVerification {
   files: FileVerification[];
   combined_hash_expected: string | null;
   combined_hash_current: null;
-  level: 'cache';
+  level: 'cache' | 'rerun';
   provenance: string | null;
   exception_reason: string | null;
   is_verified: boolean;
-  is_verified_from_scratch: false;
+  is_verified_from_scratch: boolean;
 }
 
 export interface ChainVerification {

@@ -1,0 +1,176 @@
+/** `clew rerun`, `clew rerun-dag`, `clew rerun-claims`: re-execute runs in a sandbox and compare outputs. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ClewError } from '../../engine/errors';
+import { rerun, rerunClaims, rerunDag, type RerunContext } from '../../engine/rerun/rerun';
+import { rerunDagLines, rerunLines } from '../../engine/rerun/text';
+import type { RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
+import { rerunSettings } from '../../engine/rerun/settings';
+import { findProjectRoot, locateStore, STORE_RELATIVE_PATH } from '../../engine/store/locate';
+import type { VerificationStatus } from '../../engine/verify/types';
+import { parseCommandArgs } from '../args';
+import { withStore } from '../context';
+import { exitCodeFor, json, styler } from '../render/style';
+import type { CliCommand, CliIo, GlobalOptions } from '../types';
+
+const COMMON_OPTIONS = {
+  timeout: { type: 'string' },
+  keep: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+  'skip-unchanged': { type: 'boolean' },
+  'current-inputs': { type: 'boolean' },
+  python: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+} as const;
+
+const COMMON_HELP = `  --timeout S        per-run limit in seconds (default 300); the whole process tree is killed
+  --keep             keep the sandboxes (their paths are printed)
+  --jobs N           independent runs in parallel (default: number of cores)
+  --skip-unchanged   do not re-execute runs whose script and inputs are unchanged
+  --current-inputs   rerun even if recorded inputs changed (a what-if, reported as such)
+  --python PATH      interpreter for runs recorded by Python (default: rerun.python in the
+                     config file, then python3, then python)
+  -v, --verbose      stream the runs' own output to stderr and list verified files too
+  --json             upstream-shaped JSON
+
+The script runs in a sandbox: your files and store never change (see README "Rerun").
+Each executed rerun appends a verification_results row, which scitex-clew reads.
+Exit: 0 verified, 12 mismatch or failed, 11 missing outputs, 10 unknown (refused, timed out).`;
+
+const RERUN_USAGE = `Usage: clew rerun TARGET… [options]
+
+Re-executes each target's run (TARGET: a session id, a script path or an output file) against its
+original recorded inputs, and compares every recorded output with what the rerun wrote.
+${COMMON_HELP}`;
+
+const RERUN_DAG_USAGE = `Usage: clew rerun-dag [FILE…] [--target FILE]… [--chain] [options]
+
+Re-executes every run behind the given output files (none: every run in the store), in
+topological order, and compares outputs.
+  --chain            feed each run its parents' re-generated outputs (a full rebuild from the roots)
+${COMMON_HELP}`;
+
+const RERUN_CLAIMS_USAGE = `Usage: clew rerun-claims [--file-path MANUSCRIPT] [--type TYPE] [--chain] [options]
+
+Re-executes the DAG behind the claims' source files.
+  --chain            feed each run its parents' re-generated outputs
+${COMMON_HELP}`;
+
+type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: (typeof COMMON_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ClewError('usage', `${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
+/** The project a store belongs to: the folder holding `.scitex/clew/runtime/clew.db`, else the nearest project root. */
+export function projectRootOf(dbPath: string, cwd: string): string {
+  return dbPath.endsWith(STORE_RELATIVE_PATH) ? dbPath.slice(0, -STORE_RELATIVE_PATH.length - 1) : findProjectRoot(cwd);
+}
+
+async function withRerunContext<T>(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<T>): Promise<T> {
+  const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
+  if (!fs.existsSync(located.dbPath)) throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
+  return withStore(globals, io, { useCache: true, writable: true }, async ({ store, view, hasher }) => {
+    const projectRoot = projectRootOf(store.dbPath, io.cwd);
+    const settings = rerunSettings(projectRoot, io.cwd);
+    const warned = new Set<string>();
+    const options: RerunOptions = {
+      timeoutMs: positiveNumber(values.timeout, '--timeout', 300) * 1000,
+      keep: Boolean(values.keep),
+      jobs: Math.floor(positiveNumber(values.jobs, '--jobs', Number.MAX_SAFE_INTEGER)),
+      skipUnchanged: Boolean(values['skip-unchanged']),
+      currentInputs: Boolean(values['current-inputs']),
+      python: values.python ?? settings.python,
+      judge: settings.judge,
+      onEvent(event) {
+        if (event.type === 'warning' && !warned.has(event.message)) {
+          warned.add(event.message);
+          io.err(`clew: ${event.message}`);
+        } else if (event.type === 'start') {
+          io.err(`[${event.index + 1}/${event.total}] rerunning ${event.script_path ? path.basename(event.script_path) : event.session_id} (${event.session_id})`);
+        } else if (event.type === 'output' && values.verbose) {
+          io.err(event.chunk.replace(/\n$/, ''));
+        }
+      },
+    };
+    if (options.jobs === Number.MAX_SAFE_INTEGER) delete options.jobs;
+    return fn({ store, view, hasher, cwd: io.cwd, projectRoot }, options);
+  });
+}
+
+function worst(statuses: readonly VerificationStatus[]): VerificationStatus {
+  for (const s of ['mismatch', 'missing', 'suspect', 'unknown'] as const) if (statuses.includes(s)) return s;
+  return 'verified';
+}
+
+export const rerunCommand: CliCommand = {
+  name: 'rerun',
+  summary: 're-execute runs in a sandbox and compare their outputs',
+  usage: RERUN_USAGE,
+  async run(argv, globals, io) {
+    const { values, positionals } = parseCommandArgs(argv, COMMON_OPTIONS, RERUN_USAGE);
+    if (positionals.length === 0) throw new ClewError('usage', `clew rerun needs at least one TARGET\n${RERUN_USAGE}`);
+    return withRerunContext(globals, io, values, async (ctx, options) => {
+      const results = await rerun(ctx, positionals, options);
+      printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
+      return exitCodeFor(worst(results.map((r) => r.status)));
+    });
+  },
+};
+
+/** `clew run SESSION --from-scratch`: the seed's run(session_id, from_scratch=True). */
+export async function runFromScratch(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, 'from-scratch': { type: 'boolean' } }, RERUN_USAGE);
+  if (positionals.length !== 1) throw new ClewError('usage', `clew run --from-scratch needs exactly one SESSION_ID, script or file\n${RERUN_USAGE}`);
+  return withRerunContext(globals, io, values, async (ctx, options) => {
+    const results = await rerun(ctx, positionals, options);
+    printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
+    return exitCodeFor(results[0].status);
+  });
+}
+
+function printRuns(io: CliIo, asJson: boolean, results: readonly RerunVerification[], verbose: boolean): void {
+  if (asJson) io.out(json(results.length === 1 ? results[0] : results));
+  else io.out(results.flatMap((r) => rerunLines(r, { verbose, style: styler(io.color) })).join('\n'));
+}
+
+function printDag(io: CliIo, asJson: boolean, result: RerunDagResult, verbose: boolean): number {
+  if (asJson) io.out(json(result));
+  else {
+    const asRuns: RerunVerification[] = result.runs.map((r) => ({ session_id: r.session_id, script_path: r.script_path, status: r.status, files: r.files, combined_hash_expected: null, combined_hash_current: null, level: r.rerun.sandbox ? 'rerun' : 'cache', provenance: null, exception_reason: null, is_verified: r.is_verified, is_verified_from_scratch: r.is_verified && r.rerun.sandbox !== null, rerun: r.rerun }));
+    io.out(rerunDagLines(result, asRuns, { verbose, style: styler(io.color) }).join('\n'));
+  }
+  return exitCodeFor(result.status);
+}
+
+export const rerunDagCommand: CliCommand = {
+  name: 'rerun-dag',
+  summary: 're-execute every run behind some outputs (or the whole store), in order',
+  usage: RERUN_DAG_USAGE,
+  async run(argv, globals, io) {
+    const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, target: { type: 'string', multiple: true }, chain: { type: 'boolean' } }, RERUN_DAG_USAGE);
+    const targets = [...positionals, ...(values.target ?? [])];
+    return withRerunContext(globals, io, values, async (ctx, options) => {
+      const result = await rerunDag(ctx, { targets }, { ...options, chain: Boolean(values.chain) });
+      return printDag(io, globals.json || Boolean(values.json), result, Boolean(values.verbose));
+    });
+  },
+};
+
+export const rerunClaimsCommand: CliCommand = {
+  name: 'rerun-claims',
+  summary: 're-execute the DAG behind the claims of a manuscript',
+  usage: RERUN_CLAIMS_USAGE,
+  async run(argv, globals, io) {
+    const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, 'file-path': { type: 'string' }, type: { type: 'string' }, chain: { type: 'boolean' } }, RERUN_CLAIMS_USAGE);
+    if (positionals.length > 0) throw new ClewError('usage', `clew rerun-claims takes no positional arguments (use --file-path)\n${RERUN_CLAIMS_USAGE}`);
+    return withRerunContext(globals, io, values, async (ctx, options) => {
+      const result = await rerunClaims(ctx, { filePath: values['file-path'], claimType: values.type }, { ...options, chain: Boolean(values.chain) });
+      return printDag(io, globals.json || Boolean(values.json), result, Boolean(values.verbose));
+    });
+  },
+};

@@ -1,0 +1,241 @@
+/**
+ * rerun / rerun-dag / rerun-claims (spec §4), sandboxed. Each executed rerun appends one
+ * `verification_results` row (the original session, level 'rerun', lower-case status) through the
+ * out-of-process writer, so scitex-clew sees it; nothing else in the user's store changes.
+ *
+ * rerun-dag uses the same newest-producer DAG as `clew dag` (not upstream's session_parents,
+ * spec §13.3). By default every run is replayed on its ORIGINAL recorded inputs, so runs are
+ * independent and run in parallel (`jobs`); with `chain`, each run is fed its ancestors'
+ * re-generated outputs and starts when its parents are done (a full rebuild from the roots).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { listClaims } from '../claims/claims';
+import type { FileHasher } from '../hash/types';
+import type { Store, StoreView } from '../store/types';
+import { resolvePath } from '../util/paths';
+import { buildGraph, edgesOf, rootsFirstOrder } from '../verify/graph';
+import { filesOfSessions, getRun, newestProducer, type RunRow } from '../verify/rows';
+import { resolveTarget } from '../verify/verify';
+import type { VerificationStatus } from '../verify/types';
+import { rerunOne, rerunResult, type RerunEnvironment, type RunPlan } from './rerunRun';
+import type { Sandbox } from './sandbox';
+import type { RerunDagResult, RerunDagRun, RerunOptions, RerunVerification } from './types';
+
+export interface RerunContext {
+  /** Opened writable: verification_results rows are appended to it. */
+  store: Store;
+  view: StoreView;
+  hasher: FileHasher;
+  /** Directory relative targets are resolved against. */
+  cwd?: string;
+  /** Project root (sandbox anchor, base of equivalence globs). */
+  projectRoot: string;
+}
+
+type RunWithMetadata = RunRow & { metadata: string | null };
+
+function runWithMetadata(view: StoreView, sessionId: string): RunWithMetadata | undefined {
+  const run = getRun(view, sessionId);
+  if (!run) return undefined;
+  const row = view.hasColumn('runs', 'metadata') ? view.get<{ metadata: string | null }>('SELECT metadata FROM runs WHERE session_id = ?', [sessionId]) : undefined;
+  return { ...run, metadata: row?.metadata ?? null };
+}
+
+function environment(ctx: RerunContext, options: RerunOptions): RerunEnvironment {
+  return { store: ctx.store, view: ctx.view, hasher: ctx.hasher, projectRoot: ctx.projectRoot, options, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'clew-rerun-op-')) };
+}
+
+function planFor(view: StoreView, run: RunWithMetadata): RunPlan {
+  const rows = filesOfSessions(view, [run.session_id]).get(run.session_id) ?? [];
+  return { run, inputs: rows.filter((r) => r.role === 'input'), outputs: rows.filter((r) => r.role === 'output') };
+}
+
+async function record(ctx: RerunContext, env: RerunEnvironment, result: RerunVerification): Promise<void> {
+  // Only runs that were actually re-executed leave a row (a refused or skipped run proves nothing).
+  if (env.options.record === false || result.rerun.sandbox === null || result.level !== 'rerun') return;
+  await ctx.store.write([{ sql: "INSERT INTO verification_results (session_id, level, status) VALUES (?, 'rerun', ?)", params: [result.session_id, result.status] }]);
+  result.rerun.recorded = true;
+}
+
+function finish(env: RerunEnvironment, sandboxes: readonly (Sandbox | undefined)[]): void {
+  if (!env.options.keep) for (const s of sandboxes) s?.remove();
+  fs.rmSync(env.workDir, { recursive: true, force: true });
+}
+
+/** Spec §4.1 for each target (session id, script path or output file, resolved as §3.3). */
+export async function rerun(ctx: RerunContext, targets: readonly string[], options: RerunOptions = {}): Promise<RerunVerification[]> {
+  const env = environment(ctx, options);
+  const sandboxes: (Sandbox | undefined)[] = [];
+  try {
+    const results: RerunVerification[] = [];
+    for (const [index, target] of targets.entries()) {
+      const resolved = resolveTarget(ctx.view, target, ctx.cwd);
+      const run = resolved ? runWithMetadata(ctx.view, resolved.session_id) : undefined;
+      if (!run) {
+        results.push(rerunResult({ session_id: target, script_path: null, combined_hash: null, provenance: 'tracked', exception_reason: null }, 'unknown', [], { reason: `no recorded run found for '${target}'` }));
+        continue;
+      }
+      options.onEvent?.({ type: 'start', session_id: run.session_id, script_path: run.script_path, index, total: targets.length });
+      const { result, sandbox } = await rerunOne(env, planFor(ctx.view, run));
+      sandboxes.push(sandbox);
+      await record(ctx, env, result);
+      options.onEvent?.({ type: 'done', result });
+      results.push(result);
+    }
+    return results;
+  } finally {
+    finish(env, sandboxes);
+  }
+}
+
+function aggregate(statuses: readonly VerificationStatus[]): VerificationStatus {
+  if (statuses.every((s) => s === 'verified')) return 'verified';
+  for (const s of ['mismatch', 'missing', 'suspect'] as const) if (statuses.includes(s)) return s;
+  return 'unknown';
+}
+
+export interface RerunDagRequest {
+  /** Output files whose DAG to rerun; none: every run in the store, as upstream. */
+  targets?: readonly string[];
+}
+
+function emptyDag(targetFiles: string[], reason: string): RerunDagResult {
+  return { target_files: targetFiles, status: 'unknown', is_verified: false, num_runs: 0, num_edges: 0, topological_order: [], runs: [], edges: [], root_causes: [], reason };
+}
+
+function allOutputPaths(view: StoreView): string[] {
+  return view
+    .all<{ file_path: string }>("SELECT DISTINCT file_path FROM file_hashes WHERE +role = 'output' AND session_id IN (SELECT session_id FROM runs ORDER BY started_at DESC LIMIT 10000) ORDER BY file_path")
+    .map((r) => r.file_path);
+}
+
+/** Spec §4.2, sandboxed, deterministic order, with failure attribution. */
+export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {}, options: RerunOptions = {}): Promise<RerunDagResult> {
+  const targetFiles = request.targets && request.targets.length > 0 ? request.targets.map((t) => resolvePath(t, ctx.cwd)) : allOutputPaths(ctx.view);
+  const leaves: string[] = [];
+  for (const t of targetFiles) {
+    const producer = newestProducer(ctx.view, t);
+    if (producer !== undefined && !leaves.includes(producer)) leaves.push(producer);
+  }
+  if (leaves.length === 0) return emptyDag(targetFiles, targetFiles.length === 0 ? 'the store has no recorded outputs' : 'no recorded run produced the target files');
+  const graph = buildGraph(ctx.view, leaves);
+  const { order } = rootsFirstOrder(graph);
+  const edges = edgesOf(graph);
+  const parents = graph.adjacency;
+  const env = environment(ctx, options);
+  const results = new Map<string, { result: RerunVerification; sandbox?: Sandbox }>();
+  const plans = new Map<string, RunPlan>();
+  for (const id of order) {
+    const run = runWithMetadata(ctx.view, id);
+    if (run) plans.set(id, planFor(ctx.view, run));
+  }
+  const ancestorsOf = (id: string): string[] => {
+    const seen = new Set<string>();
+    const stack = [...(parents.get(id) ?? [])];
+    while (stack.length > 0) {
+      const p = stack.pop() as string;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      stack.push(...(parents.get(p) ?? []));
+    }
+    return order.filter((o) => seen.has(o));
+  };
+  const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
+  let started = 0;
+  const runOne = async (id: string): Promise<void> => {
+    const plan = plans.get(id);
+    const index = started++;
+    const placeholder = { session_id: id, script_path: plan?.run.script_path ?? null, combined_hash: null, provenance: 'tracked', exception_reason: null };
+    if (!plan || options.signal?.aborted) {
+      results.set(id, { result: rerunResult(placeholder, 'unknown', [], { reason: plan ? 'cancelled before it started' : 'the run is not in the store' }) });
+      return;
+    }
+    if (options.chain) {
+      const ancestors = ancestorsOf(id);
+      const fed = new Set<string>();
+      const chainedFiles = new Map<string, string>();
+      for (const a of ancestors) {
+        const done = results.get(a);
+        for (const out of plans.get(a)?.outputs ?? []) {
+          fed.add(out.file_path);
+          const produced = done?.sandbox?.resultOf(out.file_path);
+          if (produced) chainedFiles.set(out.file_path, produced);
+        }
+      }
+      const underlays = ancestors.flatMap((a) => (results.get(a)?.sandbox ? [results.get(a)?.sandbox as Sandbox] : []));
+      Object.assign(plan, { underlays, fedInputs: fed, chainedFiles });
+    }
+    options.onEvent?.({ type: 'start', session_id: id, script_path: plan.run.script_path, index, total: order.length });
+    const done = await rerunOne(env, plan);
+    await record(ctx, env, done.result);
+    results.set(id, done);
+    options.onEvent?.({ type: 'done', result: done.result });
+  };
+  try {
+    await schedule(order, options.chain ? parents : new Map(), jobs, runOne, options.signal);
+  } finally {
+    finish(env, [...results.values()].map((r) => r.sandbox));
+  }
+  const failed = new Set(order.filter((id) => results.get(id)?.result.status !== 'verified'));
+  const runs: RerunDagRun[] = order.map((id) => {
+    const r = (results.get(id) as { result: RerunVerification }).result;
+    return { session_id: id, script_path: r.script_path, status: r.status, is_verified: r.is_verified, upstream_failures: ancestorsOf(id).filter((a) => failed.has(a)), files: r.files, rerun: r.rerun };
+  });
+  const status = aggregate(runs.map((r) => r.status));
+  return {
+    target_files: targetFiles,
+    status,
+    is_verified: status === 'verified',
+    num_runs: runs.length,
+    num_edges: edges.length,
+    topological_order: order,
+    runs,
+    edges: edges.map(([parent, child]) => ({ parent, child })),
+    root_causes: runs.filter((r) => !r.is_verified && r.upstream_failures.length === 0).map((r) => r.session_id),
+  };
+}
+
+/**
+ * Runs `task` for every id with at most `jobs` at once; an id starts only after all its
+ * `waitFor` parents finished. Stops starting new ones once `signal` is aborted.
+ */
+async function schedule(order: readonly string[], waitFor: ReadonlyMap<string, readonly string[]>, jobs: number, task: (id: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const done = new Set<string>();
+  const pending = [...order];
+  const running = new Map<string, Promise<void>>();
+  while (pending.length > 0 || running.size > 0) {
+    const readyIndex = signal?.aborted ? -1 : pending.findIndex((id) => (waitFor.get(id) ?? []).every((p) => done.has(p) || !order.includes(p)));
+    if (readyIndex >= 0 && running.size < jobs) {
+      const [id] = pending.splice(readyIndex, 1);
+      running.set(id, task(id).finally(() => {
+        done.add(id);
+        running.delete(id);
+      }));
+      continue;
+    }
+    if (running.size === 0) {
+      // Aborted (the task reports those as cancelled) or a cycle (run them in order regardless).
+      for (const id of pending.splice(0)) await task(id);
+      break;
+    }
+    await Promise.race(running.values());
+  }
+}
+
+export interface RerunClaimsRequest {
+  filePath?: string;
+  claimType?: string;
+}
+
+/**
+ * Spec §4.3: the DAG behind the claims' source files. Unlike upstream (§13.6), claims without
+ * sources do not turn into a rerun of the whole store, and every claim counts (no 100 limit).
+ */
+export async function rerunClaims(ctx: RerunContext, request: RerunClaimsRequest = {}, options: RerunOptions = {}): Promise<RerunDagResult> {
+  const claims = listClaims(ctx.view, { filePath: request.filePath ? resolvePath(request.filePath, ctx.cwd) : undefined, claimType: request.claimType, limit: 1_000_000 });
+  const sources = [...new Set(claims.flatMap((c) => (c.source_file ? [c.source_file] : [])))];
+  if (sources.length === 0) return emptyDag([], claims.length === 0 ? 'no claims match' : 'none of the matching claims names a source file');
+  return rerunDag(ctx, { targets: sources }, options);
+}

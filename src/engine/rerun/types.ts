@@ -1,0 +1,110 @@
+/**
+ * Rerun results: upstream's `RunVerification` (level "rerun") and `rerun-dag` payload, plus what
+ * Clew adds — why a run was not re-executed, how it ran, and what differs in each output.
+ */
+import type { FileVerification, RunVerification, VerificationStatus } from '../verify/types';
+import type { SandboxKind } from './sandbox';
+
+/** Says what differs between a recorded output and the rerun's (see explain.ts). */
+export interface DifferenceSummary {
+  kind: string;
+  summary: string;
+}
+
+/** Decides whether two versions of an output are equivalent, and explains them when not. */
+export interface DifferenceJudge {
+  explain(filePath: string, recorded: Buffer, rerun: Buffer): DifferenceSummary;
+  /** The declared rule under which the two are equivalent (relPath is relative to the project root). */
+  equivalent(relPath: string, recorded: Buffer, rerun: Buffer): { rule: string; note: string } | undefined;
+}
+
+export interface RerunFileResult extends FileVerification {
+  /** Set on a mismatch: what differs. */
+  explanation?: DifferenceSummary;
+  /** Set when the bytes differ but a declared equivalence rule accepts them: the rule's name. */
+  equivalent_by?: string;
+  /** A copy of the rerun's version of this output, kept for *Show Difference*. */
+  rerun_output?: string;
+}
+
+export interface RerunInfo {
+  /** How the run was isolated (null when it was not executed). */
+  sandbox: SandboxKind | null;
+  command: string[] | null;
+  cwd: string | null;
+  exit_code: number | null;
+  signal: string | null;
+  timed_out: boolean;
+  duration_ms: number;
+  /** Why the verdict is what it is when that is not plain comparison (refused, failed, timed out…). */
+  reason: string | null;
+  /** Run against current inputs although they differ from the recorded ones (--current-inputs). */
+  what_if: boolean;
+  /** Fed its parents' re-generated outputs (--chain). */
+  chained: boolean;
+  /** Whether a verification_results row was appended. */
+  recorded: boolean;
+  /** The sandbox folder, when kept (--keep). */
+  kept: string | null;
+  stdout_tail: string;
+  stderr_tail: string;
+}
+
+export interface RerunVerification extends Omit<RunVerification, 'files'> {
+  files: RerunFileResult[];
+  rerun: RerunInfo;
+}
+
+export interface RerunDagRun {
+  session_id: string;
+  script_path: string | null;
+  status: VerificationStatus;
+  is_verified: boolean;
+  /** Failed runs upstream of this one (attribution, as `dag --strict` does). */
+  upstream_failures: string[];
+  files: RerunFileResult[];
+  rerun: RerunInfo;
+}
+
+export interface RerunDagResult {
+  target_files: string[];
+  status: VerificationStatus;
+  is_verified: boolean;
+  num_runs: number;
+  num_edges: number;
+  topological_order: string[];
+  runs: RerunDagRun[];
+  edges: { parent: string; child: string }[];
+  /** Failed runs with no failed run upstream of them: where to look first. */
+  root_causes: string[];
+  /** Set when there was nothing to rerun, and why. */
+  reason?: string;
+}
+
+export type RerunEvent =
+  | { type: 'start'; session_id: string; script_path: string | null; index: number; total: number }
+  | { type: 'output'; session_id: string; stream: 'stdout' | 'stderr'; chunk: string }
+  | { type: 'done'; result: RerunVerification }
+  | { type: 'warning'; message: string };
+
+export interface RerunOptions {
+  /** Per-run wall-clock limit (default 300 s). */
+  timeoutMs?: number;
+  /** Keep the sandboxes (upstream's cleanup=False). */
+  keep?: boolean;
+  /** Independent runs in parallel (default: cores). */
+  jobs?: number;
+  /** Skip runs whose script and inputs are unchanged (upstream's freshness skip). */
+  skipUnchanged?: boolean;
+  /** Rerun even when inputs differ from the recorded ones (a what-if, reported as such). */
+  currentInputs?: boolean;
+  /** rerun-dag: feed each run its parents' re-generated outputs instead of the recorded inputs. */
+  chain?: boolean;
+  /** Interpreter for runs recorded by Python (no recorded command): explicit path or name. */
+  python?: string;
+  judge?: DifferenceJudge;
+  /** Append verification_results rows (default true). */
+  record?: boolean;
+  signal?: AbortSignal;
+  onEvent?(event: RerunEvent): void;
+}
