@@ -9,7 +9,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const FIXTURES_DIR = path.resolve(__dirname, '../../../test/fixtures/upstream');
+/** The fixtures folder, found from wherever the bundled test file sits under out/test/. */
+function findFixturesDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'test', 'fixtures', 'upstream');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`no test/fixtures/upstream above ${__dirname}`);
+  }
+}
+
+export const FIXTURES_DIR = findFixturesDir();
 
 export function listScenarios(): string[] {
   return fs

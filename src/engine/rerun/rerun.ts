@@ -53,8 +53,9 @@ function planFor(view: StoreView, run: RunWithMetadata): RunPlan {
 }
 
 async function record(ctx: RerunContext, env: RerunEnvironment, result: RerunVerification): Promise<void> {
-  // Only runs that were actually re-executed leave a row (a refused or skipped run proves nothing).
-  if (env.options.record === false || result.rerun.sandbox === null || result.level !== 'rerun') return;
+  // Only reruns that ran to an end leave a row: a refused, skipped, timed-out or cancelled run
+  // proves nothing about the run (all of those are 'unknown'), so it must not hide an older verdict.
+  if (env.options.record === false || result.rerun.sandbox === null || result.level !== 'rerun' || result.status === 'unknown') return;
   await ctx.store.write([{ sql: "INSERT INTO verification_results (session_id, level, status) VALUES (?, 'rerun', ?)", params: [result.session_id, result.status] }]);
   result.rerun.recorded = true;
 }
