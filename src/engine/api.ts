@@ -14,3 +14,5 @@ export * from './verify';
 export { RecordingSession, combinedHash, newSessionId, type SessionStartOptions } from './record/session';
 export { runRecorded, type RecordRequest, type RecordResult } from './record/runRecorded';
 export { initExamples } from './examples/initExamples';
+export { rerun, rerunDag, rerunClaims, type RerunContext, type RerunDagRequest, type RerunClaimsRequest } from './rerun/rerun';
+export type { RerunDagResult, RerunOptions, RerunVerification, RerunFileResult, RerunEvent } from './rerun/types';
