@@ -2,11 +2,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
-import { rerun, rerunClaims, rerunDag, type RerunContext } from '../../engine/rerun/rerun';
+import { dagRunsAsVerifications, rerun, rerunClaims, rerunDag, type RerunContext } from '../../engine/rerun/rerun';
 import { rerunDagLines, rerunLines } from '../../engine/rerun/text';
 import type { RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
 import { rerunSettings } from '../../engine/rerun/settings';
-import { findProjectRoot, locateStore, STORE_RELATIVE_PATH } from '../../engine/store/locate';
+import { locateStore, projectRootOf } from '../../engine/store/locate';
 import type { VerificationStatus } from '../../engine/verify/types';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
@@ -64,11 +64,6 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new ClewError('usage', `${name} must be a positive number, got '${value}'`);
   return n;
-}
-
-/** The project a store belongs to: the folder holding `.scitex/clew/runtime/clew.db`, else the nearest project root. */
-export function projectRootOf(dbPath: string, cwd: string): string {
-  return dbPath.endsWith(STORE_RELATIVE_PATH) ? dbPath.slice(0, -STORE_RELATIVE_PATH.length - 1) : findProjectRoot(cwd);
 }
 
 async function withRerunContext<T>(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<T>): Promise<T> {
@@ -141,8 +136,7 @@ function printRuns(io: CliIo, asJson: boolean, results: readonly RerunVerificati
 function printDag(io: CliIo, asJson: boolean, result: RerunDagResult, verbose: boolean): number {
   if (asJson) io.out(json(result));
   else {
-    const asRuns: RerunVerification[] = result.runs.map((r) => ({ session_id: r.session_id, script_path: r.script_path, status: r.status, files: r.files, combined_hash_expected: null, combined_hash_current: null, level: r.rerun.sandbox ? 'rerun' : 'cache', provenance: null, exception_reason: null, is_verified: r.is_verified, is_verified_from_scratch: r.is_verified && r.rerun.sandbox !== null, rerun: r.rerun }));
-    io.out(rerunDagLines(result, asRuns, { verbose, style: styler(io.color) }).join('\n'));
+    io.out(rerunDagLines(result, dagRunsAsVerifications(result), { verbose, style: styler(io.color) }).join('\n'));
   }
   return exitCodeFor(result.status);
 }

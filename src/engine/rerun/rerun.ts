@@ -240,3 +240,21 @@ export async function rerunClaims(ctx: RerunContext, request: RerunClaimsRequest
   if (sources.length === 0) return emptyDag([], claims.length === 0 ? 'no claims match' : 'none of the matching claims names a source file');
   return rerunDag(ctx, { targets: sources }, options);
 }
+
+/** Each run of a rerun-dag result as the RunVerification `rerun` gives for one run (for reports). */
+export function dagRunsAsVerifications(d: RerunDagResult): RerunVerification[] {
+  return d.runs.map((r) => ({
+    session_id: r.session_id,
+    script_path: r.script_path,
+    status: r.status,
+    files: r.files,
+    combined_hash_expected: null,
+    combined_hash_current: null,
+    level: r.rerun.sandbox ? 'rerun' : 'cache',
+    provenance: null,
+    exception_reason: null,
+    is_verified: r.is_verified,
+    is_verified_from_scratch: r.is_verified && r.rerun.sandbox !== null,
+    rerun: r.rerun,
+  }));
+}

@@ -83,3 +83,8 @@ export function migrateLegacyStore(projectRoot: string, dbPath: string, onNotice
   onNotice?.(`moved legacy Clew store ${legacy} to ${dbPath}`);
   return legacy;
 }
+
+/** The project a store belongs to: the folder holding `.scitex/clew/runtime/clew.db`, else the nearest project root. */
+export function projectRootOf(dbPath: string, cwd: string): string {
+  return dbPath.endsWith(STORE_RELATIVE_PATH) ? dbPath.slice(0, -STORE_RELATIVE_PATH.length - 1) : findProjectRoot(cwd);
+}
