@@ -27,15 +27,16 @@ import {
   checkRuntime, clearScreenshots, createScratch, prepareWorkspace, repoRoot,
 } from './vscode-runtime/runtime.mjs';
 import { runExtensionTests } from './vscode-runtime/extensionTests.mjs';
-import { distDir, planGroups, printResults } from './vscode-runtime/plan.mjs';
+import { distDir, groupWorkspace, planGroups, printResults } from './vscode-runtime/plan.mjs';
 
 const runTimeoutMs = Number(process.env.CLEW_INTEGRATION_TIMEOUT_MS ?? 300_000);
 const verbose = process.env.CLEW_TEST_VERBOSE === '1';
 
 /** One code-server + browser session running `files` on a copy of `workspaceSpec`. */
-async function runGroup(workspaceSpec, files) {
+async function runGroup(groupKey, files) {
+  const { workspace: workspaceSpec, untrusted } = groupWorkspace(groupKey);
   const scratch = createScratch('clew-integration');
-  const label = workspaceSpec.replace(/[^A-Za-z0-9_-]+/g, '_');
+  const label = groupKey.replace(/[^A-Za-z0-9_-]+/g, '_');
   const screenshots = [];
   let cleanupSignal = null;
   const onSignal = (signal) => {
@@ -59,6 +60,7 @@ async function runGroup(workspaceSpec, files) {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: join(distDir, 'index'),
       env,
+      untrusted,
       timeoutMs: runTimeoutMs,
       shotPrefix: `integration-${label}`,
       verbose,
@@ -72,9 +74,9 @@ async function runGroup(workspaceSpec, files) {
     else if (!report) problem = `the extension host exited with code ${exitCode} before reporting (tests did not load?)`;
     else if (exitCode !== 0 && !report.outcomes.some((o) => o.state === 'failed')) problem = `exit code ${exitCode}`;
     if (problem && verbose) console.error(run.serverLog().split('\n').slice(-40).join('\n'));
-    return { workspace: workspaceSpec, outcomes: report?.outcomes ?? [], problem, screenshots };
+    return { workspace: groupKey, outcomes: report?.outcomes ?? [], problem, screenshots };
   } catch (err) {
-    return { workspace: workspaceSpec, outcomes: [], problem: err.message, screenshots };
+    return { workspace: groupKey, outcomes: [], problem: err.message, screenshots };
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

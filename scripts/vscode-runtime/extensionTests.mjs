@@ -20,9 +20,9 @@ function formatLogArgs(args) {
  * screenshot named `<shotPrefix>-<title>`. The caller owns `scratch` and disposes it.
  */
 export async function runExtensionTests(scratch, options) {
-  const { workspace, extensionDevelopmentPath, extensionTestsPath, env = {}, timeoutMs, shotPrefix, verbose = false } = options;
+  const { workspace, extensionDevelopmentPath, extensionTestsPath, env = {}, timeoutMs, shotPrefix, verbose = false, untrusted = false } = options;
   const screenshots = [];
-  const server = await startCodeServer(scratch, { folder: workspace, env, logFile: join(scratch.dir, 'code-server.log') });
+  const server = await startCodeServer(scratch, { folder: workspace, env, untrusted, logFile: join(scratch.dir, 'code-server.log') });
   const { page } = await launchBrowser(scratch);
 
   const pending = [];

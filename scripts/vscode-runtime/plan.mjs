@@ -11,6 +11,14 @@ export const DEFAULT_WORKSPACE = 'seq-mismatch';
 export const sourceDir = join(repoRoot, 'test/integration');
 export const distDir = join(repoRoot, 'dist/test');
 const WORKSPACE_TAG = /^\s*\/\/\s*@clew-workspace\s+(\S+)/m;
+// `// @clew-trust untrusted` runs the file in a workspace VS Code has NOT trusted (restricted mode).
+const TRUST_TAG = /^\s*\/\/\s*@clew-trust\s+untrusted\b/m;
+const UNTRUSTED_SUFFIX = ' (untrusted)';
+
+/** A group key names its workspace and, for restricted-mode groups, says so. */
+export function groupWorkspace(key) {
+  return key.endsWith(UNTRUSTED_SUFFIX) ? { workspace: key.slice(0, -UNTRUSTED_SUFFIX.length), untrusted: true } : { workspace: key, untrusted: false };
+}
 
 function listTestSources(dir) {
   const found = [];
@@ -34,8 +42,9 @@ export function planGroups() {
     if (!existsSync(compiled)) throw new Error(`${relative(repoRoot, compiled)} is missing — run \`npm run build\` first`);
     const header = readFileSync(source, 'utf8').split('\n').slice(0, 15).join('\n');
     const workspace = override ?? WORKSPACE_TAG.exec(header)?.[1] ?? DEFAULT_WORKSPACE;
-    if (!groups.has(workspace)) groups.set(workspace, []);
-    groups.get(workspace).push(compiled);
+    const key = TRUST_TAG.test(header) ? `${workspace}${UNTRUSTED_SUFFIX}` : workspace;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(compiled);
   }
   return groups;
 }

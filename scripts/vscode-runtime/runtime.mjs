@@ -180,7 +180,7 @@ export function sleep(ms) {
 }
 
 /** code-server arguments every invocation shares (own config file, user-data and extensions dirs). */
-export function commonArgs(scratch) {
+export function commonArgs(scratch, { untrusted = false } = {}) {
   const config = join(scratch.dir, 'code-server.yaml');
   if (!existsSync(config)) writeFileSync(config, 'auth: none\nbind-addr: 127.0.0.1:0\ncert: false\n');
   const userData = scratch.sub('user-data');
@@ -194,7 +194,10 @@ export function commonArgs(scratch) {
       'telemetry.telemetryLevel': 'off',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'security.workspace.trust.enabled': false,
+      // Restricted-mode groups keep trust on and never prompt, so the folder stays untrusted.
+      'security.workspace.trust.enabled': untrusted,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
       'update.mode': 'none',
       'git.enabled': false,
       'workbench.enableExperiments': false,
@@ -216,11 +219,11 @@ export function installExtension(scratch, vsix) {
  * Starts code-server on a free port (bind 127.0.0.1:0) serving `folder`; resolves once /healthz
  * answers. `env` adds variables that reach the extension host. Output goes to `logFile`.
  */
-export async function startCodeServer(scratch, { folder, env = {}, logFile }) {
+export async function startCodeServer(scratch, { folder, env = {}, logFile, untrusted = false }) {
   const args = [
-    ...commonArgs(scratch),
+    ...commonArgs(scratch, { untrusted }),
     '--bind-addr', '127.0.0.1:0', '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     folder,
   ];
