@@ -52,6 +52,9 @@ async function runGroup(groupKey, files) {
       CLEW_TEST_FILES: JSON.stringify(files),
       CLEW_TEST_REPORT: reportFile,
       CLEW_REPO_ROOT: repoRoot,
+      // Fixture scripts import scitex_clew (via stxlite); the stand-in plays the installed package
+      // for reruns, recording into the sandbox's scratch store.
+      PYTHONPATH: [join(repoRoot, 'test/support/python'), process.env.PYTHONPATH].filter(Boolean).join(':'),
       ...(process.env.CLEW_TEST_GREP ? { CLEW_TEST_GREP: process.env.CLEW_TEST_GREP } : {}),
       ...(process.env.CLEW_TEST_TIMEOUT_MS ? { CLEW_TEST_TIMEOUT_MS: process.env.CLEW_TEST_TIMEOUT_MS } : {}),
     };
