@@ -13,7 +13,8 @@ const CHAIN_USAGE = `Usage: clew chain FILE [--cached] [-v] [--json]
 
 Traces FILE back through the runs that produced it (roots first) and verifies each run,
 re-reading every byte (--cached uses the stat cache).
-Exit: 0 verified, 12 mismatch, 11 missing, 10 suspect/unknown (FILE never recorded as an output), 1 FILE does not exist.`;
+A recorded FILE that was deleted since is traced and reported missing.
+Exit: 0 verified, 12 mismatch, 11 missing, 10 suspect/unknown (FILE never recorded as an output), 1 FILE neither exists nor was recorded.`;
 
 export const chainCommand: CliCommand = {
   name: 'chain',
@@ -23,9 +24,16 @@ export const chainCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, { cached: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } }, CHAIN_USAGE);
     if (positionals.length !== 1) throw new ClewError('usage', `clew chain needs exactly one FILE\n${CHAIN_USAGE}`);
     const target = resolvePath(positionals[0], io.cwd);
-    if (!fs.existsSync(target)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
       const chain = await verifyChain({ view, hasher, cwd: io.cwd }, target);
+      // A recorded file that was deleted is traced (reported missing): that is when its chain
+      // matters most. Only a path that neither exists nor was ever recorded is an error; in JSON
+      // it is one object that reads as upstream's CLI error and as its API answer at once.
+      if (chain.runs.length === 0 && !existsOrLink(target)) {
+        if (!(globals.json || values.json)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
+        io.out(json({ error: `File not found: ${target}`, ...chain }));
+        return 1;
+      }
       if (globals.json || values.json) {
         io.out(json(chain));
         return exitCodeFor(chain.status);
@@ -44,6 +52,15 @@ export const chainCommand: CliCommand = {
     });
   },
 };
+
+function existsOrLink(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const DAG_USAGE = `Usage: clew dag [FILE…] [--claims] [--strict] [--cached] [--json]
 
