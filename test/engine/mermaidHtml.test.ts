@@ -51,6 +51,18 @@ test('hostile names render as text in the standalone page', { skip: CHROMIUM_MIS
   });
 });
 
+test('names with %% show exactly as they are (mermaid reads %% as a directive anywhere)', { skip: CHROMIUM_MISSING }, async () => {
+  const names = ['growth 100%%{init}%% rate.csv', 'a %% b.csv', '50% done.csv'];
+  const selected: SelectedRuns = { mode: 'targets', runs: [run('p1', '/code/pct%%step.py', names.map((n) => file(n, 'output')))], scratch: new Set(), edges: [] };
+  const page = path.join(dir, 'percent.html');
+  fs.writeFileSync(page, dagHtmlPage(diagramPayload(renderDiagram(selected), 'percent')));
+  await withDiagramPage(page, async (tab) => {
+    const labels = await tab.evaluate(() => [...document.querySelectorAll('#dag svg g.node')].map((n) => n.textContent ?? ''));
+    assert.equal(labels.length, 1 + names.length);
+    for (const name of [...names, 'pct%%step.py']) assert.ok(labels.some((l) => l.includes(name)), `${name} in ${JSON.stringify(labels)}`);
+  });
+});
+
 test('the page zooms, focuses on a node and exports SVG and PNG', { skip: CHROMIUM_MISSING }, async () => {
   const chain: RunVerification[] = [];
   for (let i = 0; i < 4; i++) {

@@ -105,13 +105,15 @@ export const MAX_LABEL_CHARS = 80;
 /**
  * One piece of label text made inert: one line, bounded length, and the characters that could
  * end the quoted label or start markup (`"`, `#`, `<`, `>`, `&`, backtick) written as mermaid
- * entity codes (`#34;` …), which mermaid renders as the literal character.
+ * entity codes (`#34;` …), which mermaid renders as the literal character. `%` too: mermaid
+ * treats `%%…` as a comment or directive anywhere in the text, which would swallow the rest of
+ * the name.
  */
 export function labelText(text: string): string {
   const oneLine = text.replace(/[\r\n\t\v\f]+/g, ' ');
   const chars = [...oneLine];
   const short = chars.length > MAX_LABEL_CHARS ? `${chars.slice(0, MAX_LABEL_CHARS - 1).join('')}…` : oneLine;
-  return short.replace(/["#<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
+  return short.replace(/["#<>&`%]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 export type PathMode = 'name' | 'relative' | 'absolute';
