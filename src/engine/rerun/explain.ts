@@ -86,7 +86,7 @@ export function explainText(recorded: string, rerun: string, kind = 'text'): Dif
   if (hunk) {
     const at = hunk.lines.findIndex((l) => l.startsWith('-') || l.startsWith('+'));
     first = Math.max(1, hunk.oldStart + hunk.lines.slice(0, at).filter((l) => l.startsWith(' ')).length);
-    // The run of -/+ lines starting there ("\\ No newline" markers included) is one change.
+    // The run of -/+ lines starting there (no-newline markers included) is one change.
     const end = hunk.lines.findIndex((l, i) => i > at && l.startsWith(' '));
     const block = hunk.lines.slice(at, end < 0 ? undefined : end);
     const [a, b] = [block.find((l) => l.startsWith('-')), block.find((l) => l.startsWith('+'))];
@@ -279,7 +279,10 @@ export function explainPng(recorded: Buffer, rerun: Buffer): DifferenceSummary |
   return { kind: 'png', summary: `${plural(changed, 'pixel')} of ${total.toLocaleString('en-US')} changed (${share < 0.01 ? '<0.01' : share.toFixed(2)}%)`, pixels: { changed, total } };
 }
 
-const PDF_DATED_KEYS = /\/(CreationDate|ModDate|Producer)\s*(\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9A-Fa-f\s]*>)/g;
+/** A PDF string: literal `( … )` with escapes and one level of balanced parentheses, or hex `< … >`. */
+const PDF_STRING = String.raw`(\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9A-Fa-f\s]*>)`;
+const PDF_VOLATILE_KEYS = ['CreationDate', 'ModDate', 'Producer'];
+const PDF_DATED_KEYS = new RegExp(String.raw`\/(${PDF_VOLATILE_KEYS.join('|')})\s*${PDF_STRING}`, 'g');
 
 /**
  * A PDF with its volatile metadata blanked: creation/modification dates, producer, document ID
@@ -307,7 +310,7 @@ export function pdfMetadataChanges(recorded: Buffer, rerun: Buffer): string[] {
   const [a, b] = [recorded.toString('latin1'), rerun.toString('latin1')];
   const value = (text: string, pattern: RegExp): string => (pattern.exec(text) ?? []).join('');
   const patterns: [string, RegExp][] = [
-    ...['CreationDate', 'ModDate', 'Producer'].map((k): [string, RegExp] => [`/${k}`, new RegExp(`/${k}\\s*(\\((?:[^()\\\\]|\\\\[\\s\\S])*\\)|<[^>]*>)`)]),
+    ...PDF_VOLATILE_KEYS.map((k): [string, RegExp] => [`/${k}`, new RegExp(String.raw`\/${k}\s*${PDF_STRING}`)]),
     ['/ID', /\/ID\s*\[[^\]]*\]/],
     ['XMP', /<x:xmpmeta[\s\S]*?<\/x:xmpmeta>/],
   ];
