@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 
 export const CONFIG_NAMES = ['config.yaml', 'config.yml', 'config.json'] as const;
 
@@ -30,16 +30,32 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Lines of key paths, read from the YAML syntax tree (JSON is YAML too, so this serves both). */
+/**
+ * Lines of key paths, read from the YAML syntax tree (JSON is YAML too, so this serves both). A
+ * mapping key points at the key itself, where a user looks for it, not at its value's first line.
+ */
 function lineFinder(doc: Document | undefined, counter: LineCounter): (keys: ConfigKeyPath) => number | undefined {
+  const lineOf = (node: unknown): number | undefined => {
+    const range = typeof node === 'object' && node !== null && 'range' in node ? (node as { range?: [number, number, number] | null }).range : undefined;
+    return range ? counter.linePos(range[0]).line : undefined;
+  };
   return (keys) => {
-    if (!doc) return undefined;
-    for (let n = keys.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
-      const range = typeof node === 'object' && node !== null && 'range' in node ? (node as { range?: [number, number, number] }).range : undefined;
-      if (range) return counter.linePos(range[0]).line;
+    let node: unknown = doc?.contents;
+    let line = lineOf(node);
+    for (const key of keys) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+        if (!pair) break;
+        line = lineOf(pair.key) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {
+        node = node.items[key];
+        line = lineOf(node) ?? line;
+      } else {
+        break;
+      }
     }
-    return undefined;
+    return line;
   };
 }
 
