@@ -162,7 +162,7 @@ function textEquivalent(rule: EquivalenceRule, recorded: string, rerun: string):
   const seen = compareWithin(a.lines, b.lines, rule.tolerance);
   if (!seen) return undefined;
   const t = Object.entries(rule.tolerance).map(([k, v]) => `${k}=${v}`).join(' ');
-  notes.push(`${seen.tolerated} number${seen.tolerated === 1 ? '' : 's'} differ within tolerance ${t} (largest |Δ| ${Number(seen.largest.toPrecision(3))})`);
+  notes.push(`${seen.tolerated === 1 ? '1 number differs' : `${seen.tolerated} numbers differ`} within tolerance ${t} (largest |Δ| ${Number(seen.largest.toPrecision(3))})`);
   return notes.join('; ');
 }
 

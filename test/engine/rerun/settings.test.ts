@@ -48,7 +48,7 @@ test('a YAML config: python, and rules that match by glob and by path and report
   const s = rerunSettings(root, path.join(root, 'analysis', 'deep'));
   assert.equal(s.file, path.join(root, '.scitex', 'clew', 'config.yaml'));
   assert.equal(s.python, '/opt/env/bin/python3');
-  assert.equal(s.judge.equivalent('results/a.csv', b('x\n1\n'), b('x\n1.0000000001\n'))?.rule, 'results/*.csv: tolerance abs=1e-9');
+  assert.deepEqual(s.judge.equivalent('results/a.csv', b('x\n1\n'), b('x\n1.0000000001\n')), { rule: 'results/*.csv: tolerance abs=1e-9', note: '1 number differs within tolerance abs=1e-9 (largest |Δ| 1e-10)' });
   assert.equal(s.judge.equivalent('results/a.csv', b('x\n1\n'), b('x\n1.1\n')), undefined);
   assert.equal(s.judge.equivalent('logs/run.log', b('# generated at 1\nok\n'), b('# generated at 2\nok\n'))?.rule, 'timestamps');
   assert.equal(s.judge.equivalent('logs/other.log', b('# generated at 1\nok\n'), b('# generated at 2\nok\n')), undefined);
