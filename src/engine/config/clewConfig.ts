@@ -82,7 +82,8 @@ export function readClewConfig(file: string): ClewConfig | ClewConfigProblem {
   if (file.endsWith('.json')) {
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      // Editors on Windows like to start JSON with a byte-order mark, which JSON.parse refuses.
+      data = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (err) {
       return { file, problem: jsonProblem(file, text, err) };
     }

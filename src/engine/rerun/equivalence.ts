@@ -172,7 +172,9 @@ export function applyRule(rule: EquivalenceRule, relPath: string, recorded: Buff
   if (rule.ignoreMetadata && (ext === '.png' || (isPng(recorded) && isPng(rerun)))) {
     if (!samePixels(recorded, rerun)) return undefined;
     const chunks = pngChunkChanges(recorded, rerun);
-    return `pixels identical; ignored PNG metadata${chunks.length ? ` (${chunks.join(', ')})` : ''}`;
+    const meta = chunks.filter((c) => c !== 'IDAT');
+    // IDAT is the pixel data itself: equal pixels in different IDAT bytes means other compression.
+    return `pixels identical; ignored ${meta.length ? `PNG metadata (${meta.join(', ')})` : 'PNG metadata'}${chunks.includes('IDAT') ? ' and compression' : ''}`;
   }
   if (rule.ignoreMetadata && (ext === '.pdf' || (isPdf(recorded) && isPdf(rerun)))) {
     if (pdfWithoutMetadata(recorded) !== pdfWithoutMetadata(rerun)) return undefined;

@@ -33,7 +33,11 @@ function detailLines(f: RerunFileResult): string[] {
     lines.push(...more(e.changed_keys ?? keys.length, Math.min(keys.length, SHOWN_ITEMS), 'key paths'));
   } else if (e.diff) {
     const diff = e.diff.split('\n');
-    lines.push(...diff.slice(0, SHOWN_DIFF_LINES).map((l) => `        ${l}`), ...more(diff.length, SHOWN_DIFF_LINES, 'diff lines'));
+    // explain.ts already cut a long diff; count what it left out too.
+    const cut = /^… (\d+) more diff lines$/.exec(diff[diff.length - 1] ?? '');
+    if (cut) diff.pop();
+    const total = diff.length + (cut ? Number(cut[1]) : 0);
+    lines.push(...diff.slice(0, SHOWN_DIFF_LINES).map((l) => `        ${l}`), ...more(total, Math.min(diff.length, SHOWN_DIFF_LINES), 'diff lines'));
   }
   if (f.rerun_output) lines.push(`        rerun's version kept at ${f.rerun_output}`);
   return lines;
