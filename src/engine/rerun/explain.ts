@@ -69,6 +69,9 @@ export function explainText(recorded: string, rerun: string, kind = 'text'): Dif
     const crlf = (s: string): number => s.split('\r\n').length - 1;
     return { kind, summary: `only line endings differ (${crlf(recorded)} CRLF recorded, ${crlf(rerun)} rerun)` };
   }
+  if (`${recorded}\n` === rerun || recorded === `${rerun}\n`) {
+    return { kind, summary: `only the newline at the end of the file was ${recorded.length < rerun.length ? 'added' : 'removed'}` };
+  }
   const patch = structuredPatch('recorded', 'rerun', recorded, rerun, undefined, undefined, { context: 2, timeout: DIFF_TIMEOUT_MS });
   if (!patch) return { kind, summary: `text differs from line ${firstDifferentLine(recorded, rerun)} on (too many changes to list)` };
   let removed = 0;

@@ -52,6 +52,7 @@ test('text: added lines, many changes truncated, line endings only', () => {
   assert.equal(diff.length, 41);
   assert.match(diff[40], /^… \d+ more diff lines$/);
   assert.match(explain('a.txt', 'a\r\nb\r\n', 'a\nb\n').summary, /only line endings differ \(2 CRLF recorded, 0 rerun\)/);
+  assert.equal(explain('a.txt', 'a\nb', 'a\nb\n').summary, 'only the newline at the end of the file was added');
 });
 
 test('csv: changed cells by header name with a numeric delta, and row-count changes', () => {
