@@ -10,13 +10,35 @@ function verdictWords(r: Pick<RerunVerification, 'status' | 'level' | 'rerun'>):
   return `${r.status} on re-execution`;
 }
 
+/** A few lines of the structured explanation; the full lists are in --json. */
+const SHOWN_DIFF_LINES = 12;
+const SHOWN_ITEMS = 5;
+
+function more(total: number, shown: number, what: string): string[] {
+  return total > shown ? [`        … ${total - shown} more ${what} (see --json)`] : [];
+}
+
 function detailLines(f: RerunFileResult): string[] {
-  const e = f.explanation as (RerunFileResult['explanation'] & { diff?: string; cells?: { row: number; column: string; recorded: string; rerun: string; delta?: number }[]; keys?: { path: string; change: string }[] }) | undefined;
+  const e = f.explanation;
   if (!e) return [];
   const lines = [`        ${e.summary}`];
-  if (e.diff) lines.push(...e.diff.split('\n').slice(0, 40).map((l) => `        ${l}`));
-  for (const c of (e.cells ?? []).slice(0, 10)) lines.push(`        row ${c.row}, ${c.column}: ${c.recorded} → ${c.rerun}${c.delta === undefined ? '' : ` (Δ ${c.delta})`}`);
-  for (const k of (e.keys ?? []).slice(0, 10)) lines.push(`        ${k.change}: ${k.path}`);
+  const cells = e.cells ?? [];
+  const keys = e.keys ?? [];
+  // Cells and key paths say it more plainly than a diff; but when rows were added or dropped,
+  // every later cell shifts and the diff shows where that happened.
+  if ((cells.length > 0 || keys.length > 0) && !(e.rows && e.diff)) {
+    for (const c of cells.slice(0, SHOWN_ITEMS)) lines.push(`        row ${c.row}, ${c.column}: ${c.recorded} → ${c.rerun}${c.delta === undefined ? '' : ` (Δ ${c.delta})`}`);
+    lines.push(...more(e.changed_cells ?? cells.length, Math.min(cells.length, SHOWN_ITEMS), 'changed cells'));
+    for (const k of keys.slice(0, SHOWN_ITEMS)) lines.push(`        ${k.change}: ${k.path}${k.change === 'changed' ? ` ${k.recorded} → ${k.rerun}` : ''}`);
+    lines.push(...more(e.changed_keys ?? keys.length, Math.min(keys.length, SHOWN_ITEMS), 'key paths'));
+  } else if (e.diff) {
+    const diff = e.diff.split('\n');
+    // explain.ts already cut a long diff; count what it left out too.
+    const cut = /^… (\d+) more diff lines$/.exec(diff[diff.length - 1] ?? '');
+    if (cut) diff.pop();
+    const total = diff.length + (cut ? Number(cut[1]) : 0);
+    lines.push(...diff.slice(0, SHOWN_DIFF_LINES).map((l) => `        ${l}`), ...more(total, Math.min(diff.length, SHOWN_DIFF_LINES), 'diff lines'));
+  }
   if (f.rerun_output) lines.push(`        rerun's version kept at ${f.rerun_output}`);
   return lines;
 }
@@ -29,9 +51,11 @@ export function rerunLines(r: RerunVerification, options: { verbose?: boolean; s
   if (r.rerun.reason) lines.push(`    ${r.rerun.reason}`);
   for (const f of r.files) {
     if (!options.verbose && f.is_verified && !f.equivalent_by) continue;
-    const note = f.equivalent_by ? `  (equivalent under rule: ${f.equivalent_by})` : '';
+    const note = f.equivalent_by ? `  verified by rule ${f.equivalent_by}` : '';
     lines.push(`    ${s.icon(f.status)} ${f.role.padEnd(6)} ${f.path}${note}`);
-    if (f.status !== 'verified' || options.verbose) lines.push(...detailLines(f));
+    // An equivalence always shows what it tolerated: bytes differ, and the user should see why that passed.
+    if (f.equivalent_by && !options.verbose) lines.push(`        ${f.explanation?.summary ?? 'equivalent under the rule'}`);
+    else if (f.status !== 'verified' || options.verbose) lines.push(...detailLines(f));
   }
   if (r.rerun.kept) lines.push(`    sandbox kept at ${r.rerun.kept}`);
   return lines;

@@ -5,10 +5,55 @@
 import type { FileVerification, RunVerification, VerificationStatus } from '../verify/types';
 import type { SandboxKind } from './sandbox';
 
-/** Says what differs between a recorded output and the rerun's (see explain.ts). */
+/** One changed CSV/TSV cell. */
+export interface CellChange {
+  /** 1-based record number in the file (a header is row 1). */
+  row: number;
+  /** The header's name for the column when there is a header, else `column N` (1-based). */
+  column: string;
+  recorded: string;
+  rerun: string;
+  /** rerun − recorded, when both are numbers. */
+  delta?: number;
+}
+
+/** One JSON value that differs, by key path (`$.metrics.auc`, `$.items[3]`). */
+export interface KeyChange {
+  path: string;
+  change: 'added' | 'removed' | 'changed';
+  /** Short JSON renderings of the two values (absent on the side that lacks the key). */
+  recorded?: string;
+  rerun?: string;
+}
+
+/**
+ * Says what differs between a recorded output and the rerun's (see explain.ts). `kind` and the
+ * one-line `summary` are always there; the other fields are set by the kinds they belong to.
+ */
 export interface DifferenceSummary {
+  /** text | csv | tsv | json | png | pdf | binary (explain.ts); hash | missing | equivalent (rerunRun.ts). */
   kind: string;
   summary: string;
+  /** text: a unified diff (recorded → rerun), cut after a few dozen lines. */
+  diff?: string;
+  /** text: how many lines were removed / added, and the first changed line of the recorded file. */
+  lines?: { removed: number; added: number; first: number };
+  /** csv/tsv: the first changed cells, and how many there are in all. */
+  cells?: CellChange[];
+  changed_cells?: number;
+  /** csv/tsv: record counts, when they differ. */
+  rows?: { recorded: number; rerun: number };
+  /** json: the first differing key paths, and how many there are in all. */
+  keys?: KeyChange[];
+  changed_keys?: number;
+  /** png: changed pixels (any channel) out of all, when the dimensions agree. */
+  pixels?: { changed: number; total: number };
+  /** png: dimensions as `W×H`, when they differ. */
+  dimensions?: { recorded: string; rerun: string };
+  /** binary: sizes and the first differing byte offset. */
+  bytes?: { recorded: number; rerun: number; first_difference: number };
+  /** Set when the contents are the same and only metadata differs (png, pdf). */
+  metadata_only?: boolean;
 }
 
 /** Decides whether two versions of an output are equivalent, and explains them when not. */
