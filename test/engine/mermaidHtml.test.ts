@@ -57,7 +57,7 @@ test('names with %% show exactly as they are (mermaid reads %% as a directive an
   const page = path.join(dir, 'percent.html');
   fs.writeFileSync(page, dagHtmlPage(diagramPayload(renderDiagram(selected), 'percent')));
   await withDiagramPage(page, async (tab) => {
-    const labels = await tab.evaluate(() => [...document.querySelectorAll('#dag svg g.node')].map((n) => n.textContent ?? ''));
+    const labels = await tab.evaluate(() => Array.from(document.querySelectorAll('#dag svg g.node'), (n) => n.textContent ?? ''));
     assert.equal(labels.length, 1 + names.length);
     for (const name of [...names, 'pct%%step.py']) assert.ok(labels.some((l) => l.includes(name)), `${name} in ${JSON.stringify(labels)}`);
   });

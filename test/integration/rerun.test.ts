@@ -19,7 +19,7 @@ describe('Rerun', () => {
   it('Rerun DAG re-executes every run in a sandbox and the badges say so', async function () {
     this.timeout(180_000);
     const clew = (await getClewExtension()).exports as ClewApi;
-    const model = await waitFor(() => clew.models()[0]?.runs.length && clew.models()[0], { message: 'the model to load' });
+    const model = await waitFor(() => (clew.models()[0]?.runs.length ? clew.models()[0] : undefined), { message: 'the model to load' });
     const root = workspaceRoot();
     const report = path.join(root, '08_analyze_out/report.json');
     const before = fs.readFileSync(report);

@@ -20,7 +20,7 @@ describe('Untrusted workspace', () => {
   it('shows verdicts but refuses to rerun', async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the workspace is in restricted mode');
     const clew = (await getClewExtension()).exports as ClewApi;
-    const model = await waitFor(() => clew.models()[0]?.runs.length && clew.models()[0], { message: 'the model to load' });
+    const model = await waitFor(() => (clew.models()[0]?.runs.length ? clew.models()[0] : undefined), { message: 'the model to load' });
     const report = vscode.Uri.file(path.join(workspaceRoot(), '08_analyze_out/report.json'));
     await waitFor(() => clew.decorationFor(report)?.badge === '✓', { message: 'badges in restricted mode' });
     const rows = rerunRows();
