@@ -14,3 +14,6 @@ export * from './verify';
 export { RecordingSession, combinedHash, newSessionId, type SessionStartOptions } from './record/session';
 export { runRecorded, type RecordRequest, type RecordResult } from './record/runRecorded';
 export { initExamples } from './examples/initExamples';
+export { stamp, listStamps, checkStamp, type StampContext, type StampOptions, type CheckStampOptions } from './stamps/stamps';
+export { computeRootHash } from './stamps/rootHash';
+export { STAMP_BACKENDS, type StampBackend, type StampRecord, type StampCheck, type StampNotFound, type StampVerdict, type TokenCheck, type FileChange, type RootHash } from './stamps/types';
