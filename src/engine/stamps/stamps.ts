@@ -15,7 +15,7 @@ import { checkToken, stampRfc3161 } from './rfc3161';
 import { findStamp, insertStampOps, readStamps, stampedSessionIds } from './table';
 import type { StampBackend, StampCheck, StampNotFound, StampRecord, StampVerdict } from './types';
 import { STAMP_BACKENDS } from './types';
-import { stampZenodo } from './zenodo';
+import { stampZenodo, zenodoToken } from './zenodo';
 
 export interface StampContext {
   /** Opened writable for `stamp`; read-only is enough for list and check. */
@@ -49,6 +49,7 @@ export function stampsDir(ctx: StampContext, outputDir?: string): string {
 export async function stamp(ctx: StampContext, options: StampOptions = {}): Promise<StampRecord> {
   const backend = options.backend ?? 'file';
   if (!(STAMP_BACKENDS as readonly string[]).includes(backend)) throw new ClewError('usage', `Invalid backend '${backend}'. Must be one of: ${STAMP_BACKENDS.join(', ')}`);
+  if (backend === 'zenodo') zenodoToken(options.env ?? process.env);
   const root = computeRootHash(ctx.view, options.sessionIds);
   if (root.root_hash === null) throw new ClewError('not-found', 'No runs to stamp (no successful runs with combined hashes)');
   const timestamp = pythonUtcIsoNow();
@@ -58,7 +59,17 @@ export async function stamp(ctx: StampContext, options: StampOptions = {}): Prom
   if (backend === 'file') result = writeFileStamp(dir, proof);
   else if (backend === 'rfc3161') result = await stampRfc3161(proof, dir, { url: options.serviceUrl, trustAnchorsPem: options.tsaCertPem });
   else result = await stampZenodo(proof, dir, { serviceUrl: options.serviceUrl, publish: options.publish, env: options.env ?? process.env });
-  const record: StampRecord = { ...proof, backend, service_url: result.service_url, response_token: result.response_token, metadata: { session_ids: root.session_ids } };
+  // Key order is upstream's Stamp.to_dict(), so printed JSON lines up with Python's.
+  const record: StampRecord = {
+    stamp_id: proof.stamp_id,
+    root_hash: proof.root_hash,
+    timestamp,
+    backend,
+    service_url: result.service_url,
+    response_token: result.response_token,
+    run_count: root.run_count,
+    metadata: { session_ids: root.session_ids },
+  };
   await ctx.store.write(insertStampOps(record));
   return record;
 }

@@ -53,15 +53,17 @@ export interface ZenodoOptions {
   env: NodeJS.ProcessEnv;
 }
 
-export async function stampZenodo(proof: StampProof, stampsDir: string, options: ZenodoOptions): Promise<{ service_url: string; response_token: string }> {
-  const token = options.env.ZENODO_TOKEN || options.env.ZENODO_ACCESS_TOKEN;
+/** The access token, or the error that says where to put one (checked before anything else is done). */
+export function zenodoToken(env: NodeJS.ProcessEnv): string {
+  const token = env.ZENODO_TOKEN || env.ZENODO_ACCESS_TOKEN;
   if (!token) throw new ClewError('usage', 'the zenodo backend needs a Zenodo access token in ZENODO_TOKEN (create one at <server>/account/settings/applications/ with the deposit:write scope)');
+  return token;
+}
+
+export async function stampZenodo(proof: StampProof, stampsDir: string, options: ZenodoOptions): Promise<{ service_url: string; response_token: string }> {
+  const token = zenodoToken(options.env);
   const base = (options.serviceUrl || options.env.ZENODO_URL || DEFAULT_ZENODO_URL).replace(/\/+$/, '');
   const json = proofJson(proof, 'zenodo');
-  // The same proof is kept locally, so the stamp folder looks alike whatever the backend.
-  fs.mkdirSync(stampsDir, { recursive: true });
-  fs.writeFileSync(path.join(stampsDir, `${proof.stamp_id}.json`), json);
-
   const metadata = {
     title: `Clew stamp ${proof.stamp_id}`,
     upload_type: 'other',
@@ -81,5 +83,8 @@ export async function stampZenodo(proof: StampProof, stampsDir: string, options:
     doi = published.doi ?? null;
     serviceUrl = published.doi_url ?? published.links?.record_html ?? published.links?.html ?? serviceUrl;
   }
+  // The same proof is kept locally (only once Zenodo has it), so the stamp folder looks alike whatever the backend.
+  fs.mkdirSync(stampsDir, { recursive: true });
+  fs.writeFileSync(path.join(stampsDir, fileName), json);
   return { service_url: serviceUrl, response_token: pythonJsonDumps({ deposition_id: deposition.id, file: fileName, checksum: md5, doi }) };
 }
