@@ -139,7 +139,14 @@ export const checkStampCommand: CliCommand = {
         `current:    ${result.current_root_hash ?? 'None'}`,
         ...result.details.map((d) => `  - ${d}`),
       ];
-      for (const f of result.files ?? []) lines.push(`  ${s.paint(f.status === 'missing' ? 'yellow' : 'red', f.status.padEnd(10))} ${f.role.padEnd(6)} ${f.path}`);
+      // One line per file: a path recorded as one run's output and the next run's input is one file.
+      const byPath = new Map<string, { status: string; roles: Set<string> }>();
+      for (const f of result.files ?? []) {
+        const entry = byPath.get(f.path) ?? { status: f.status, roles: new Set<string>() };
+        entry.roles.add(f.role);
+        byPath.set(f.path, entry);
+      }
+      for (const [file, f] of byPath) lines.push(`  ${s.paint(f.status === 'missing' ? 'yellow' : 'red', f.status.padEnd(10))} ${[...f.roles].join('/').padEnd(12)} ${file}`);
       if (result.verdict !== 'holds') lines.push(`verdict:    ${s.paint('red', result.verdict)}`);
       io.out(lines.join('\n'));
       return EXIT_OF[result.verdict];
