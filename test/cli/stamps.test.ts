@@ -89,7 +89,7 @@ describe('clew stamp / check-stamp on a seq-clean copy', () => {
     fs.appendFileSync(edited, ' ');
     const files = await clew(m.root, ['check-stamp', record.stamp_id, '--files']);
     assert.equal(files.code, 12, files.out);
-    assert.match(files.out, new RegExp(`changed\\s+output ${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(files.out, new RegExp(`changed\\s+output\\s+${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     const listed = JSON.parse((await clew(m.root, ['list-stamps', '--json', '--limit', '1'])).out) as { count: number; stamps: { stamp_id: string }[] };
     assert.equal(listed.count, 1);
     assert.equal(listed.stamps[0].stamp_id, record.stamp_id);
