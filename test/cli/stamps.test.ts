@@ -112,9 +112,10 @@ describe('clew stamp / check-stamp on a seq-clean copy', () => {
     assert.match(none.err, /No runs to stamp/);
   });
 
-  test('usage errors exit 2: unknown backend, zenodo without ZENODO_TOKEN', async () => {
+  test('usage errors exit 2: unknown backend, --tsa-cert without rfc3161, zenodo without ZENODO_TOKEN', async () => {
     const bad = await clew(m.root, ['stamp', '--backend', 'scitex_cloud']);
     assert.equal(bad.code, 2);
+    assert.equal((await clew(m.root, ['stamp', '--tsa-cert', 'ca.pem'])).code, 2, '--tsa-cert with the file backend');
     const zen = await clew(m.root, ['stamp', '--backend', 'zenodo', '--service-url', 'http://127.0.0.1:9']);
     assert.equal(zen.code, 2);
     assert.match(zen.err, /ZENODO_TOKEN/);

@@ -75,6 +75,9 @@ export const stampCommand: CliCommand = {
     if (positionals.length > 0) throw new ClewError('usage', `unexpected argument '${positionals[0]}'\n${STAMP_USAGE}`);
     const backend = values.backend ?? 'file';
     if (!(STAMP_BACKENDS as readonly string[]).includes(backend)) throw new ClewError('usage', `--backend must be one of ${STAMP_BACKENDS.join(', ')}, got '${backend}'`);
+    // Options that only one backend reads are refused elsewhere rather than silently ignored.
+    if (values['tsa-cert'] !== undefined && backend !== 'rfc3161') throw new ClewError('usage', '--tsa-cert applies to --backend rfc3161 only');
+    if (values.publish && backend !== 'zenodo') throw new ClewError('usage', '--publish applies to --backend zenodo only');
     const sessionIds = values['session-ids']?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     const tsaCertPem = readPem(io, values['tsa-cert']);
     return withStore(globals, io, { useCache: false, writable: true }, async ({ store, view }) => {
