@@ -127,7 +127,8 @@ export async function verifyToken(tokenDer: Uint8Array, rootHash: string, option
     result = await signed.verify({ signer: 0, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer, checkChain: anchors.length > 0, trustedCerts: anchors, extendedMode: true });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (/certificate/i.test(message) && /validation|path|trusted|issuer/i.test(message)) throw new TokenRejected(`the TSA certificate does not chain to the given trust anchor (${message})`);
+    // pkijs code 5: the signer's certificate path failed validation against trustedCerts.
+    if (err instanceof pkijs.SignedDataVerifyError && err.code === 5) throw new TokenRejected(`the TSA certificate does not chain to the given trust anchor (${message})`);
     throw new TokenRejected(`the CMS signature does not verify (${message})`);
   }
   if (result.signatureVerified !== true || !result.signerCertificate) throw new TokenRejected('the CMS signature does not verify (token altered after signing)');
