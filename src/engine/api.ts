@@ -16,3 +16,6 @@ export { runRecorded, type RecordRequest, type RecordResult } from './record/run
 export { initExamples } from './examples/initExamples';
 export { rerun, rerunDag, rerunClaims, type RerunContext, type RerunDagRequest, type RerunClaimsRequest } from './rerun/rerun';
 export type { RerunDagResult, RerunOptions, RerunVerification, RerunFileResult, RerunEvent } from './rerun/types';
+export { stamp, listStamps, checkStamp, type StampContext, type StampOptions, type CheckStampOptions } from './stamps/stamps';
+export { computeRootHash } from './stamps/rootHash';
+export { STAMP_BACKENDS, type StampBackend, type StampRecord, type StampCheck, type StampNotFound, type StampVerdict, type TokenCheck, type FileChange, type RootHash } from './stamps/types';

@@ -10,6 +10,7 @@ import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
+import { checkStampCommand, listStampsCommand, stampCommand } from './stamps';
 import { statusCommand } from './status';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -27,4 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   recordCommand,
   initExamplesCommand,
   claimsCommand,
+  stampCommand,
+  listStampsCommand,
+  checkStampCommand,
 ];
