@@ -48,6 +48,40 @@ export function findStoreFile(root: string): string {
   throw new Error(`no store under ${root}`);
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A cross-process lock on `folder` (an atomic mkdir of `<folder>.lock` holding the owner's pid),
+ * waited for up to 10 minutes; a lock whose owner died is taken over. Returns the release.
+ */
+function lockFolder(folder: string): () => void {
+  const lock = `${folder}.lock`;
+  const owner = path.join(lock, 'pid');
+  fs.mkdirSync(path.dirname(folder), { recursive: true });
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(owner, String(process.pid));
+      return () => fs.rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(fs.existsSync(owner) ? fs.readFileSync(owner, 'utf8') : NaN);
+    if (pid === process.pid) throw new Error(`${folder} is still materialised by this test process: clean it up first`);
+    if (Number.isInteger(pid) && !processAlive(pid)) fs.rmSync(lock, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`${folder} stayed locked by another test for 10 minutes`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+
 function replaceRoot(text: string, from: string, to: string): string {
   return from === to ? text : text.split(from).join(to);
 }
@@ -57,8 +91,11 @@ export function materialise(scenario: string, mode: 'recorded' | 'relocated'): M
   const recordedRoot = (JSON.parse(fs.readFileSync(path.join(dir, 'scenario.json'), 'utf8')) as { root: string }).root;
   let root: string;
   let tempParent: string | undefined;
+  let unlock = (): void => undefined;
   if (mode === 'recorded') {
     root = recordedRoot;
+    // The recorded root is one fixed folder: test files running in parallel take turns.
+    unlock = lockFolder(root);
     fs.rmSync(root, { recursive: true, force: true });
   } else {
     tempParent = fs.mkdtempSync(path.join(os.tmpdir(), 'clew conformance é '));
@@ -81,7 +118,10 @@ export function materialise(scenario: string, mode: 'recorded' | 'relocated'): M
     dbPath,
     api,
     cli,
-    cleanup: () => fs.rmSync(tempParent ?? root, { recursive: true, force: true }),
+    cleanup: () => {
+      fs.rmSync(tempParent ?? root, { recursive: true, force: true });
+      unlock();
+    },
   };
 }
 
