@@ -1,6 +1,6 @@
 // Builds every bundle with esbuild. Contract: after `npm run build`,
 //   dist/extension.js  the VS Code extension (CommonJS, `vscode` external)
-//   dist/cli.js        the `clew` command line (stable path for scripts)
+//   dist/cli.js        the `clew` command line (stable path for scripts; loads dist/cliMain.js)
 //   dist/hashWorker.js the worker thread that hashes files off the main thread
 //   dist/webview.js    the DAG panel front end (browser IIFE, mermaid bundled locally)
 //   dist/sql-wasm.wasm, dist/clew_writer.py  runtime assets found through engine/util/assets.ts
@@ -40,7 +40,9 @@ const nodeCommon = {
 
 const builds = [
   { ...nodeCommon, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js') },
-  { ...nodeCommon, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // dist/cli.js is a small entry that answers a warm `clew status` itself and loads dist/cliMain.js otherwise.
+  { ...nodeCommon, entryPoints: [join(root, 'src/cli/bin.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cliMain.js') },
   { ...nodeCommon, entryPoints: [join(root, 'src/engine/hash/hashWorker.ts')], outfile: join(root, 'dist/hashWorker.js') },
   { ...nodeCommon, entryPoints: [join(root, 'src/engine/api.ts')], outfile: join(root, 'dist/api.js') },
   {

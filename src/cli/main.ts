@@ -4,6 +4,7 @@
  */
 import { ClewError, errorMessage } from '../engine/errors';
 import { COMMANDS } from './commands/index';
+import { processIo } from './io';
 import type { CliIo, GlobalOptions } from './types';
 
 const VERSION = '0.1.0';
@@ -81,16 +82,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`clew: internal error: ${errorMessage(err)}`);
     return 1;
   }
-}
-
-function processIo(): CliIo {
-  return {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-    cwd: process.cwd(),
-    env: process.env,
-  };
 }
 
 if (require.main === module) {

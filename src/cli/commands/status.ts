@@ -1,22 +1,17 @@
 /** `clew status`: git-status-like overview of the newest runs. */
-import * as path from 'node:path';
+import { locateStore } from '../../engine/store/locate';
 import { verifyStatus } from '../../engine/verify';
-import type { RunVerification, VerificationStatus } from '../../engine/verify/types';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
-import { exitCodeFor, json, styler } from '../render/style';
+import { renderStatusJson, renderStatusText, statusExitCode } from '../render/statusReport';
 import type { CliCommand } from '../types';
+import { beginWarmRecording, tryWarmStatus } from './statusWarm';
 
 const USAGE = `Usage: clew status [--rehash] [--limit N] [--json]
 
 Verifies the newest runs (default 1000) and lists runs whose files changed or went missing.
 Hashes come from Clew's stat cache for files whose size, mtime, ctime and inode are unchanged;
 --rehash re-reads every byte. Exit: 0 all verified, 12 a mismatch, 11 missing files, 10 other.`;
-
-function worstStatus(runs: readonly RunVerification[]): VerificationStatus {
-  for (const s of ['mismatch', 'missing', 'suspect', 'unknown'] as const) if (runs.some((r) => r.status === s)) return s;
-  return 'verified';
-}
 
 export const statusCommand: CliCommand = {
   name: 'status',
@@ -25,42 +20,20 @@ export const statusCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values } = parseCommandArgs(argv, { rehash: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' } }, USAGE);
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
+    const asJson = Boolean(globals.json || values.json);
+    // Warm path (statusWarm.ts): same answer without reading the store when nothing changed.
+    const warm = { dbPath: locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env }).dbPath, limit };
+    if (!values.rehash) {
+      const code = await tryWarmStatus(warm, asJson, io);
+      if (code !== undefined) return code;
+    }
+    const recording = beginWarmRecording(warm);
     return withStore(globals, io, { useCache: !values.rehash }, async ({ view, hasher, cached }) => {
-      const { status, runs } = await verifyStatus({ view, hasher, cwd: io.cwd }, limit);
-      const worst = worstStatus(runs);
-      if (globals.json || values.json) {
-        io.out(json({ ...status, hashes_from_cache: cached }));
-        return exitCodeFor(worst);
-      }
-      const s = styler(io.color);
-      const lines = [`Store: ${view.dbPath}`, cached ? 'Hashes: stat cache for unchanged files (use --rehash to re-read every byte)' : 'Hashes: every file re-read', ''];
-      const byId = new Map(runs.map((r) => [r.session_id, r]));
-      const section = (title: string, entries: { session_id: string; files: string[] }[]) => {
-        if (entries.length === 0) return;
-        lines.push(`${title}:`);
-        for (const e of entries) {
-          const run = byId.get(e.session_id);
-          const script = run?.script_path ? path.basename(run.script_path) : '';
-          lines.push(`  ${s.icon(run?.status ?? 'unknown')} ${e.session_id}  ${s.status(run?.status ?? 'unknown')}  ${script}`);
-          for (const file of e.files) {
-            const f = run?.files.find((x) => x.path === file);
-            lines.push(`      ${f?.status === 'missing' ? 'missing: ' : 'modified:'} ${file}${f?.role === 'input' ? ' (input)' : ''}`);
-          }
-        }
-        lines.push('');
-      };
-      section('Changed (hash mismatch)', status.mismatched);
-      section('Missing files', status.missing);
-      if (status.other.length > 0) {
-        lines.push('Not verifiable:');
-        for (const o of status.other) lines.push(`  ${s.icon(o.status)} ${o.session_id}  ${s.status(o.status)}`);
-        lines.push('');
-      }
-      if (runs.length === 0) lines.push('No runs recorded yet.');
-      else if (worst === 'verified') lines.push(s.paint('green', `All ${runs.length} runs verified.`));
-      lines.push(`${status.verified_count} verified, ${status.mismatch_count} changed, ${status.missing_count} missing, ${status.other_count} other (of ${runs.length} runs)`);
-      io.out(lines.join('\n'));
-      return exitCodeFor(worst);
+      const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(hasher), cwd: io.cwd }, limit);
+      recording.save(runs);
+      const report = { status, runs, dbPath: view.dbPath, cached };
+      io.out(asJson ? renderStatusJson(report) : renderStatusText(report, io.color));
+      return statusExitCode(runs);
     });
   },
 };

@@ -9,8 +9,7 @@ import type { StoreView } from '../store/types';
 import { filesOfSessions, type FileRow, type RunRow } from './rows';
 import type { FileVerification, RunVerification, VerificationStatus } from './types';
 
-
-interface PlannedFile {
+export interface PlannedFile {
   path: string;
   role: string;
   expected: string;
@@ -23,7 +22,7 @@ function plannedFiles(run: RunRow, rows: readonly FileRow[]): PlannedFile[] {
   return files;
 }
 
-function checkFile(file: PlannedFile, outcome: HashOutcome | undefined): FileVerification {
+export function checkFile(file: PlannedFile, outcome: HashOutcome | undefined): FileVerification {
   const base = { path: file.path, role: file.role, expected_hash: file.expected, frozen: file.frozen };
   if (outcome === undefined || outcome.kind === 'missing') {
     return { ...base, current_hash: null, status: 'missing', is_verified: false };

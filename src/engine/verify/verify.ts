@@ -52,6 +52,11 @@ export async function verifyRun(ctx: VerifyContext, target: string, options: { p
 export async function verifyStatus(ctx: VerifyContext, limit = 1000): Promise<{ status: StatusResult; runs: RunVerification[] }> {
   const runs = recentRuns(ctx.view, limit);
   const results = await verifyRuns(ctx.view, ctx.hasher, runs, { ...ctx, propagate: true });
+  return { status: summarizeStatus(results), runs: results };
+}
+
+/** The StatusResult of verified runs (also used by the warm path, which re-verifies without a store). */
+export function summarizeStatus(results: readonly RunVerification[]): StatusResult {
   const status: StatusResult = {
     verified_count: 0,
     mismatch_count: 0,
@@ -72,7 +77,7 @@ export async function verifyStatus(ctx: VerifyContext, limit = 1000): Promise<{ 
   status.mismatch_count = status.mismatched.length;
   status.missing_count = status.missing.length;
   status.other_count = status.other.length;
-  return { status, runs: results };
+  return status;
 }
 
 function aggregateStatus(runs: readonly RunVerification[], failedAny: boolean): VerificationStatus {

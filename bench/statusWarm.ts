@@ -1,0 +1,154 @@
+/**
+ * Whole-process `clew status` on the issue-13 project (10,000 files × 100 KB recorded in 100 runs;
+ * CLEW_BENCH_SCALE scales the file count), each figure a ratio against baselines measured in the
+ * same run, because absolute times on these shared machines do not hold from one run to the next:
+ *   - python3 stand-in for scitex-clew's `status` (spec §3.5: open the store, re-hash every
+ *     recorded file of the 1000 newest runs with hashlib in 8 KB chunks, compare)
+ *   - `find … | xargs -P2 openssl dgst -sha256`: the hashing floor on 2 cores
+ *   - `node -e 0`: the process-start floor
+ * Measured: warm status (nothing changed; target ≥ 50× python), warm after one file changed
+ * (≥ 20×), cold `status --rehash` (wall ≤ 1.25× parallel openssl).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dataDir, SCALE } from './common';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+/** Builds the project and its store like a recording would: real files, real hashes, WAL mode. */
+const PY_BUILD = `
+import sqlite3, sys, os, hashlib
+db, root, runs, per_run, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+os.makedirs(root, exist_ok=True)
+con = sqlite3.connect(db)
+con.execute("PRAGMA journal_mode=WAL")
+con.executescript('''
+CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
+CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
+CREATE INDEX idx_file_path ON file_hashes(file_path); CREATE INDEX idx_session ON file_hashes(session_id); CREATE INDEX idx_role ON file_hashes(role);
+''')
+old = os.stat(root).st_mtime - 3600
+for r in range(runs):
+    sid = "2026Y-01M-01D-00h00m00s_r%05d" % r
+    con.execute("INSERT INTO runs VALUES (?, NULL, NULL, ?, NULL, 'success', 0, NULL, NULL, NULL, 'tracked', NULL)", (sid, "2026-01-01T00:00:%09.6f" % (r / 1000)))
+    rows = []
+    for k in range(per_run):
+        p = os.path.join(root, "r%05d_f%04d.bin" % (r, k))
+        data = (b"%d-%d|" % (r, k)) * (size // 8)
+        data = data[:size].ljust(size, b".")
+        with open(p, "wb") as f: f.write(data)
+        os.utime(p, (old, old))
+        rows.append((sid, p, hashlib.sha256(data).hexdigest(), "input" if k % 4 == 0 else "output", size))
+    con.executemany("INSERT INTO file_hashes (session_id, file_path, hash, role, size_bytes) VALUES (?, ?, ?, ?, ?)", rows)
+    con.commit()
+con.execute("PRAGMA wal_checkpoint(TRUNCATE)"); con.close()
+`;
+
+/** What scitex-clew's status does per spec §3.2–3.5, in plain python3 (the package is not installable here). */
+const PY_STATUS = `
+import sqlite3, sys, os, hashlib, json
+con = sqlite3.connect(sys.argv[1])
+def sha(p):
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for chunk in iter(lambda: f.read(8192), b""): h.update(chunk)
+    return h.hexdigest()
+cache = {}
+out = {"verified_count": 0, "mismatch_count": 0, "missing_count": 0, "mismatched": [], "missing": []}
+for sid, script, script_hash in con.execute("SELECT session_id, script_path, script_hash FROM runs ORDER BY started_at DESC LIMIT 1000").fetchall():
+    files = []
+    for role in ("input", "output"):
+        for p, h, frozen in con.execute("SELECT file_path, hash, frozen FROM file_hashes WHERE session_id = ? AND role = ?", (sid, role)):
+            if not os.path.exists(p): files.append((p, role, "missing")); continue
+            if frozen: files.append((p, role, "verified")); continue
+            cur = cache.get(p) or cache.setdefault(p, sha(p))
+            files.append((p, role, "verified" if cur.startswith(h) else "mismatch"))
+    own = [f for f in files if f[1] != "input" and f[2] != "verified"]
+    bad_in = [f for f in files if f[1] == "input" and f[2] != "verified"]
+    mism = [f[0] for f in files if f[2] == "mismatch"]
+    miss = [f[0] for f in files if f[2] == "missing"]
+    if not own and not bad_in: out["verified_count"] += 1
+    elif mism: out["mismatched"].append({"session_id": sid, "files": mism})
+    elif miss: out["missing"].append({"session_id": sid, "files": miss})
+out["mismatch_count"], out["missing_count"] = len(out["mismatched"]), len(out["missing"])
+print(json.dumps(out))
+`;
+
+interface Project {
+  root: string;
+  db: string;
+  files: string[];
+}
+
+function buildProject(): Project {
+  const count = Math.max(200, Math.round(10_000 * SCALE));
+  const runs = 100;
+  const perRun = Math.ceil(count / runs);
+  const dir = dataDir(`status-warm-${runs * perRun}`);
+  const root = path.join(dir, 'data');
+  const db = path.join(dir, '.scitex', 'clew', 'runtime', 'clew.db');
+  if (!fs.existsSync(db)) {
+    fs.mkdirSync(path.dirname(db), { recursive: true });
+    execFileSync('python3', ['-c', PY_BUILD, db, root, String(runs), String(perRun), String(100 * 1024)], { stdio: 'inherit' });
+  }
+  const files = fs.readdirSync(root).sort().map((f) => path.join(root, f));
+  return { root, db, files };
+}
+
+/** Median wall time in ms of `reps` runs of a command (the process's own start included). */
+function wall(cmd: string, args: readonly string[], reps: number, before?: () => void): { ms: number; stdout: string } {
+  const times: number[] = [];
+  let stdout = '';
+  for (let i = 0; i < reps; i++) {
+    before?.();
+    const start = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (r.error) throw r.error;
+    stdout = r.stdout;
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], stdout };
+}
+
+function line(name: string, ours: number, baseName: string, base: number, target: string): void {
+  console.log(`${name}: ours ${ours.toFixed(0)} ms, ${baseName} ${base.toFixed(0)} ms → ${(base / ours).toFixed(2)}× (${target})`);
+}
+
+function main(): void {
+  const project = buildProject();
+  const reps = Number(process.env.CLEW_BENCH_REPS ?? '5');
+  const status = ['--db', project.db, 'status', '--json'];
+  console.log(`status bench: ${project.files.length} files × 100 KB in 100 runs (${((project.files.length * 102400) / 1e9).toFixed(2)} GB); ${reps} reps, medians`);
+  const nodeStart = wall(process.execPath, ['-e', '0'], reps);
+  const python = wall('python3', ['-c', PY_STATUS, project.db], Math.max(1, Math.min(3, reps)));
+  const openssl = wall('sh', ['-c', `find '${project.root}' -name '*.bin' | xargs -P2 -n 500 openssl dgst -sha256 >/dev/null`], reps);
+  console.log(`baselines: node -e 0 ${nodeStart.ms.toFixed(0)} ms; python3 stand-in ${python.ms.toFixed(0)} ms; find | xargs -P2 openssl ${openssl.ms.toFixed(0)} ms`);
+
+  wall(process.execPath, [CLI, ...status], 1); // leaves the stat cache and the warm snapshot behind
+  const warm = wall(process.execPath, [CLI, ...status], reps);
+  const pySummary = JSON.parse(python.stdout) as Record<string, unknown>;
+  const ourSummary = JSON.parse(warm.stdout) as Record<string, unknown>;
+  const same = ['verified_count', 'mismatch_count', 'missing_count'].every((k) => pySummary[k] === ourSummary[k]);
+  line('warm clew status (nothing changed)', warm.ms, 'python3 stand-in', python.ms, `target ≥ 50×; same counts as python: ${same}`);
+  line('  … against process start', warm.ms, 'node -e 0', nodeStart.ms, 'informational: 1.0 would be the floor');
+
+  // One file's content changes each rep (same size, so only the stat tells); restored at the end.
+  const victim = project.files[Math.floor(project.files.length / 2)];
+  const original = fs.readFileSync(victim);
+  let flip = 0;
+  const oneChanged = wall(process.execPath, [CLI, ...status], reps, () => {
+    const edited = Buffer.from(original);
+    edited[0] = flip++ % 2 === 0 ? 0x21 : 0x22;
+    fs.writeFileSync(victim, edited);
+  });
+  fs.writeFileSync(victim, original);
+  line('warm clew status after one file changed', oneChanged.ms, 'python3 stand-in', python.ms, 'target ≥ 20×');
+
+  const rehash = wall(process.execPath, [CLI, '--db', project.db, 'status', '--rehash', '--json'], Math.max(1, Math.min(3, reps)));
+  line('cold clew status --rehash', rehash.ms, 'find | xargs -P2 openssl', openssl.ms, 'target ratio ≥ 0.8, i.e. wall ≤ 1.25× openssl');
+  line('cold clew status --rehash', rehash.ms, 'python3 stand-in', python.ms, 'target ≥ 6×');
+}
+
+main();

@@ -1,0 +1,60 @@
+/**
+ * dist/cli.js, the `clew` executable. A warm `clew status` (nothing changed since the last one)
+ * is answered here from the snapshot beside the store; everything else loads the full CLI
+ * (dist/cliMain.js, with sql.js and every command) only then, because parsing that 1.6 MB bundle
+ * alone costs more than the whole warm answer.
+ */
+import * as path from 'node:path';
+import { locateStore } from '../engine/store/locate';
+import { tryWarmStatus } from './commands/statusWarm';
+import { processIo } from './io';
+import type { CliIo } from './types';
+
+interface WarmArgs {
+  db?: string;
+  json: boolean;
+  limit: number;
+}
+
+/** Only the plain forms of `clew [--db P] [--json] status [--json] [--limit N]`; anything else goes the full way. */
+export function warmArgs(argv: readonly string[]): WarmArgs | undefined {
+  const args: WarmArgs = { json: false, limit: 1000 };
+  let command = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--db' && i + 1 < argv.length) args.db = argv[++i];
+    else if (a.startsWith('--db=')) args.db = a.slice(5);
+    else if (a === 'status' && !command) command = true;
+    else if (command && (a === '--limit' || a.startsWith('--limit='))) {
+      const value = a === '--limit' ? argv[++i] : a.slice(8);
+      if (value === undefined || !/^[0-9]+$/.test(value)) return undefined;
+      args.limit = Number(value);
+    } else return undefined;
+  }
+  return command ? args : undefined;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const io = processIo();
+  const warm = warmArgs(argv);
+  if (warm) {
+    let code: number | undefined;
+    try {
+      code = await tryWarmStatus({ dbPath: locateStore({ explicit: warm.db, cwd: io.cwd, env: io.env }).dbPath, limit: warm.limit }, warm.json, io);
+    } catch {
+      code = undefined;
+    }
+    if (code !== undefined) {
+      process.exitCode = code;
+      return;
+    }
+  }
+  // A runtime path, so esbuild keeps the full CLI in its own bundle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo): Promise<number> };
+  process.exitCode = await full.runCli(argv, io);
+}
+
+void main();

@@ -1,0 +1,248 @@
+/**
+ * The warm-status snapshot: what the last `status` saw, in one compact binary file beside the
+ * store (`clew-status-warm.bin`), so the next `status` can answer with one read and one stat loop
+ * — no sql.js, no JSON — when neither the store nor any recorded file changed.
+ *
+ * Contracts:
+ * - It is keyed by the store's generation (main file and `-wal` stat, plus the WAL header with its
+ *   salts and checkpoint count) and the request (store path, limit): any commit, even one that
+ *   only appends WAL frames, or a checkpoint that rewrites main, gives another key.
+ * - Each entry's stat (dev, ino, size, mtime ns, ctime ns) was taken BEFORE its file was hashed,
+ *   so a file changed while or after it was hashed shows another stat next time.
+ * - Racy entries (git's rule): an entry whose mtime or ctime is within TIMESTAMP_GRANULARITY_NS of
+ *   the moment the stats were taken is never trusted; its file is re-hashed.
+ * - Written atomically (temp file + rename); a torn, foreign or unreadable file is just a miss.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
+
+export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
+const MAGIC = 'CLEWWS02';
+
+/** A recorded file: its stat before hashing and what hashing found. */
+export interface WarmEntry {
+  path: string;
+  /** false: the file was missing (stat fields are then 0). */
+  present: boolean;
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  /** 64-char hex SHA-256 of the content, '' when missing. */
+  hash: string;
+}
+
+export interface WarmSnapshot {
+  key: string;
+  /** Wall clock (ns) taken before the entries' stats: the racy rule's reference. */
+  takenAtNs: bigint;
+  exitCode: number;
+  /** What `status` prints: --json, plain text, ANSI-coloured text. */
+  outputs: { json: string; plain: string; color: string };
+  entries: WarmEntry[];
+  /** Opaque payload (the verified runs), parsed only when something changed. */
+  model: string;
+}
+
+export function warmSnapshotPath(dbPath: string): string {
+  return path.join(path.dirname(dbPath), WARM_SNAPSHOT_FILE);
+}
+
+function statPart(p: string): string {
+  const s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : '-';
+}
+
+function headerHex(p: string, bytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, 'r');
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0)).toString('hex');
+  } catch {
+    return '-';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The store's generation: equal strings mean no commit in between, without a racy window:
+ * - a WAL commit appends frames, so the WAL grows;
+ * - a WAL restart after a checkpoint rewrites the WAL header with new salts (its first 32 bytes);
+ * - a rollback-journal commit bumps the file change counter in main's 100-byte header.
+ * A checkpoint alone may change the key too; that only costs one slow status.
+ */
+export function storeGeneration(dbPath: string): string {
+  const wal = `${dbPath}-wal`;
+  return `${statPart(dbPath)}|${headerHex(dbPath, 100)}|${statPart(wal)}|${headerHex(wal, 32)}`;
+}
+
+export function isRacy(e: WarmEntry, takenAtNs: bigint): boolean {
+  return e.present && (e.mtimeNs + TIMESTAMP_GRANULARITY_NS > takenAtNs || e.ctimeNs + TIMESTAMP_GRANULARITY_NS > takenAtNs);
+}
+
+/** Writer of length-prefixed fields into one growing buffer. */
+class Out {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private pos = 0;
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.pos = this.buf.writeUInt32LE(v, this.pos);
+  }
+  u64(v: bigint): void {
+    this.ensure(8);
+    this.pos = this.buf.writeBigUInt64LE(v, this.pos);
+  }
+  str(s: string): void {
+    const n = Buffer.byteLength(s);
+    this.u32(n);
+    this.ensure(n);
+    this.pos += this.buf.write(s, this.pos);
+  }
+  hex32(h: string): void {
+    this.ensure(32);
+    if (h.length === 64) this.buf.write(h, this.pos, 'hex');
+    else this.buf.fill(0, this.pos, this.pos + 32);
+    this.pos += 32;
+  }
+  done(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+export function encodeSnapshot(s: WarmSnapshot): Buffer {
+  const out = new Out();
+  out.str(MAGIC);
+  out.str(s.key);
+  out.u64(s.takenAtNs);
+  out.u32(s.exitCode);
+  out.str(s.outputs.json);
+  out.str(s.outputs.plain);
+  out.str(s.outputs.color);
+  out.u32(s.entries.length);
+  for (const e of s.entries) {
+    out.str(e.path);
+    out.u32(e.present ? 1 : 0);
+    out.u64(e.dev);
+    out.u64(e.ino);
+    out.u64(e.size);
+    out.u64(e.mtimeNs);
+    out.u64(e.ctimeNs);
+    out.hex32(e.hash);
+  }
+  out.str(s.model);
+  out.str(MAGIC); // trailer: a truncated file never decodes
+  return out.done();
+}
+
+/** Decodes a snapshot; undefined for anything malformed (never throws). */
+export function decodeSnapshot(buf: Buffer): WarmSnapshot | undefined {
+  let pos = 0;
+  const u32 = () => {
+    const v = buf.readUInt32LE(pos);
+    pos += 4;
+    return v;
+  };
+  const u64 = () => {
+    const v = buf.readBigUInt64LE(pos);
+    pos += 8;
+    return v;
+  };
+  const str = () => {
+    const n = u32();
+    if (pos + n > buf.length) throw new RangeError('truncated');
+    const v = buf.toString('utf8', pos, pos + n);
+    pos += n;
+    return v;
+  };
+  try {
+    if (str() !== MAGIC) return undefined;
+    const key = str();
+    const takenAtNs = u64();
+    const exitCode = u32();
+    const outputs = { json: str(), plain: str(), color: str() };
+    const count = u32();
+    const entries: WarmEntry[] = new Array<WarmEntry>(count);
+    for (let i = 0; i < count; i++) {
+      const p = str();
+      const present = u32() === 1;
+      const dev = u64();
+      const ino = u64();
+      const size = u64();
+      const mtimeNs = u64();
+      const ctimeNs = u64();
+      const hash = present ? buf.toString('hex', pos, pos + 32) : '';
+      pos += 32;
+      entries[i] = { path: p, present, dev, ino, size, mtimeNs, ctimeNs, hash };
+    }
+    // The model is only needed when something changed: decode it on first use.
+    const modelLength = u32();
+    const modelStart = pos;
+    pos += modelLength;
+    if (pos > buf.length || str() !== MAGIC) return undefined;
+    return {
+      key,
+      takenAtNs,
+      exitCode,
+      outputs,
+      entries,
+      get model() {
+        return buf.toString('utf8', modelStart, modelStart + modelLength);
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export function readSnapshot(dbPath: string): WarmSnapshot | undefined {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(warmSnapshotPath(dbPath));
+  } catch {
+    return undefined;
+  }
+  return decodeSnapshot(buf);
+}
+
+export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot): void {
+  const file = warmSnapshotPath(dbPath);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(tmp, encodeSnapshot(snapshot));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only store folder only means no warm path next time.
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * The one tight check: re-stats every entry (following symlinks, as hashing does) and returns
+ * the indexes of entries that must be re-hashed (stat differs, or racy), with their fresh stats.
+ */
+export function changedEntries(snapshot: WarmSnapshot): { index: number; now: WarmEntry }[] {
+  const changed: { index: number; now: WarmEntry }[] = [];
+  const entries = snapshot.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const s = fs.statSync(e.path, { bigint: true, throwIfNoEntry: false });
+    if (!s) {
+      if (e.present) changed.push({ index: i, now: { ...e, present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
+      continue;
+    }
+    if (e.present && s.isFile() && s.ino === e.ino && s.size === e.size && s.mtimeNs === e.mtimeNs && s.ctimeNs === e.ctimeNs && s.dev === e.dev && !isRacy(e, snapshot.takenAtNs)) continue;
+    changed.push({ index: i, now: { path: e.path, present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' } });
+  }
+  return changed;
+}

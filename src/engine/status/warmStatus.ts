@@ -1,0 +1,105 @@
+/**
+ * The warm `status` path over ./warmSnapshot.ts, independent of how results are printed:
+ * - recordingHasher: wraps the slow path's hasher to take each file's stat before it is hashed,
+ *   so the slow path can leave a snapshot behind;
+ * - rehashChanged: re-hashes only the entries whose stat changed (or are racy) and tells whether
+ *   any outcome differs;
+ * - reverify: re-applies the verdict rules to the runs of the last status for those files only.
+ */
+import * as fs from 'node:fs';
+import { createFileHasher } from '../hash/fileHasher';
+import type { FileHasher, HashOutcome } from '../hash/types';
+import { checkFile, decideRunStatus } from '../verify/runVerify';
+import type { RunVerification } from '../verify/types';
+import { changedEntries, type WarmEntry, type WarmSnapshot } from './warmSnapshot';
+
+export interface Recording {
+  hasher: FileHasher;
+  takenAtNs: bigint;
+  /** Entries for every path hashed, or undefined when some outcome cannot be snapshotted. */
+  entries(): WarmEntry[] | undefined;
+}
+
+function entryOf(p: string, s: fs.BigIntStats | undefined): WarmEntry {
+  return s
+    ? { path: p, present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' }
+    : { path: p, present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' };
+}
+
+/** Fills `entry.hash` from an outcome; false when the outcome is not a plain file hash or missing. */
+function settle(entry: WarmEntry, outcome: HashOutcome | undefined): boolean {
+  if (!outcome) return false;
+  if (outcome.kind === 'missing') return !entry.present;
+  if (outcome.kind !== 'hash' || !entry.present) return false;
+  entry.hash = outcome.hash;
+  return true;
+}
+
+export function recordingHasher(inner: FileHasher): Recording {
+  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  const seen = new Map<string, WarmEntry>();
+  let ok = true;
+  const hasher: FileHasher = {
+    async hashMany(paths, options) {
+      // Stats first: an entry must never carry a stat taken after its content was read.
+      for (const p of paths) {
+        try {
+          seen.set(p, entryOf(p, fs.statSync(p, { bigint: true, throwIfNoEntry: false })));
+        } catch {
+          ok = false;
+        }
+      }
+      const outcomes = await inner.hashMany(paths, options);
+      for (const p of paths) {
+        const e = seen.get(p);
+        if (!e || !settle(e, outcomes.get(p))) ok = false;
+      }
+      return outcomes;
+    },
+    dispose: () => inner.dispose(),
+  };
+  return { hasher, takenAtNs, entries: () => (ok ? [...seen.values()] : undefined) };
+}
+
+/**
+ * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing) on the
+ * calling thread when few, on the pool when many. Returns the next entries and the paths whose
+ * outcome differs, or undefined when some file is now something the snapshot cannot hold.
+ */
+export async function rehashChanged(snapshot: WarmSnapshot): Promise<{ takenAtNs: bigint; entries: WarmEntry[]; differing: Map<string, WarmEntry> } | undefined> {
+  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  const changed = changedEntries(snapshot);
+  const entries = snapshot.entries;
+  const differing = new Map<string, WarmEntry>();
+  if (changed.length === 0) return { takenAtNs, entries, differing };
+  const next = entries.slice();
+  const hasher = createFileHasher({ useCache: false, concurrency: changed.length > 32 ? undefined : 0 });
+  try {
+    const outcomes = await hasher.hashMany(changed.filter((c) => c.now.present).map((c) => c.now.path));
+    for (const { index, now } of changed) {
+      if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
+      next[index] = now;
+      const before = entries[index];
+      if (before.present !== now.present || before.hash !== now.hash) differing.set(now.path, now);
+    }
+  } finally {
+    await hasher.dispose();
+  }
+  return { takenAtNs, entries: next, differing };
+}
+
+/** The runs of the last status with the verdict rules re-applied to the files in `differing`. */
+export function reverify(runs: readonly RunVerification[], differing: ReadonlyMap<string, WarmEntry>): RunVerification[] {
+  return runs.map((run) => {
+    if (!run.files.some((f) => differing.has(f.path))) return run;
+    const files = run.files.map((f) => {
+      const now = differing.get(f.path);
+      if (!now) return f;
+      const outcome: HashOutcome = now.present ? { kind: 'hash', hash: now.hash, cached: false } : { kind: 'missing' };
+      return checkFile({ path: f.path, role: f.role, expected: f.expected_hash, frozen: f.frozen }, outcome);
+    });
+    // status() verifies with propagate=True (spec §3.5).
+    const status = decideRunStatus(files, true);
+    return { ...run, files, status, is_verified: status === 'verified' };
+  });
+}

@@ -1,0 +1,203 @@
+/**
+ * The warm `clew status` path (src/cli/commands/statusWarm.ts, src/engine/status/): it answers
+ * from the snapshot beside the store with exactly what the slow path prints (text, colour, --json,
+ * exit code), and never reports changed content as verified: content edited with the same size
+ * and a restored mtime, a file replaced by rename, a deleted file, and a commit by another writer
+ * that only reached the WAL. Real files, real stores, real python3 writers; no timing assertions.
+ */
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { statusCommand } from '../../src/cli/commands/status';
+import { tryWarmStatus } from '../../src/cli/commands/statusWarm';
+import { changedEntries, readSnapshot, warmSnapshotPath, type WarmSnapshot } from '../../src/engine/status/warmSnapshot';
+import { TIMESTAMP_GRANULARITY_NS } from '../../src/engine/hash/statCache';
+import { materialise } from '../conformance/fixtures';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+interface Answer {
+  code: number;
+  out: string;
+}
+
+async function status(db: string, options: { json?: boolean; color?: boolean } = {}): Promise<Answer> {
+  let out = '';
+  const io = { out: (t: string) => void (out += `${t}\n`), err: () => undefined, color: options.color ?? false, cwd: path.dirname(db), env: {} };
+  const code = await statusCommand.run(options.json ? ['--json'] : [], { db, json: false }, io);
+  return { code, out };
+}
+
+/** What the slow path (store read, no snapshot) prints now; it leaves a fresh snapshot behind. */
+async function slow(db: string, options: { json?: boolean; color?: boolean } = {}): Promise<Answer> {
+  fs.rmSync(warmSnapshotPath(db), { force: true });
+  return status(db, options);
+}
+
+/** Answered by the warm path alone (undefined when it declined and the store must be read). */
+async function warmOnly(db: string, json = true): Promise<Answer | undefined> {
+  let out = '';
+  const io = { out: (t: string) => void (out += `${t}\n`), err: () => undefined, color: false, cwd: path.dirname(db), env: {} };
+  const code = await tryWarmStatus({ dbPath: db, limit: 1000 }, json, io);
+  return code === undefined ? undefined : { code, out };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('warm status on the upstream fixtures: same bytes as the slow path', () => {
+  for (const scenario of ['seq-clean', 'seq-mismatch', 'seq-missing', 'seq-script-and-failed', 'seq-wal-uncheckpointed']) {
+    test(scenario, async () => {
+      const m = materialise(scenario, 'relocated');
+      try {
+        for (const variant of [{ json: true }, { json: false }, { json: false, color: true }]) {
+          const expected = await slow(m.dbPath, variant);
+          assert.ok(fs.existsSync(warmSnapshotPath(m.dbPath)), 'the slow path leaves a snapshot');
+          assert.deepEqual(await status(m.dbPath, variant), expected, JSON.stringify(variant));
+        }
+        assert.deepEqual(await warmOnly(m.dbPath), await slow(m.dbPath, { json: true }), 'answered without the store');
+        // The executable's own early path (dist/cli.js, before the full CLI loads) prints the same.
+        const bin = spawnSync(process.execPath, [CLI, '--db', m.dbPath, 'status', '--json'], { encoding: 'utf8', env: { ...process.env, SCITEX_CLEW_DB_PATH: '' } });
+        assert.deepEqual({ code: bin.status, out: bin.stdout }, await slow(m.dbPath, { json: true }));
+      } finally {
+        m.cleanup();
+      }
+    });
+  }
+});
+
+const BUILD = `
+import sqlite3, sys, os, hashlib
+db, root = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db)
+con.execute("PRAGMA journal_mode=WAL")
+con.executescript('''
+CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
+CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
+''')
+for r in range(3):
+    sid = "run%d" % r
+    con.execute("INSERT INTO runs VALUES (?, NULL, NULL, ?, NULL, 'success', 0, NULL, NULL, NULL, 'tracked', NULL)", (sid, "2026-01-01T00:00:0%d" % r))
+    for k in range(4):
+        p = os.path.join(root, "r%d_f%d.txt" % (r, k))
+        data = (b"run %d file %d\\n" % (r, k)) * 64
+        open(p, "wb").write(data)
+        con.execute("INSERT INTO file_hashes (session_id, file_path, hash, role) VALUES (?, ?, ?, ?)", (sid, p, hashlib.sha256(data).hexdigest(), "input" if k == 0 else "output"))
+con.commit(); con.execute("PRAGMA wal_checkpoint(TRUNCATE)"); con.close()
+`;
+
+/** Another writer's commit that stays in the WAL: no checkpoint, and no close that would run one. */
+const WAL_ONLY_COMMIT = `
+import sqlite3, sys, os
+con = sqlite3.connect(sys.argv[1])
+con.execute("PRAGMA wal_autocheckpoint=0")
+con.execute("INSERT INTO runs VALUES ('run9', NULL, NULL, '2026-01-02T00:00:00', NULL, 'success', 0, NULL, NULL, NULL, 'tracked', NULL)")
+con.execute("INSERT INTO file_hashes (session_id, file_path, hash, role) VALUES ('run9', ?, ?, 'output')", (sys.argv[2], "ab" * 32))
+con.commit()
+os._exit(0)
+`;
+
+describe('warm status after edits: changed content is never reported verified', () => {
+  let dir: string;
+  let root: string;
+  let db: string;
+  const file = () => path.join(root, 'r1_f2.txt');
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-warm-'));
+    root = path.join(dir, 'data');
+    fs.mkdirSync(root);
+    db = path.join(dir, '.scitex', 'clew', 'runtime', 'clew.db');
+    fs.mkdirSync(path.dirname(db), { recursive: true });
+    execFileSync('python3', ['-c', BUILD, db, root]);
+    // Past the racy window, so the entries below are trusted on their stat alone.
+    await sleep(Number(TIMESTAMP_GRANULARITY_NS / 1_000_000n) + 200);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('nothing changed: the snapshot answers, all verified, as the slow path', async () => {
+    const expected = await slow(db, { json: true });
+    assert.equal(expected.code, 0);
+    assert.deepEqual(await warmOnly(db), expected);
+  });
+
+  test('same size, mtime restored: the ctime gives it away; mismatch as the slow path says', async () => {
+    await slow(db, { json: true });
+    const before = fs.statSync(file());
+    const text = fs.readFileSync(file(), 'utf8');
+    fs.writeFileSync(file(), text.replace('run 1', 'RUN 1'));
+    fs.utimesSync(file(), before.atime, before.mtime);
+    const warm = await warmOnly(db);
+    assert.ok(warm, 'no commit: the warm path answers (re-hashing the one changed file)');
+    assert.equal(warm.code, 12);
+    assert.match(warm.out, /r1_f2\.txt/);
+    assert.deepEqual(warm, await slow(db, { json: true }));
+    for (const variant of [{ json: false }, { json: false, color: true }]) {
+      const text2 = await status(db, variant);
+      assert.deepEqual(text2, await slow(db, variant));
+    }
+    fs.writeFileSync(file(), text);
+    const restored = await warmOnly(db);
+    assert.equal(restored?.code, 0, 'the original content verifies again');
+  });
+
+  test('a file replaced by rename (same size and mtime): mismatch; deleted: missing', async () => {
+    await slow(db, { json: true });
+    const before = fs.statSync(file());
+    const text = fs.readFileSync(file(), 'utf8');
+    const tmp = `${file()}.new`;
+    fs.writeFileSync(tmp, text.replace('file 2', 'file X'));
+    fs.utimesSync(tmp, before.atime, before.mtime);
+    fs.renameSync(tmp, file());
+    const warm = await warmOnly(db);
+    assert.equal(warm?.code, 12);
+    assert.deepEqual(warm, await slow(db, { json: true }));
+    fs.rmSync(file());
+    const gone = await warmOnly(db);
+    assert.equal(gone?.code, 11);
+    assert.match(gone?.out ?? '', /"missing_count": 1/);
+    assert.deepEqual(gone, await slow(db, { json: true }));
+    fs.writeFileSync(file(), text);
+    assert.equal((await status(db, { json: true })).code, 0);
+  });
+
+  test('another writer commits into the WAL only: the snapshot declines, the store is re-read', async () => {
+    await slow(db, { json: true });
+    assert.ok(await warmOnly(db));
+    const mainBefore = fs.readFileSync(db);
+    execFileSync('python3', ['-c', WAL_ONLY_COMMIT, db, path.join(root, 'never-written.txt')]);
+    assert.deepEqual(fs.readFileSync(db), mainBefore, 'the commit is in the WAL only');
+    assert.equal(await warmOnly(db), undefined);
+    const after = await status(db, { json: true });
+    assert.equal(after.code, 11);
+    assert.match(after.out, /never-written\.txt/);
+    assert.deepEqual(await warmOnly(db), after, 'and the next status is warm again');
+  });
+
+  test('a torn or foreign snapshot is a miss, never an answer', async () => {
+    const expected = await slow(db, { json: true });
+    const snap = warmSnapshotPath(db);
+    const bytes = fs.readFileSync(snap);
+    fs.writeFileSync(snap, bytes.subarray(0, bytes.length - 5));
+    assert.equal(await warmOnly(db), undefined);
+    fs.writeFileSync(snap, 'not a snapshot');
+    assert.equal(await warmOnly(db), undefined);
+    assert.deepEqual(await status(db, { json: true }), expected);
+  });
+
+  test('the stat check: equal stat is trusted, a ctime or inode change or a racy entry is not', async () => {
+    await slow(db, { json: true });
+    const snapshot = readSnapshot(db) as WarmSnapshot;
+    const index = snapshot.entries.findIndex((e) => e.path === file());
+    const future = { ...snapshot, takenAtNs: BigInt(Date.now()) * 1_000_000n + 10n * TIMESTAMP_GRANULARITY_NS };
+    assert.deepEqual(changedEntries(future), []);
+    // Racy: stats taken within the granularity of the files' mtime → every entry re-hashed.
+    const racy = { ...snapshot, takenAtNs: snapshot.entries[index].mtimeNs + 1n };
+    assert.ok(changedEntries(racy).some((c) => c.index === index));
+    const before = fs.statSync(file());
+    fs.writeFileSync(file(), fs.readFileSync(file()));
+    fs.utimesSync(file(), before.atime, before.mtime);
+    assert.deepEqual(changedEntries(future).map((c) => c.index), [index], 'same bytes, same mtime: the ctime still differs');
+  });
+});
