@@ -47,7 +47,7 @@ export async function tryWarmStatus(req: WarmRequest, json: boolean, io: CliIo):
     if (fresh.differing.size > 0) answer = outputsOf(req.dbPath, reverify(JSON.parse(snapshot.model) as RunVerification[], fresh.differing));
     // Re-hashed something: save the new stats, unless a commit landed meanwhile (then the answer
     // above is still right for the generation we checked, but the next status must re-read).
-    if (fresh.entries !== snapshot.entries && storeGeneration(req.dbPath) === generation) {
+    if (fresh.entries && storeGeneration(req.dbPath) === generation) {
       writeSnapshot(req.dbPath, { key: snapshot.key, takenAtNs: fresh.takenAtNs, entries: fresh.entries, ...answer });
     }
     io.out(json ? answer.outputs.json : io.color ? answer.outputs.color : answer.outputs.plain);

@@ -81,10 +81,6 @@ export function storeGeneration(dbPath: string): string {
   return `${statPart(dbPath)}|${headerHex(dbPath, 100)}|${statPart(wal)}|${headerHex(wal, 32)}`;
 }
 
-export function isRacy(e: WarmEntry, takenAtNs: bigint): boolean {
-  return e.present && (e.mtimeNs + TIMESTAMP_GRANULARITY_NS > takenAtNs || e.ctimeNs + TIMESTAMP_GRANULARITY_NS > takenAtNs);
-}
-
 /** Writer of length-prefixed fields into one growing buffer. */
 class Out {
   private buf = Buffer.allocUnsafe(1 << 16);
@@ -103,6 +99,12 @@ class Out {
     this.ensure(8);
     this.pos = this.buf.writeBigUInt64LE(v, this.pos);
   }
+  align8(): void {
+    while (this.pos % 8 !== 0) {
+      this.ensure(1);
+      this.buf[this.pos++] = 0;
+    }
+  }
   str(s: string): void {
     const n = Buffer.byteLength(s);
     this.u32(n);
@@ -120,6 +122,15 @@ class Out {
   }
 }
 
+/** u64 words per entry in the stat table: present, dev, ino, size, mtime ns, ctime ns. */
+const WORDS = 6;
+
+/**
+ * Layout: header (magic, key, takenAt, exit code, outputs, count), then 8-byte aligned the stat
+ * table (count × 6 u64), the hashes (count × 32 bytes), the paths, the model, the magic again
+ * (a truncated file never decodes). The table is compared as 32-bit words in place, so checking
+ * an entry allocates nothing.
+ */
 export function encodeSnapshot(s: WarmSnapshot): Buffer {
   const out = new Out();
   out.str(MAGIC);
@@ -130,32 +141,37 @@ export function encodeSnapshot(s: WarmSnapshot): Buffer {
   out.str(s.outputs.plain);
   out.str(s.outputs.color);
   out.u32(s.entries.length);
+  out.align8();
   for (const e of s.entries) {
-    out.str(e.path);
-    out.u32(e.present ? 1 : 0);
+    out.u64(e.present ? 1n : 0n);
     out.u64(e.dev);
     out.u64(e.ino);
     out.u64(e.size);
     out.u64(e.mtimeNs);
     out.u64(e.ctimeNs);
-    out.hex32(e.hash);
   }
+  for (const e of s.entries) out.hex32(e.hash);
+  for (const e of s.entries) out.str(e.path);
   out.str(s.model);
-  out.str(MAGIC); // trailer: a truncated file never decodes
+  out.str(MAGIC);
   return out.done();
 }
 
+/** A snapshot as read from disk: paths decoded, everything else read in place when needed. */
+export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
+  paths: string[];
+  /** The stat table as little-endian 32-bit words, WORDS × 2 per entry. */
+  table: Uint32Array;
+  entry(index: number): WarmEntry;
+  entries(): WarmEntry[];
+}
+
 /** Decodes a snapshot; undefined for anything malformed (never throws). */
-export function decodeSnapshot(buf: Buffer): WarmSnapshot | undefined {
+export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
   let pos = 0;
   const u32 = () => {
     const v = buf.readUInt32LE(pos);
     pos += 4;
-    return v;
-  };
-  const u64 = () => {
-    const v = buf.readBigUInt64LE(pos);
-    pos += 8;
     return v;
   };
   const str = () => {
@@ -168,34 +184,42 @@ export function decodeSnapshot(buf: Buffer): WarmSnapshot | undefined {
   try {
     if (str() !== MAGIC) return undefined;
     const key = str();
-    const takenAtNs = u64();
+    const takenAtNs = buf.readBigUInt64LE(pos);
+    pos += 8;
     const exitCode = u32();
     const outputs = { json: str(), plain: str(), color: str() };
     const count = u32();
-    const entries: WarmEntry[] = new Array<WarmEntry>(count);
-    for (let i = 0; i < count; i++) {
-      const p = str();
-      const present = u32() === 1;
-      const dev = u64();
-      const ino = u64();
-      const size = u64();
-      const mtimeNs = u64();
-      const ctimeNs = u64();
-      const hash = present ? buf.toString('hex', pos, pos + 32) : '';
-      pos += 32;
-      entries[i] = { path: p, present, dev, ino, size, mtimeNs, ctimeNs, hash };
-    }
-    // The model is only needed when something changed: decode it on first use.
+    pos = (pos + 7) & ~7;
+    const tableBytes = count * WORDS * 8;
+    if (pos + tableBytes + count * 32 > buf.length) return undefined;
+    const tableStart = buf.byteOffset + pos;
+    // A view in place when aligned (readFileSync of a large file is), else one copy.
+    const table = tableStart % 4 === 0 ? new Uint32Array(buf.buffer, tableStart, tableBytes / 4) : new Uint32Array(Uint8Array.from(buf.subarray(pos, pos + tableBytes)).buffer);
+    const tablePos = pos;
+    const hashPos = pos + tableBytes;
+    pos = hashPos + count * 32;
+    const paths = new Array<string>(count);
+    for (let i = 0; i < count; i++) paths[i] = str();
     const modelLength = u32();
     const modelStart = pos;
     pos += modelLength;
     if (pos > buf.length || str() !== MAGIC) return undefined;
+    const entry = (i: number): WarmEntry => {
+      const at = tablePos + i * WORDS * 8;
+      const present = buf.readBigUInt64LE(at) === 1n;
+      const word = (k: number) => buf.readBigUInt64LE(at + k * 8);
+      return { path: paths[i], present, dev: word(1), ino: word(2), size: word(3), mtimeNs: word(4), ctimeNs: word(5), hash: present ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : '' };
+    };
     return {
       key,
       takenAtNs,
       exitCode,
       outputs,
-      entries,
+      paths,
+      table,
+      entry,
+      entries: () => paths.map((_, i) => entry(i)),
+      // The model is only needed when something changed: decode it on first use.
       get model() {
         return buf.toString('utf8', modelStart, modelStart + modelLength);
       },
@@ -205,7 +229,7 @@ export function decodeSnapshot(buf: Buffer): WarmSnapshot | undefined {
   }
 }
 
-export function readSnapshot(dbPath: string): WarmSnapshot | undefined {
+export function readSnapshot(dbPath: string): StoredSnapshot | undefined {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(warmSnapshotPath(dbPath));
@@ -230,19 +254,33 @@ export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot): void {
 /**
  * The one tight check: re-stats every entry (following symlinks, as hashing does) and returns
  * the indexes of entries that must be re-hashed (stat differs, or racy), with their fresh stats.
+ * The fresh stat is written into a scratch BigUint64Array and compared word by word with the
+ * table, so an unchanged entry costs one stat and no allocation of ours.
  */
-export function changedEntries(snapshot: WarmSnapshot): { index: number; now: WarmEntry }[] {
+export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = snapshot.takenAtNs): { index: number; now: WarmEntry }[] {
   const changed: { index: number; now: WarmEntry }[] = [];
-  const entries = snapshot.entries;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const s = fs.statSync(e.path, { bigint: true, throwIfNoEntry: false });
+  const { paths, table } = snapshot;
+  const racyAfter = takenAtNs - TIMESTAMP_GRANULARITY_NS;
+  const scratch = new BigUint64Array(WORDS);
+  const words = new Uint32Array(scratch.buffer);
+  for (let i = 0; i < paths.length; i++) {
+    const s = fs.statSync(paths[i], { bigint: true, throwIfNoEntry: false });
+    const base = i * WORDS * 2;
+    const present = table[base] === 1;
     if (!s) {
-      if (e.present) changed.push({ index: i, now: { ...e, present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
+      if (present) changed.push({ index: i, now: { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
       continue;
     }
-    if (e.present && s.isFile() && s.ino === e.ino && s.size === e.size && s.mtimeNs === e.mtimeNs && s.ctimeNs === e.ctimeNs && s.dev === e.dev && !isRacy(e, snapshot.takenAtNs)) continue;
-    changed.push({ index: i, now: { path: e.path, present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' } });
+    scratch[0] = 1n;
+    scratch[1] = s.dev;
+    scratch[2] = s.ino;
+    scratch[3] = s.size;
+    scratch[4] = s.mtimeNs;
+    scratch[5] = s.ctimeNs;
+    let same = present && s.isFile() && s.mtimeNs <= racyAfter && s.ctimeNs <= racyAfter;
+    for (let k = 0; same && k < WORDS * 2; k++) same = words[k] === table[base + k];
+    if (same) continue;
+    changed.push({ index: i, now: { path: paths[i], present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' } });
   }
   return changed;
 }

@@ -11,7 +11,7 @@ import { createFileHasher } from '../hash/fileHasher';
 import type { FileHasher, HashOutcome } from '../hash/types';
 import { checkFile, decideRunStatus } from '../verify/runVerify';
 import type { RunVerification } from '../verify/types';
-import { changedEntries, type WarmEntry, type WarmSnapshot } from './warmSnapshot';
+import { changedEntries, type StoredSnapshot, type WarmEntry } from './warmSnapshot';
 
 export interface Recording {
   hasher: FileHasher;
@@ -63,23 +63,23 @@ export function recordingHasher(inner: FileHasher): Recording {
 
 /**
  * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing) on the
- * calling thread when few, on the pool when many. Returns the next entries and the paths whose
- * outcome differs, or undefined when some file is now something the snapshot cannot hold.
+ * calling thread when few, on the pool when many. Returns the next entries (unset when nothing
+ * changed) and the paths whose outcome differs, or undefined when some file is now something the
+ * snapshot cannot hold.
  */
-export async function rehashChanged(snapshot: WarmSnapshot): Promise<{ takenAtNs: bigint; entries: WarmEntry[]; differing: Map<string, WarmEntry> } | undefined> {
+export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; entries?: WarmEntry[]; differing: Map<string, WarmEntry> } | undefined> {
   const takenAtNs = BigInt(Date.now()) * 1_000_000n;
   const changed = changedEntries(snapshot);
-  const entries = snapshot.entries;
   const differing = new Map<string, WarmEntry>();
-  if (changed.length === 0) return { takenAtNs, entries, differing };
-  const next = entries.slice();
+  if (changed.length === 0) return { takenAtNs, differing };
+  const next = snapshot.entries();
   const hasher = createFileHasher({ useCache: false, concurrency: changed.length > 32 ? undefined : 0 });
   try {
     const outcomes = await hasher.hashMany(changed.filter((c) => c.now.present).map((c) => c.now.path));
     for (const { index, now } of changed) {
       if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
+      const before = next[index];
       next[index] = now;
-      const before = entries[index];
       if (before.present !== now.present || before.hash !== now.hash) differing.set(now.path, now);
     }
   } finally {
