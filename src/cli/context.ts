@@ -30,8 +30,15 @@ export async function withStore<T>(
   if (!options.writable && !fs.existsSync(located.dbPath)) {
     throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   }
-  const store = await openStore(located.dbPath, options.writable ? { create: true } : { readOnly: true });
-  const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath) });
+  // The hasher first: a rehash starts its worker threads now, so they boot while sql.js loads.
+  const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath), prestart: !options.useCache });
+  let store: Store;
+  try {
+    store = await openStore(located.dbPath, options.writable ? { create: true } : { readOnly: true });
+  } catch (err) {
+    await hasher.dispose();
+    throw err;
+  }
   try {
     const view = await store.snapshot();
     return await fn({ store, view, hasher, cached: options.useCache });

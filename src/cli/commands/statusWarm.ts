@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { FileHasher } from '../../engine/hash/types';
-import { recordingHasher, rehashChanged, reverify } from '../../engine/status/warmStatus';
+import { decodeModel, encodeModel, recordingHasher, rehashChanged, reverify } from '../../engine/status/warmStatus';
 import { readSnapshot, storeGeneration, writeSnapshot, type WarmEntry, type WarmSnapshot } from '../../engine/status/warmSnapshot';
 import { summarizeStatus } from '../../engine/verify/verify';
 import type { RunVerification } from '../../engine/verify/types';
@@ -22,12 +22,12 @@ function keyOf(req: WarmRequest, generation: string): string {
 }
 
 /** Everything status may print, rendered once, as a cached (no --rehash) status prints it. */
-function outputsOf(dbPath: string, runs: readonly RunVerification[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
+function outputsOf(dbPath: string, runs: readonly RunVerification[], entries: readonly WarmEntry[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
   const input = { status: summarizeStatus(runs), runs, dbPath: path.resolve(dbPath), cached: true };
   return {
     outputs: { json: renderStatusJson(input), plain: renderStatusText(input, false), color: renderStatusText(input, true) },
     exitCode: statusExitCode(runs),
-    model: JSON.stringify(runs),
+    model: encodeModel(runs, entries),
   };
 }
 
@@ -44,7 +44,7 @@ export async function tryWarmStatus(req: WarmRequest, json: boolean, io: CliIo):
     const fresh = await rehashChanged(snapshot);
     if (!fresh) return undefined;
     let answer: Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> = snapshot;
-    if (fresh.differing.size > 0) answer = outputsOf(req.dbPath, reverify(JSON.parse(snapshot.model) as RunVerification[], fresh.differing));
+    if (fresh.differing.size > 0 && fresh.entries) answer = outputsOf(req.dbPath, reverify(decodeModel(snapshot.model, snapshot), fresh.differing), fresh.entries);
     // Re-hashed something: save the new stats, unless a commit landed meanwhile (then the answer
     // above is still right for the generation we checked, but the next status must re-read).
     if (fresh.entries && storeGeneration(req.dbPath) === generation) {
@@ -75,7 +75,7 @@ export function beginWarmRecording(req: WarmRequest): { wrap(hasher: FileHasher)
       try {
         const entries: WarmEntry[] | undefined = recording?.entries();
         if (!entries || !recording || generation === undefined || storeGeneration(req.dbPath) !== generation) return;
-        writeSnapshot(req.dbPath, { key: keyOf(req, generation), takenAtNs: recording.takenAtNs, entries, ...outputsOf(req.dbPath, runs) });
+        writeSnapshot(req.dbPath, { key: keyOf(req, generation), takenAtNs: recording.takenAtNs, entries, ...outputsOf(req.dbPath, runs, entries) });
       } catch {
         // No snapshot only means no warm path next time.
       }

@@ -16,8 +16,9 @@ export function defaultConcurrency(): number {
 
 export function createFileHasher(options: FileHasherOptions): FileHasher {
   const concurrency = options.concurrency ?? defaultConcurrency();
-  let pool: HashPool | undefined;
-  const cache = options.storeDir ? StatCache.open(options.storeDir) : undefined;
+  let pool: HashPool | undefined = options.prestart ? new HashPool(concurrency) : undefined;
+  // Without useCache nothing is looked up: skip parsing the cache file (save() merges with it).
+  const cache = options.storeDir ? (options.useCache ? StatCache.open(options.storeDir) : StatCache.empty(options.storeDir)) : undefined;
   let saveTimer: NodeJS.Timeout | undefined;
   const saveCache = () => {
     if (!cache) return;
@@ -72,17 +73,39 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
         else results.set(p, t);
       }
       let done = results.size;
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < slow.length) {
-          request.signal?.throwIfAborted();
-          const [p, plan] = slow[next++];
-          results.set(p, await hashSlow(p, plan));
-          request.onProgress?.({ done: ++done, total: unique.length, bytes: 0 });
-        }
+      const report = (n: number) => {
+        done += n;
+        request.onProgress?.({ done, total: unique.length, bytes: 0 });
       };
       request.signal?.throwIfAborted();
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(slow.length, concurrency * 2)) }, lane));
+      // Plain files go to the workers as one batch; whatever they hand back (directories,
+      // errors, a dead worker) is classified here, on the calling thread.
+      const files = slow.filter(([, plan]) => plan !== 'slow');
+      pool ??= files.length > 0 ? new HashPool(concurrency) : undefined;
+      const batch = files.length > 0 ? await pool?.hashAll(files.map(([p]) => p), report, request.signal) : undefined;
+      const rest: typeof slow = [];
+      if (batch) {
+        files.forEach(([p, plan], i) => {
+          const outcome = batch[i];
+          if (!outcome) return void rest.push([p, plan]);
+          results.set(p, outcome);
+          if (outcome.kind === 'hash' && cache && plan !== 'slow') cache.remember(p, plan.key, outcome.hash, plan.takenAt);
+        });
+        rest.push(...slow.filter(([, plan]) => plan === 'slow'));
+      } else {
+        rest.push(...slow);
+      }
+      request.signal?.throwIfAborted();
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < rest.length) {
+          request.signal?.throwIfAborted();
+          const [p, plan] = rest[next++];
+          results.set(p, await hashSlow(p, plan));
+          report(1);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(rest.length, concurrency * 2)) }, lane));
       saveCache();
       return new Map(paths.map((p) => [p, results.get(p) as HashOutcome]));
     },

@@ -1,11 +1,13 @@
 /**
- * A pool of hashing worker threads. Jobs go to the least-busy worker; each worker streams its file
- * in 1 MiB chunks, so many files use every core and one huge file never blocks the caller's thread.
+ * A pool of hashing worker threads. Single jobs go to the least-busy worker, which streams the
+ * file in 1 MiB chunks; batches (hashAll) go to every worker at once, which share them through
+ * an atomic counter and answer in chunks, so many files cost a few messages, not two per file.
  * When the worker bundle is unavailable (e.g. inside a test bundle without dist/), hashing falls
  * back to the calling thread with the same results.
  */
 import { Worker } from 'node:worker_threads';
 import { assetPath } from '../util/assets';
+import type { BatchReply } from './hashWorker';
 import { hashOutcome } from './sha256';
 import type { HashOutcome } from './types';
 
@@ -13,9 +15,16 @@ interface Pending {
   resolve(outcome: HashOutcome): void;
 }
 
+interface Batch {
+  onResults(results: BatchReply['results']): void;
+  /** A worker is done with the batch (finished it, or died). */
+  onWorkerDone(): void;
+}
+
 export class HashPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly batches = new Map<number, Batch>();
   private nextId = 1;
 
   constructor(size: number) {
@@ -30,7 +39,13 @@ export class HashPool {
       const worker = new Worker(script);
       worker.unref();
       const slot = { worker, busy: 0 };
-      worker.on('message', (msg: { id: number; outcome: HashOutcome }) => {
+      worker.on('message', (msg: { id: number; outcome: HashOutcome } | BatchReply) => {
+        if ('results' in msg) {
+          const batch = this.batches.get(msg.id);
+          batch?.onResults(msg.results);
+          if (msg.finished) batch?.onWorkerDone();
+          return;
+        }
         slot.busy--;
         this.pending.get(msg.id)?.resolve(msg.outcome);
         this.pending.delete(msg.id);
@@ -38,6 +53,7 @@ export class HashPool {
       worker.on('error', () => {
         // A crashed worker fails only its own jobs; they are re-run on the calling thread.
         slot.busy = Number.MAX_SAFE_INTEGER;
+        for (const batch of this.batches.values()) batch.onWorkerDone();
       });
       this.workers.push(slot);
     }
@@ -51,6 +67,38 @@ export class HashPool {
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
       slot.worker.postMessage({ id, path: filePath });
+    });
+  }
+
+  /**
+   * Hashes `paths` on every live worker. Resolves with one entry per path: an outcome, or
+   * undefined where the caller must hash that path itself (directories, errors, a dead worker,
+   * an abort). Returns undefined when there are no live workers.
+   */
+  hashAll(paths: readonly string[], onResults?: (count: number) => void, signal?: AbortSignal): Promise<(HashOutcome | undefined)[]> | undefined {
+    const live = this.workers.filter((w) => w.busy !== Number.MAX_SAFE_INTEGER);
+    if (live.length === 0) return undefined;
+    const id = this.nextId++;
+    const next = new Int32Array(new SharedArrayBuffer(8));
+    const results = new Array<HashOutcome | undefined>(paths.length);
+    const abort = () => Atomics.store(next, 1, 1);
+    signal?.addEventListener('abort', abort);
+    return new Promise((resolve) => {
+      let running = live.length;
+      this.batches.set(id, {
+        onResults: (chunk) => {
+          for (const [i, outcome] of chunk) results[i] = outcome;
+          onResults?.(chunk.length);
+        },
+        onWorkerDone: () => {
+          if (--running > 0) return;
+          this.batches.delete(id);
+          signal?.removeEventListener('abort', abort);
+          resolve(results);
+        },
+      });
+      const job = { id, paths: [...paths], next };
+      for (const w of live) w.worker.postMessage(job);
     });
   }
 

@@ -61,6 +61,11 @@ export class StatCache {
     return cache;
   }
 
+  /** A cache that only records (for a rehash): save() still merges with the file on disk. */
+  static empty(storeDir: string): StatCache {
+    return new StatCache(path.join(storeDir, STAT_CACHE_FILE));
+  }
+
   /** The cached hash when the stat matches and the entry is not racy; else undefined. */
   lookup(filePath: string, key: StatKey): string | undefined {
     const entry = this.entries.get(filePath);

@@ -42,4 +42,6 @@ export interface FileHasherOptions {
    * dispose() always saves.
    */
   saveDelayMs?: number;
+  /** Start the worker threads now rather than at the first file that needs reading (a rehash will read every file). */
+  prestart?: boolean;
 }

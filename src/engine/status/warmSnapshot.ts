@@ -15,11 +15,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
-const MAGIC = 'CLEWWS02';
+const MAGIC = 'CLEWWS03';
 
 /** A recorded file: its stat before hashing and what hashing found. */
 export interface WarmEntry {
@@ -83,7 +84,7 @@ export function storeGeneration(dbPath: string): string {
 
 /** Writer of length-prefixed fields into one growing buffer. */
 class Out {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  constructor(private buf: Buffer) {}
   private pos = 0;
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -111,6 +112,11 @@ class Out {
     this.ensure(n);
     this.pos += this.buf.write(s, this.pos);
   }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
   hex32(h: string): void {
     this.ensure(32);
     if (h.length === 64) this.buf.write(h, this.pos, 'hex');
@@ -122,17 +128,24 @@ class Out {
   }
 }
 
+/** Byte-swaps a u64 (the table is little-endian on disk). */
+function swap64(v: bigint): bigint {
+  let r = 0n;
+  for (let i = 0n; i < 64n; i += 8n) r = (r << 8n) | ((v >> i) & 0xffn);
+  return r;
+}
+
 /** u64 words per entry in the stat table: present, dev, ino, size, mtime ns, ctime ns. */
 const WORDS = 6;
 
 /**
  * Layout: header (magic, key, takenAt, exit code, outputs, count), then 8-byte aligned the stat
- * table (count × 6 u64), the hashes (count × 32 bytes), the paths, the model, the magic again
+ * table (count × 6 u64), the hashes (count × 32 bytes), the paths (one NUL-joined string), the model, the magic again
  * (a truncated file never decodes). The table is compared as 32-bit words in place, so checking
  * an entry allocates nothing.
  */
 export function encodeSnapshot(s: WarmSnapshot): Buffer {
-  const out = new Out();
+  const out = new Out(Buffer.allocUnsafe(4096 + s.entries.length * 200 + 3 * (s.model.length + s.outputs.json.length + s.outputs.plain.length + s.outputs.color.length)));
   out.str(MAGIC);
   out.str(s.key);
   out.u64(s.takenAtNs);
@@ -142,16 +155,16 @@ export function encodeSnapshot(s: WarmSnapshot): Buffer {
   out.str(s.outputs.color);
   out.u32(s.entries.length);
   out.align8();
-  for (const e of s.entries) {
-    out.u64(e.present ? 1n : 0n);
-    out.u64(e.dev);
-    out.u64(e.ino);
-    out.u64(e.size);
-    out.u64(e.mtimeNs);
-    out.u64(e.ctimeNs);
-  }
+  // One typed array, copied once: per-field Buffer writes were most of the encoding time.
+  const table = new BigUint64Array(s.entries.length * WORDS);
+  s.entries.forEach((e, i) => {
+    table.set([e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs], i * WORDS);
+  });
+  if (os.endianness() !== 'LE') for (let i = 0; i < table.length; i++) table[i] = BigInt.asUintN(64, swap64(table[i]));
+  out.bytes(new Uint8Array(table.buffer));
   for (const e of s.entries) out.hex32(e.hash);
-  for (const e of s.entries) out.str(e.path);
+  // One string for all paths, NUL-separated (no path contains NUL): one encode, one decode + split.
+  out.str(s.entries.map((e) => e.path).join('\0'));
   out.str(s.model);
   out.str(MAGIC);
   return out.done();
@@ -198,8 +211,9 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
     const tablePos = pos;
     const hashPos = pos + tableBytes;
     pos = hashPos + count * 32;
-    const paths = new Array<string>(count);
-    for (let i = 0; i < count; i++) paths[i] = str();
+    const joined = str();
+    const paths = count === 0 ? [] : joined.split('\0');
+    if (paths.length !== count) return undefined;
     const modelLength = u32();
     const modelStart = pos;
     pos += modelLength;
@@ -278,6 +292,8 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
     scratch[4] = s.mtimeNs;
     scratch[5] = s.ctimeNs;
     let same = present && s.isFile() && s.mtimeNs <= racyAfter && s.ctimeNs <= racyAfter;
+    // Native-endian scratch vs the little-endian table: on a big-endian host nothing matches, so
+    // everything is re-hashed — slower, never wrong.
     for (let k = 0; same && k < WORDS * 2; k++) same = words[k] === table[base + k];
     if (same) continue;
     changed.push({ index: i, now: { path: paths[i], present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' } });

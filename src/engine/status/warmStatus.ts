@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { createFileHasher } from '../hash/fileHasher';
 import type { FileHasher, HashOutcome } from '../hash/types';
 import { checkFile, decideRunStatus } from '../verify/runVerify';
-import type { RunVerification } from '../verify/types';
+import type { RunVerification, VerificationStatus } from '../verify/types';
 import { changedEntries, type StoredSnapshot, type WarmEntry } from './warmSnapshot';
 
 export interface Recording {
@@ -102,4 +102,45 @@ export function reverify(runs: readonly RunVerification[], differing: ReadonlyMa
     const status = decideRunStatus(files, true);
     return { ...run, files, status, is_verified: status === 'verified' };
   });
+}
+
+/** A file of the model: entry index, role, expected hash ('' = equals the entry's hash), status, frozen. */
+type CompactFile = [number, string, string, VerificationStatus, 0 | 1];
+type CompactRun = Omit<RunVerification, 'files'> & { files: CompactFile[] };
+
+/**
+ * The runs of a status as the snapshot's model: paths and current hashes are the entries', so
+ * each file costs a few bytes of JSON, not a full record (4 MB → well under 1 MB for 10,000 files).
+ * Throws for a file the entries do not hold (the snapshot is then not written).
+ */
+export function encodeModel(runs: readonly RunVerification[], entries: readonly WarmEntry[]): string {
+  const index = new Map(entries.map((e, i) => [e.path, i]));
+  const compact: CompactRun[] = runs.map((run) => ({
+    ...run,
+    files: run.files.map((f): CompactFile => {
+      const i = index.get(f.path);
+      if (i === undefined || f.error !== undefined) throw new Error(`not in the snapshot: ${f.path}`);
+      const implied = !f.frozen && f.current_hash !== null && f.current_hash === f.expected_hash && entries[i].hash === f.current_hash;
+      return [i, f.role, implied ? '' : f.expected_hash, f.status, f.frozen ? 1 : 0];
+    }),
+  }));
+  return JSON.stringify(compact);
+}
+
+/** The runs back from encodeModel, against the entries they were encoded with. */
+export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'entry'>): RunVerification[] {
+  const hashes = new Map<number, string>();
+  const hashOf = (i: number): string => {
+    let h = hashes.get(i);
+    if (h === undefined) hashes.set(i, (h = snapshot.entry(i).hash));
+    return h;
+  };
+  return (JSON.parse(model) as CompactRun[]).map((run) => ({
+    ...run,
+    files: run.files.map(([i, role, stored, status, frozen]) => {
+      const current = status === 'missing' ? null : frozen ? stored : hashOf(i);
+      const expected = stored === '' ? hashOf(i) : stored;
+      return { path: snapshot.paths[i], role, expected_hash: expected, current_hash: current, status, frozen: frozen === 1, is_verified: status === 'verified' };
+    }),
+  }));
 }

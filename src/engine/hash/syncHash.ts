@@ -1,0 +1,32 @@
+/**
+ * Synchronous whole-file SHA-256 for the hashing workers: one open, reads into the worker's one
+ * reused buffer, one close. In a worker, blocking is the point: the async open/read/close of
+ * sha256.ts cost three event-loop round trips per file, which dominated on many small files.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { HashOutcome } from './types';
+
+/** A plain file's outcome, or undefined for anything else (directories, errors): the caller classifies those. */
+export function hashFileSyncOutcome(filePath: string, buffer: Buffer): HashOutcome | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : undefined;
+  }
+  try {
+    const hash = createHash('sha256');
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+    }
+    return { kind: 'hash', hash: hash.digest('hex'), cached: false };
+  } catch {
+    return undefined; // EISDIR and friends: hashOutcome() on the calling thread says what it is
+  } finally {
+    fs.closeSync(fd);
+  }
+}
