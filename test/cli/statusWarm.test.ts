@@ -13,7 +13,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { statusCommand } from '../../src/cli/commands/status';
 import { tryWarmStatus } from '../../src/cli/commands/statusWarm';
-import { changedEntries, readSnapshot, warmSnapshotPath, type StoredSnapshot } from '../../src/engine/status/warmSnapshot';
+import { changedEntries, decodeSnapshot, encodeSnapshot, readSnapshot, warmSnapshotPath, type StoredSnapshot } from '../../src/engine/status/warmSnapshot';
+import { decodeModel, encodeModel } from '../../src/engine/status/warmStatus';
+import type { RunVerification, VerificationStatus } from '../../src/engine/verify/types';
 import { TIMESTAMP_GRANULARITY_NS } from '../../src/engine/hash/statCache';
 import { materialise } from '../conformance/fixtures';
 
@@ -198,5 +200,44 @@ describe('warm status after edits: changed content is never reported verified', 
     fs.writeFileSync(file(), fs.readFileSync(file()));
     fs.utimesSync(file(), before.atime, before.mtime);
     assert.deepEqual(changedEntries(snapshot, future).map((c) => c.index), [index], 'same bytes, same mtime: the ctime still differs');
+  });
+});
+
+describe('the snapshot model', () => {
+  test('round-trips frozen, legacy-prefix, mismatched and missing files exactly', () => {
+    const h = (c: string) => c.repeat(64);
+    const entries = [
+      { path: '/p/a', present: true, dev: 1n, ino: 2n, size: 3n, mtimeNs: 4n, ctimeNs: 5n, hash: h('a') },
+      { path: '/p/b', present: true, dev: 1n, ino: 3n, size: 3n, mtimeNs: 4n, ctimeNs: 5n, hash: h('b') },
+      { path: '/p/c', present: true, dev: 1n, ino: 4n, size: 3n, mtimeNs: 4n, ctimeNs: 5n, hash: h('c') },
+      { path: '/p/d', present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' },
+      { path: '/p/e', present: true, dev: 1n, ino: 5n, size: 3n, mtimeNs: 4n, ctimeNs: 5n, hash: h('e') },
+    ];
+    const file = (path: string, role: string, expected: string, current: string | null, status: VerificationStatus, frozen = false) => ({ path, role, expected_hash: expected, current_hash: current, status, frozen, is_verified: status === 'verified' });
+    const runs: RunVerification[] = [
+      {
+        session_id: 's1',
+        script_path: '/p/script.py',
+        status: 'mismatch',
+        files: [
+          file('/p/a', 'input', h('a'), h('a'), 'verified'),
+          file('/p/b', 'output', h('b').slice(0, 32), h('b'), 'verified'),
+          file('/p/c', 'output', h('f'), h('c'), 'mismatch'),
+          file('/p/d', 'output', h('d'), null, 'missing'),
+          file('/p/e', 'output', h('9'), h('9'), 'verified', true),
+        ],
+        combined_hash_expected: null,
+        combined_hash_current: null,
+        level: 'cache',
+        provenance: 'tracked',
+        exception_reason: null,
+        is_verified: false,
+        is_verified_from_scratch: false,
+      },
+    ];
+    const snapshot = decodeSnapshot(encodeSnapshot({ key: 'k', takenAtNs: 1n, exitCode: 12, outputs: { json: '', plain: '', color: '' }, entries, model: encodeModel(runs, entries) }));
+    assert.ok(snapshot);
+    assert.deepEqual(decodeModel(snapshot.model, snapshot), runs);
+    assert.deepEqual(snapshot.entries(), entries);
   });
 });

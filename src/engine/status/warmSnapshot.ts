@@ -176,6 +176,8 @@ export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
   /** The stat table as little-endian 32-bit words, WORDS × 2 per entry. */
   table: Uint32Array;
   entry(index: number): WarmEntry;
+  /** Just the hash of entry `index` ('' when missing), without building the entry. */
+  hashAt(index: number): string;
   entries(): WarmEntry[];
 }
 
@@ -232,6 +234,7 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       paths,
       table,
       entry,
+      hashAt: (i) => (buf.readUInt32LE(tablePos + i * WORDS * 8) === 1 ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : ''),
       entries: () => paths.map((_, i) => entry(i)),
       // The model is only needed when something changed: decode it on first use.
       get model() {

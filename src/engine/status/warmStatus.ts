@@ -128,11 +128,11 @@ export function encodeModel(runs: readonly RunVerification[], entries: readonly 
 }
 
 /** The runs back from encodeModel, against the entries they were encoded with. */
-export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'entry'>): RunVerification[] {
+export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification[] {
   const hashes = new Map<number, string>();
   const hashOf = (i: number): string => {
     let h = hashes.get(i);
-    if (h === undefined) hashes.set(i, (h = snapshot.entry(i).hash));
+    if (h === undefined) hashes.set(i, (h = snapshot.hashAt(i)));
     return h;
   };
   return (JSON.parse(model) as CompactRun[]).map((run) => ({
