@@ -34,7 +34,7 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
    * Synchronous first pass (cheap: one stat per path): answers missing files and stat-cache hits
    * without touching the worker pool; returns the stat key for files that must be read.
    */
-  function triage(p: string): HashOutcome | { key: StatKey; takenAt: bigint } | 'slow' {
+  function triage(p: string, onStat: HashRequestOptions['onStat']): HashOutcome | { key: StatKey; takenAt: bigint } | 'slow' {
     let stat: fs.BigIntStats | undefined;
     try {
       // No exception for the common "missing" case: building one per missing file was most of
@@ -44,6 +44,7 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
       const code = (err as NodeJS.ErrnoException).code;
       return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : 'slow';
     }
+    onStat?.(p, stat);
     if (!stat) return { kind: 'missing' };
     if (!stat.isFile()) return 'slow';
     const key = statKeyOf(stat);
@@ -68,7 +69,7 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
       const results = new Map<string, HashOutcome>();
       const slow: [string, { key: StatKey; takenAt: bigint } | 'slow'][] = [];
       for (const p of unique) {
-        const t = triage(p);
+        const t = triage(p, request.onStat);
         if (t === 'slow' || 'key' in t) slow.push([p, t]);
         else results.set(p, t);
       }

@@ -2,6 +2,7 @@
  * The hashing contract verification, recording and the extension code against.
  * Implementations live beside this file (streaming SHA-256, worker pool, stat cache).
  */
+import type { BigIntStats } from 'node:fs';
 export type HashOutcome =
   | { kind: 'hash'; /** full 64-char lower-case SHA-256 hex */ hash: string; /** true when served from the stat cache */ cached: boolean }
   | { kind: 'missing' }
@@ -17,6 +18,11 @@ export interface HashProgress {
 export interface HashRequestOptions {
   signal?: AbortSignal;
   onProgress?(progress: HashProgress): void;
+  /**
+   * Called once per path with the stat taken BEFORE the file is read (undefined: missing), so a
+   * caller can keep (stat, outcome) pairs without a second stat of its own (the warm status snapshot).
+   */
+  onStat?(path: string, stat: BigIntStats | undefined): void;
 }
 
 /**

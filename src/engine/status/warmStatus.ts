@@ -41,15 +41,9 @@ export function recordingHasher(inner: FileHasher): Recording {
   let ok = true;
   const hasher: FileHasher = {
     async hashMany(paths, options) {
-      // Stats first: an entry must never carry a stat taken after its content was read.
-      for (const p of paths) {
-        try {
-          seen.set(p, entryOf(p, fs.statSync(p, { bigint: true, throwIfNoEntry: false })));
-        } catch {
-          ok = false;
-        }
-      }
-      const outcomes = await inner.hashMany(paths, options);
+      // The hasher's own stat, taken before it reads the file: an entry must never carry a stat
+      // taken after its content was read. A path it could not stat gets no entry (no snapshot).
+      const outcomes = await inner.hashMany(paths, { ...options, onStat: (p, s) => seen.set(p, entryOf(p, s)) });
       for (const p of paths) {
         const e = seen.get(p);
         if (!e || !settle(e, outcomes.get(p))) ok = false;
