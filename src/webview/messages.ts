@@ -30,6 +30,8 @@ export interface DagPayload {
   nodes: DagNodeRef[];
   /** Node id → node id, as drawn; the webview uses them to focus on a node's up- or downstream. */
   edges: DagEdgeRef[];
+  /** What the colours mean (from the engine's colour table); the webview draws it as the legend. */
+  legend: { colour: string; meaning: string }[];
   /** What was asked for, so the host can redraw it when files or the store change (and after a reload). */
   source?: { folder: string; targetFile?: string; manuscript?: string };
 }

@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO_ROOT } from '../support/repo';
 
-export const FIXTURES_DIR = path.resolve(__dirname, '../../../test/fixtures/upstream');
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test/fixtures/upstream');
 
 export function listScenarios(): string[] {
   return fs
