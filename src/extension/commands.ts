@@ -16,7 +16,7 @@ import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
 import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
-import type { DagPayload } from '../webview/messages';
+import type { DagPayload, DagSource } from '../engine/mermaid/types';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
 export interface CommandContext {
@@ -38,8 +38,6 @@ async function engineOrExplain(model: ClewModel | undefined) {
   if (!engine) void vscode.window.showWarningMessage('Clew: no store in this workspace yet. Record a run first (clew record -- python3 script.py), or scaffold the example pipeline.');
   return engine;
 }
-
-type DagSource = NonNullable<DagPayload['source']>;
 
 /**
  * The DAG panel's diagram for a source: upstream's chain diagram behind one file, or every run of

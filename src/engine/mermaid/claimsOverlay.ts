@@ -12,7 +12,7 @@ import { liveClaimStatus, type ClaimSourceFacts } from '../claims/liveStatus';
 import { VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
 import { VERDICT_GLYPH } from '../present/icons';
 import type { ClaimStatus } from '../verify/verdicts';
-import type { DiagramEdge, DiagramNode, ProvenanceDiagram } from './provenanceDiagram';
+import type { DiagramEdge, DiagramNode, ProvenanceDiagram } from './types';
 import { UPSTREAM_CLASS_DEFS, fullPathFileId, iconFor, idPart, labelText } from './upstreamStyle';
 
 /** Claim colours (engine/present/colours.ts), drawn with a heavier outline than files. */

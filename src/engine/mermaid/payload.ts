@@ -3,8 +3,7 @@
  * node table the webview needs to make nodes clickable (file → path, run → session id).
  */
 import { DIAGRAM_LEGEND, VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
-import type { DagPayload } from '../../webview/messages';
-import type { ProvenanceDiagram } from './provenanceDiagram';
+import type { DagPayload, ProvenanceDiagram } from './types';
 
 /**
  * Above this many nodes mermaid's layout gets slow and, for deep chains, overflows its stack
