@@ -47,6 +47,12 @@ function valueNeedle(value: string | null): string | undefined {
   return (afterEquals ? afterEquals[1] : value).trim() || undefined;
 }
 
+class ClaimLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly claim: Claim, readonly note: string | undefined) {
+    super(range);
+  }
+}
+
 export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
@@ -60,19 +66,26 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
     return claims.map((claim) => ({ claim, ...anchorClaim(lines, claim) }));
   }
 
+  /** Cheap: where the lenses go. Their titles (live status, upstream walk) wait for resolveCodeLens. */
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return this.claimsOf(document).map(({ claim, line, note }) => {
-      const { status, reason } = claimStatusIn(this.models(), claim);
-      const source = claim.source_file ? path.basename(claim.source_file) : 'no source';
-      // The source's own change is already said by the status word; upstream ones are named.
-      const why = reason?.kind === 'upstream changed' ? `; ${reasonPhrase(reason)}` : '';
-      return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-        title: `${VERDICT_GLYPH[status]} Clew: ${status} — ${claim.claim_type} from ${source}${why}${note ? ` (${note})` : ''}`,
-        tooltip: `${claim.claim_id}${claim.claim_value ? ` = ${claim.claim_value}` : ''}. Click to verify now.`,
-        command: 'clew.verifyClaim',
-        arguments: [claim.claim_id],
-      });
-    });
+    return this.claimsOf(document).map(({ claim, line, note }) => new ClaimLens(new vscode.Range(line, 0, line, 0), claim, note));
+  }
+
+  /** Only for lenses on screen: the claim's live status, decided by the engine. */
+  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
+    if (!(lens instanceof ClaimLens)) return lens;
+    const { claim, note } = lens;
+    const { status, reason } = claimStatusIn(this.models(), claim);
+    const source = claim.source_file ? path.basename(claim.source_file) : 'no source';
+    // The source's own change is already said by the status word; upstream ones are named.
+    const why = reason?.kind === 'upstream changed' ? `; ${reasonPhrase(reason)}` : '';
+    lens.command = {
+      title: `${VERDICT_GLYPH[status]} Clew: ${status} — ${claim.claim_type} from ${source}${why}${note ? ` (${note})` : ''}`,
+      tooltip: `${claim.claim_id}${claim.claim_value ? ` = ${claim.claim_value}` : ''}. Click to verify now.`,
+      command: 'clew.verifyClaim',
+      arguments: [claim.claim_id],
+    };
+    return lens;
   }
 
   /** Recomputes lenses and Problems for open manuscripts (after a model refresh or an edit). */

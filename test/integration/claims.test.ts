@@ -11,8 +11,9 @@ import { runPython } from './harness/python';
 import { waitFor } from './harness/waitFor';
 import { getClewExtension, workspaceRoot } from './harness/workspace';
 
+/** Lenses resolved as the editor resolves the visible ones (titles come from resolveCodeLens). */
 async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
-  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
 }
 
 function lensAt(all: vscode.CodeLens[], line: number): vscode.CodeLens | undefined {
