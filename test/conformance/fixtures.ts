@@ -83,10 +83,13 @@ export interface Answer {
   error?: string;
 }
 
-/** answers/api.json entries are either {ok,value} or {key: {ok,value}}. */
+/**
+ * answers/api.json entries are either {ok,value} or {key: {ok,value}}. An absent key fails: every
+ * scenario carries every answer the tests compare, so a missing one is a broken fixture, not a pass.
+ */
 export function entries(api: Record<string, unknown>, key: string): [string, Answer][] {
   const node = api[key] as Record<string, unknown> | undefined;
-  if (!node) return [];
+  if (!node) throw new Error(`answers/api.json has no '${key}' answers`);
   if ('ok' in node) return [['', node as unknown as Answer]];
   return Object.entries(node as Record<string, Answer>);
 }
