@@ -10,8 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { entries, materialise, type Materialised } from '../conformance/fixtures';
-
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+import { CLI } from '../support/repo';
 
 function clew(cwd: string, ...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, SCITEX_CLEW_DB_PATH: '' } });
