@@ -6,7 +6,9 @@ import { addClaim, listClaims, verifyClaim, type VerifyClaimResult } from '../en
 import { initExamples } from '../engine/examples/initExamples';
 import { openStore } from '../engine/store/open';
 import { verifyChain, verifyDag, verifyRun } from '../engine/verify';
+import { finalOutputs } from '../engine/verify/lineage';
 import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
+import { addCounts } from '../engine/verify/verdicts';
 import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
 import { showDagPanel } from './dagPanel';
@@ -14,7 +16,7 @@ import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
 import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
-import type { DagPayload } from '../webview/messages';
+import type { DagPayload, DagSource } from '../engine/mermaid/types';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 
 export interface CommandContext {
@@ -36,14 +38,6 @@ async function engineOrExplain(model: ClewModel | undefined) {
   if (!engine) void vscode.window.showWarningMessage('Clew: no store in this workspace yet. Record a run first (clew record -- python3 script.py), or scaffold the example pipeline.');
   return engine;
 }
-
-/** Leaves of the provenance graph: recorded outputs that no run reads. */
-function leafOutputs(model: ClewModel): string[] {
-  const read = new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'input').map((f) => f.path)));
-  return [...new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'output' && !read.has(f.path)).map((f) => f.path)))].sort();
-}
-
-type DagSource = NonNullable<DagPayload['source']>;
 
 /**
  * The DAG panel's diagram for a source: upstream's chain diagram behind one file, or every run of
@@ -111,17 +105,14 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
     const model = ctx.modelFor(target) ?? ctx.models()[0];
     const engine = await engineOrExplain(model);
     if (!engine || !model) return undefined;
-    const targets = target && model.files.has(target.fsPath) ? [target.fsPath] : leafOutputs(model);
+    const targets = target && model.files.has(target.fsPath) ? [target.fsPath] : finalOutputs(model.runs);
     return withProgress('Clew: verifying the DAG', (signal) => verifyDag({ ...engine, cwd: model.folder, signal }, { targets }));
   }
 
   return {
     async showStatus() {
       await vscode.commands.executeCommand('workbench.view.extension.clew');
-      const c = ctx.models().reduce((acc, m) => {
-        const k = m.counts();
-        return { verified: acc.verified + k.verified, mismatch: acc.mismatch + k.mismatch, missing: acc.missing + k.missing };
-      }, { verified: 0, mismatch: 0, missing: 0 });
+      const c = ctx.models().map((m) => m.counts()).reduce(addCounts, { verified: 0, mismatch: 0, missing: 0 });
       ctx.log.info(`status: ${c.verified} verified, ${c.mismatch} changed, ${c.missing} missing`);
       return c;
     },

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { type DagPayload, type HostToWebview, isWebviewToHost, type WebviewToHost } from '../webview/messages';
+import { dagShell } from '../engine/mermaid/html';
+import { type DagPayload, type DagSource, type HostToWebview, isWebviewToHost, type WebviewToHost } from '../webview/messages';
 
 export const DAG_VIEW_TYPE = 'clew.dag';
 
@@ -27,7 +28,7 @@ export interface DagPanelActions {
   showRun(sessionId: string, column: vscode.ViewColumn): void;
   log(message: string): void;
   /** Recomputes a diagram from its `source` (what was asked for); undefined if it cannot. */
-  build(source: NonNullable<DagPayload['source']>): Promise<DagPayload | undefined>;
+  build(source: DagSource): Promise<DagPayload | undefined>;
   /** What a restored panel without saved state shows: the first folder's whole DAG. */
   defaultSource(): DagPayload['source'];
 }
@@ -47,7 +48,7 @@ let rebuildTimer: NodeJS.Timeout | undefined;
 let rebuilding: Promise<void> = Promise.resolve();
 
 /** Serialised: redraws `handle` from fresh verification results for `source`, if still current. */
-function redraw(handle: DagPanelHandle, source: NonNullable<DagPayload['source']>, what: string): Promise<void> {
+function redraw(handle: DagPanelHandle, source: DagSource, what: string): Promise<void> {
   rebuilding = rebuilding.then(async () => {
     try {
       const payload = await actions.build(source);
@@ -91,21 +92,12 @@ export function dagHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Clew DAG</title>
-</head>
-<body>
-<h1 id="title"></h1>
-<div id="dag" role="img" aria-label="Provenance DAG"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  return dagShell({
+    csp,
+    title: 'Clew DAG',
+    head: `<link rel="stylesheet" href="${style.toString()}">`,
+    scripts: `<script nonce="${nonce}" src="${script.toString()}"></script>`,
+  });
 }
 
 function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: DagPayload | undefined): DagPanelHandle {

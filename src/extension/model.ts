@@ -8,40 +8,25 @@
  *   hasher; refreshFiles(paths) re-hashes only those recorded files. Both are serialised (one at
  *   a time, requests coalesced) and fire onDidChange with exactly the file paths whose verdict
  *   changed (plus folders whose "contains missing files" flag changed).
- * - A file's verdict comes from its latest recorded row (newest recorded_at, then row id) of any
- *   role, or its run's script hash for scripts never recorded as files.
+ * - Every verdict is the engine's (engine/verify/verdicts.ts), every query the engine's
+ *   (recordedFiles, verifyStatus, listClaims); the model only keeps their answers and says what changed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type Claim, listClaims } from '../engine/claims/claims';
 import { createFileHasher } from '../engine/hash/fileHasher';
-import type { FileHasher, HashOutcome } from '../engine/hash/types';
+import type { FileHasher } from '../engine/hash/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
 import type { Store, StoreView } from '../engine/store/types';
 import { isUnder } from '../engine/util/paths';
 import { verifyStatus } from '../engine/verify';
-import { hashesMatch } from '../engine/hash/sha256';
+import { recordedFiles, type RecordedFileRow } from '../engine/verify/recordedFiles';
 import type { RunVerification } from '../engine/verify/types';
+import { countVerdicts, fileVerdict, type FileVerdict, type VerdictCounts } from '../engine/verify/verdicts';
 
-export type FileVerdict = 'verified' | 'mismatch' | 'missing' | 'unknown';
-
-export interface RecordedFile {
-  path: string;
-  expectedHash: string;
-  frozen: boolean;
-  sessionId: string;
-  role: string;
+export interface RecordedFile extends RecordedFileRow {
   verdict: FileVerdict;
-}
-
-export interface ClaimRow {
-  claim_id: string;
-  file_path: string;
-  line_number: number | null;
-  claim_type: string;
-  claim_value: string | null;
-  status: string | null;
-  source_file: string | null;
 }
 
 export interface ModelOptions {
@@ -59,12 +44,6 @@ export interface ModelChange {
 
 type Listener = (change: ModelChange) => void;
 
-function verdictOf(file: { expectedHash: string; frozen: boolean }, outcome: HashOutcome | undefined): FileVerdict {
-  if (!outcome || outcome.kind === 'missing' || outcome.kind === 'unreadable') return 'missing';
-  if (file.frozen) return 'verified';
-  return hashesMatch(file.expectedHash, outcome.hash) ? 'verified' : 'mismatch';
-}
-
 export class ClewModel {
   readonly folder: string;
   dbPath: string | undefined;
@@ -74,7 +53,7 @@ export class ClewModel {
   /** Folders (inside the workspace folder) that contain missing recorded files. */
   foldersWithMissing = new Set<string>();
   runs: RunVerification[] = [];
-  claims: ClaimRow[] = [];
+  claims: Claim[] = [];
   lastError: string | undefined;
   private store: Store | undefined;
   private hasher: FileHasher | undefined;
@@ -97,38 +76,8 @@ export class ClewModel {
     return this.dbPath !== undefined && fs.existsSync(this.dbPath);
   }
 
-  /**
-   * Impact: the first changed or missing file upstream of `filePath` (following, from the newest
-   * run that wrote it, each input back to the newest run that wrote that), or undefined when the
-   * whole ancestry is intact. Answers from the verified runs in memory; cycles are cut.
-   */
-  changedUpstreamOf(filePath: string): string | undefined {
-    const producer = new Map<string, RunVerification>();
-    for (const r of this.runs) for (const f of r.files) if (f.role === 'output' && !producer.has(f.path)) producer.set(f.path, r);
-    const seen = new Set<string>();
-    const visit = (p: string): string | undefined => {
-      const run = producer.get(p);
-      if (!run || seen.has(run.session_id)) return undefined;
-      seen.add(run.session_id);
-      for (const f of run.files) {
-        if (f.path === p) continue;
-        // The live badge verdict (narrow refreshes keep it current) wins over the last full verify.
-        const status = this.files.get(f.path)?.verdict ?? f.status;
-        if (status === 'mismatch' || status === 'missing') return f.path;
-      }
-      for (const f of run.files) if (f.role === 'input') {
-        const hit = visit(f.path);
-        if (hit) return hit;
-      }
-      return undefined;
-    };
-    return visit(filePath);
-  }
-
-  counts(): { verified: number; mismatch: number; missing: number } {
-    const c = { verified: 0, mismatch: 0, missing: 0 };
-    for (const f of this.files.values()) if (f.verdict !== 'unknown') c[f.verdict]++;
-    return c;
+  counts(): VerdictCounts {
+    return countVerdicts([...this.files.values()].map((f) => f.verdict));
   }
 
   /** Full refresh (store changed, settings changed, or asked by the user). Serialised, coalesced. */
@@ -191,27 +140,6 @@ export class ClewModel {
     return { store: this.store, hasher: this.hasher };
   }
 
-  private recordedFiles(view: StoreView): Map<string, RecordedFile> {
-    const files = new Map<string, RecordedFile>();
-    const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
-    if (view.hasTable('runs')) {
-      for (const r of view.all<{ session_id: string; script_path: string; script_hash: string }>(
-        "SELECT session_id, script_path, script_hash FROM runs WHERE script_hash IS NOT NULL AND script_path != '' ORDER BY started_at",
-      )) {
-        if (inside(r.script_path)) files.set(r.script_path, { path: r.script_path, expectedHash: r.script_hash, frozen: false, sessionId: r.session_id, role: 'script', verdict: 'unknown' });
-      }
-    }
-    if (view.hasTable('file_hashes')) {
-      const frozen = view.hasColumn('file_hashes', 'frozen') ? 'frozen' : '0 AS frozen';
-      for (const r of view.all<{ session_id: string; file_path: string; hash: string; frozen: number; role: string }>(
-        `SELECT session_id, file_path, hash, ${frozen}, role FROM file_hashes ORDER BY recorded_at, id`,
-      )) {
-        if (inside(r.file_path)) files.set(r.file_path, { path: r.file_path, expectedHash: r.hash, frozen: Boolean(r.frozen), sessionId: r.session_id, role: r.role, verdict: 'unknown' });
-      }
-    }
-    return files;
-  }
-
   private async fullRefresh(): Promise<void> {
     const opened = await this.ensureOpen();
     const before = this.files;
@@ -225,16 +153,15 @@ export class ClewModel {
       return;
     }
     const view = await opened.store.snapshot();
-    const files = this.recordedFiles(view);
-    const outcomes = await opened.hasher.hashMany([...files.keys()]);
-    for (const f of files.values()) f.verdict = verdictOf(f, outcomes.get(f.path));
+    const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
+    const rows = recordedFiles(view, inside);
+    const outcomes = await opened.hasher.hashMany([...rows.keys()]);
+    const files = new Map<string, RecordedFile>();
+    for (const [p, row] of rows) files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)) });
     this.files = files;
     this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
-    this.claims = view.hasTable('claims')
-      ? view.all<ClaimRow & Record<string, string | number | null>>(
-          "SELECT claim_id, file_path, line_number, claim_type, claim_value, status, source_file FROM claims WHERE status IS NOT 'superseded' ORDER BY file_path, line_number",
-        )
-      : [];
+    // limit -1: SQLite's "no limit" (the editor shows every claim).
+    this.claims = listClaims(view, { limit: -1 });
     this.foldersWithMissing = this.missingFolders();
     this.emit(before, beforeFolders);
   }
@@ -249,7 +176,7 @@ export class ClewModel {
     for (const p of paths) {
       const f = this.files.get(p);
       if (!f) continue;
-      const next = verdictOf(f, outcomes.get(p));
+      const next = fileVerdict(f.expectedHash, f.frozen, outcomes.get(p));
       if (next === f.verdict) continue;
       if (next === 'missing' || f.verdict === 'missing') missingMoved = true;
       f.verdict = next;

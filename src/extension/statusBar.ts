@@ -1,5 +1,6 @@
 /** Status bar `✓ 12 ✗ 1 ! 0` (recorded files verified / changed / missing); click → Show Status. */
 import * as vscode from 'vscode';
+import { addCounts, type VerdictCounts } from '../engine/verify/verdicts';
 import type { ClewModel } from './model';
 
 export class ClewStatusBar implements vscode.Disposable {
@@ -16,13 +17,7 @@ export class ClewStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const c = { verified: 0, mismatch: 0, missing: 0 };
-    for (const m of withStore) {
-      const k = m.counts();
-      c.verified += k.verified;
-      c.mismatch += k.mismatch;
-      c.missing += k.missing;
-    }
+    const c: VerdictCounts = withStore.map((m) => m.counts()).reduce(addCounts);
     const error = withStore.find((m) => m.lastError)?.lastError;
     this.item.text = `✓ ${c.verified} ✗ ${c.mismatch} ! ${c.missing}`;
     this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing — click for details`;

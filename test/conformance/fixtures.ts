@@ -8,17 +8,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO_ROOT } from '../support/repo';
 
-/** The fixtures folder, found from wherever the bundled test file sits under out/test/. */
-function findFixturesDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'test', 'fixtures', 'upstream');
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`no test/fixtures/upstream above ${__dirname}`);
-  }
-}
-
-export const FIXTURES_DIR = findFixturesDir();
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test/fixtures/upstream');
 
 export function listScenarios(): string[] {
   return fs

@@ -1,7 +1,7 @@
 /** `clew status`: git-status-like overview of the newest runs. */
 import * as path from 'node:path';
 import { verifyStatus } from '../../engine/verify';
-import type { RunVerification, VerificationStatus } from '../../engine/verify/types';
+import { aggregateStatus } from '../../engine/verify/verdicts';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { exitCodeFor, json, styler } from '../render/style';
@@ -13,11 +13,6 @@ Verifies the newest runs (default 1000) and lists runs whose files changed or we
 Hashes come from Clew's stat cache for files whose size, mtime, ctime and inode are unchanged;
 --rehash re-reads every byte. Exit: 0 all verified, 12 a mismatch, 11 missing files, 10 other.`;
 
-function worstStatus(runs: readonly RunVerification[]): VerificationStatus {
-  for (const s of ['mismatch', 'missing', 'suspect', 'unknown'] as const) if (runs.some((r) => r.status === s)) return s;
-  return 'verified';
-}
-
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'show which recorded files changed or went missing',
@@ -27,7 +22,7 @@ export const statusCommand: CliCommand = {
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
     return withStore(globals, io, { useCache: !values.rehash }, async ({ view, hasher, cached }) => {
       const { status, runs } = await verifyStatus({ view, hasher, cwd: io.cwd }, limit);
-      const worst = worstStatus(runs);
+      const worst = aggregateStatus(runs);
       if (globals.json || values.json) {
         io.out(json({ ...status, hashes_from_cache: cached }));
         return exitCodeFor(worst);

@@ -8,7 +8,7 @@ import { verifyChain, verifyDag, type VerifyContext } from '../verify/verify';
 import { verifyRuns } from '../verify/runVerify';
 import { getRun, recentRuns, type RunRow } from '../verify/rows';
 import { parentsOf } from '../verify/graph';
-import type { DiagramMode, DiagramRequest, SelectedRuns } from './provenanceDiagram';
+import type { DiagramMode, DiagramRequest, SelectedRuns } from './types';
 
 const ALL_RUNS_LIMIT = 500;
 
