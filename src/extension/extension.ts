@@ -13,6 +13,7 @@ import type { ClewModel } from './model';
 import { ModelSet, type ModelSettings } from './modelSet';
 import { registerCommands } from './registerCommands';
 import { REPORT_SCHEME, ReportDocuments } from './report';
+import { RerunResults } from './rerun';
 import { ClewStatusBar } from './statusBar';
 import { ChangesTree, ClaimsTree, RunsTree } from './views';
 import { createModelWatchers } from './watchers';
@@ -91,7 +92,9 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   };
 
   set.rebuild(workspaceFolders(), settings());
+  const reruns = new RerunResults({ log, reports });
   const handlers = createHandlers({
+    reruns,
     models,
     modelFor: (uri) => set.modelFor(uri?.fsPath),
     reports,
@@ -102,6 +105,10 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   });
   setDagPanelActions({
     showRun: (sessionId, column) => void vscode.commands.executeCommand('clew.verifyRun', sessionId, column),
+    rerun: (source, sessionId) => {
+      const target = source?.manuscript ?? source?.targetFile;
+      void (sessionId ? vscode.commands.executeCommand('clew.rerunRun', sessionId) : vscode.commands.executeCommand('clew.rerunDag', target ? vscode.Uri.file(target) : undefined));
+    },
     log: (message) => log.warn(message),
     build: createDagBuilder({ models }),
     defaultSource: () => (set.models[0] ? { folder: set.models[0].folder } : undefined),
@@ -110,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   context.subscriptions.push(
     log,
     reports,
+    reruns,
     watchers,
     ...surfaces.disposables,
     ...registerCommands(handlers, log),

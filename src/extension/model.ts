@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { type Claim, listClaims } from '../engine/claims/claims';
 import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher } from '../engine/hash/types';
+import { latestVerifications, rerunStanding, type LatestVerification, type RerunStanding } from '../engine/rerun/log';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
 import type { Store, StoreView } from '../engine/store/types';
@@ -27,6 +28,8 @@ import { countVerdicts, fileVerdict, type FileVerdict, type VerdictCounts } from
 
 export interface RecordedFile extends RecordedFileRow {
   verdict: FileVerdict;
+  /** How the run that recorded this file stands after its latest re-execution, if any. */
+  rerun?: RerunStanding;
 }
 
 export interface ModelOptions {
@@ -54,6 +57,8 @@ export class ClewModel {
   foldersWithMissing = new Set<string>();
   runs: RunVerification[] = [];
   claims: Claim[] = [];
+  /** The newest verification_results row of each run (reruns by Clew or scitex-clew). */
+  verifications = new Map<string, LatestVerification>();
   lastError: string | undefined;
   private store: Store | undefined;
   private hasher: FileHasher | undefined;
@@ -147,6 +152,7 @@ export class ClewModel {
     if (!opened) {
       this.files = new Map();
       this.runs = [];
+      this.verifications = new Map();
       this.claims = [];
       this.foldersWithMissing = new Set();
       this.emit(before, beforeFolders);
@@ -156,8 +162,12 @@ export class ClewModel {
     const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
     const rows = recordedFiles(view, inside);
     const outcomes = await opened.hasher.hashMany([...rows.keys()]);
+    this.verifications = latestVerifications(view);
     const files = new Map<string, RecordedFile>();
-    for (const [p, row] of rows) files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)) });
+    for (const [p, row] of rows) {
+      const rerun = rerunStanding(this.verifications.get(row.sessionId));
+      files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)), ...(rerun ? { rerun } : {}) });
+    }
     this.files = files;
     this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
     // limit -1: SQLite's "no limit" (the editor shows every claim).
@@ -203,7 +213,10 @@ export class ClewModel {
 
   private emit(before: Map<string, RecordedFile>, beforeFolders: Set<string>): void {
     const changed = new Set<string>();
-    for (const [p, f] of this.files) if (before.get(p)?.verdict !== f.verdict || before.get(p)?.sessionId !== f.sessionId) changed.add(p);
+    for (const [p, f] of this.files) {
+      const was = before.get(p);
+      if (was?.verdict !== f.verdict || was.sessionId !== f.sessionId || was.rerun !== f.rerun) changed.add(p);
+    }
     for (const p of before.keys()) if (!this.files.has(p)) changed.add(p);
     for (const d of this.foldersWithMissing) if (!beforeFolders.has(d)) changed.add(d);
     for (const d of beforeFolders) if (!this.foldersWithMissing.has(d)) changed.add(d);
@@ -216,6 +229,12 @@ export class ClewModel {
     await this.store?.close();
     this.hasher = undefined;
     this.store = undefined;
+  }
+
+  /** The run's newest verification row (a rerun's verdict when it was re-executed last). */
+  rerunVerdict(sessionId: string): LatestVerification | undefined {
+    const latest = this.verifications.get(sessionId);
+    return latest?.level === 'rerun' ? latest : undefined;
   }
 
   /** Opens (if needed) and returns what commands need to run engine operations. */
