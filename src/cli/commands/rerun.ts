@@ -66,7 +66,30 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
   return n;
 }
 
-async function withRerunContext<T>(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<T>): Promise<T> {
+/**
+ * Ctrl-C / SIGTERM cancel the rerun: the run's processes live in their own process group (or PID
+ * namespace), out of reach of the terminal's signal, so the engine must be told to kill them.
+ * A second Ctrl-C exits at once. An interrupted command exits 130, as shells expect.
+ */
+async function cancellable(io: CliIo, fn: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    io.err(`clew: ${signal}: stopping the rerun (every process of the run is killed); press Ctrl-C again to quit at once`);
+    controller.abort(new Error('cancelled'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const code = await fn(controller.signal);
+    return controller.signal.aborted ? 130 : code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function withRerunContext(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<number>): Promise<number> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
   if (!fs.existsSync(located.dbPath)) throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   return withStore(globals, io, { useCache: true, writable: true }, async ({ store, view, hasher }) => {
@@ -93,7 +116,7 @@ async function withRerunContext<T>(globals: GlobalOptions, io: CliIo, values: Co
       },
     };
     if (options.jobs === Number.MAX_SAFE_INTEGER) delete options.jobs;
-    return fn({ store, view, hasher, cwd: io.cwd, projectRoot }, options);
+    return cancellable(io, (signal) => fn({ store, view, hasher, cwd: io.cwd, projectRoot }, { ...options, signal }));
   });
 }
 
