@@ -27,6 +27,10 @@ export interface CommandHandlers {
   rerunRun(target?: unknown): unknown;
   /** The diff editor (or the explanation) for a changed output of the last rerun. */
   showRerunDifference(filePath?: string): unknown;
+  /** `request`: {backend, serviceUrl} to skip the questions (tests, other extensions). */
+  createStamp(request?: unknown): unknown;
+  /** A stamp id or a Stamps view item; none → the only or a picked stamp. */
+  checkStamp(target?: unknown): unknown;
   refresh(): unknown;
   openStoreLocation(): unknown;
   initExamples(): unknown;
@@ -44,6 +48,8 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
     { id: 'clew.showDag', title: 'Show DAG', run: (uri) => h.showDag(uri as vscode.Uri | undefined) },
     { id: 'clew.rerunDag', title: 'Rerun DAG', requiresTrust: true, run: (target) => h.rerunDag(target) },
     { id: 'clew.rerunRun', title: 'Rerun Run', requiresTrust: true, run: (target) => h.rerunRun(target) },
+    { id: 'clew.createStamp', title: 'Create Stamp', run: (request) => h.createStamp(request) },
+    { id: 'clew.checkStamp', title: 'Check Stamp', run: (target) => h.checkStamp(target) },
     { id: 'clew.showRerunDifference', title: 'Show Difference', run: (file) => h.showRerunDifference(typeof file === 'string' ? file : undefined) },
     { id: 'clew.refresh', title: 'Refresh', run: () => h.refresh() },
     { id: 'clew.openStoreLocation', title: 'Open Store Location', run: () => h.openStoreLocation() },

@@ -19,6 +19,8 @@ import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
 import type { DagPayload, DagSource } from '../engine/mermaid/types';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 import type { RerunResults } from './rerun';
+import { STAMP_BACKENDS } from '../engine/stamps/types';
+import { checkStampCommand, createStamp } from './stamps';
 
 export interface CommandContext {
   models(): readonly ClewModel[];
@@ -47,6 +49,13 @@ function claimOfTarget(target: unknown): { claim_id: string; source_file: string
   if (typeof target !== 'object' || target === null) return undefined;
   const t = target as { claim_id?: unknown; source_file?: unknown };
   return typeof t.claim_id === 'string' ? { claim_id: t.claim_id, source_file: typeof t.source_file === 'string' ? t.source_file : null } : undefined;
+}
+
+/** A Stamps view item (a stamp check). */
+function stampOfTarget(target: unknown): string | undefined {
+  if (typeof target !== 'object' || target === null) return undefined;
+  const id = (target as { stamp?: { stamp_id?: unknown } }).stamp?.stamp_id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** A Runs view item ({kind: 'run', run}). */
@@ -227,6 +236,19 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
     },
     async showRerunDifference(filePath) {
       return ctx.reruns.showDifference(filePath);
+    },
+    async createStamp(request) {
+      const model = ctx.models().find((m) => m.hasStore);
+      if (!(await engineOrExplain(model)) || !model) return undefined;
+      const r = typeof request === 'object' && request !== null ? (request as { backend?: unknown; serviceUrl?: unknown }) : {};
+      const backend = STAMP_BACKENDS.find((b) => b === r.backend);
+      return createStamp(model, { ...(backend ? { backend } : {}), ...(typeof r.serviceUrl === 'string' ? { serviceUrl: r.serviceUrl } : {}) });
+    },
+    async checkStamp(target) {
+      const id = typeof target === 'string' ? target : stampOfTarget(target);
+      const model = (id ? ctx.models().find((m) => m.stamps.some((c) => c.stamp.stamp_id === id)) : undefined) ?? ctx.models().find((m) => m.hasStore);
+      if (!(await engineOrExplain(model)) || !model) return undefined;
+      return checkStampCommand(model, ctx.reports, id);
     },
     async refresh() {
       await ctx.refreshAll();

@@ -14,6 +14,7 @@ import { ModelSet, type ModelSettings } from './modelSet';
 import { registerCommands } from './registerCommands';
 import { REPORT_SCHEME, ReportDocuments } from './report';
 import { RerunResults } from './rerun';
+import { StampsTree, tsaCertificate } from './stamps';
 import { ClewStatusBar } from './statusBar';
 import { ChangesTree, ClaimsTree, RunsTree } from './views';
 import { createModelWatchers } from './watchers';
@@ -30,7 +31,12 @@ export interface ClewApi {
 
 function settings(): ModelSettings {
   const config = vscode.workspace.getConfiguration('clew');
-  return { storePath: config.get<string>('storePath'), exclude: config.get<string[]>('exclude') ?? [], concurrency: config.get<number>('hashing.concurrency') };
+  return {
+    storePath: config.get<string>('storePath'),
+    exclude: config.get<string[]>('exclude') ?? [],
+    concurrency: config.get<number>('hashing.concurrency'),
+    tsaCertificate,
+  };
 }
 
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -39,7 +45,7 @@ const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f)
 function createSurfaces(models: () => readonly ClewModel[]) {
   const decorations = new ClewDecorationProvider(models);
   const statusBar = new ClewStatusBar();
-  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models) };
+  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models), stamps: new StampsTree(models) };
   const claimLenses = new ClaimLenses(models);
   const update = () => {
     statusBar.update(models());
@@ -61,6 +67,7 @@ function createSurfaces(models: () => readonly ClewModel[]) {
     vscode.window.createTreeView('clew.changes', { treeDataProvider: trees.changes }),
     vscode.window.createTreeView('clew.runs', { treeDataProvider: trees.runs }),
     vscode.window.createTreeView('clew.claims', { treeDataProvider: trees.claims }),
+    vscode.window.createTreeView('clew.stamps', { treeDataProvider: trees.stamps }),
   ];
   return { decorations, update, disposables };
 }

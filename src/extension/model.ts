@@ -17,6 +17,8 @@ import { type Claim, listClaims } from '../engine/claims/claims';
 import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher } from '../engine/hash/types';
 import { latestVerifications, rerunStanding, type LatestVerification, type RerunStanding } from '../engine/rerun/log';
+import { checkStamp, listStamps } from '../engine/stamps/stamps';
+import type { StampCheck } from '../engine/stamps/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
 import type { Store, StoreView } from '../engine/store/types';
@@ -38,6 +40,20 @@ export interface ModelOptions {
   excluded?(absPath: string): boolean;
   concurrency?: number;
   log?(message: string): void;
+  /** PEM of the TSA certificate stamps are checked against (setting clew.stamps.tsaCertificate). */
+  tsaCertificate?(): string | undefined;
+}
+
+/** How many stamps the editor lists and checks (newest first). */
+const STAMPS_SHOWN = 50;
+
+async function checkedStamps(view: StoreView, tsaCertPem: string | undefined): Promise<StampCheck[]> {
+  const checks: StampCheck[] = [];
+  for (const record of listStamps({ view }, STAMPS_SHOWN)) {
+    const check = await checkStamp({ view }, record.stamp_id, tsaCertPem ? { tsaCertPem } : {});
+    if (!('status' in check)) checks.push(check);
+  }
+  return checks;
 }
 
 export interface ModelChange {
@@ -57,6 +73,8 @@ export class ClewModel {
   foldersWithMissing = new Set<string>();
   runs: RunVerification[] = [];
   claims: Claim[] = [];
+  /** Stamps, newest first, each with its offline check (root hash over its runs, RFC 3161 token). */
+  stamps: StampCheck[] = [];
   /** The newest verification_results row of each run (reruns by Clew or scitex-clew). */
   verifications = new Map<string, LatestVerification>();
   lastError: string | undefined;
@@ -153,6 +171,7 @@ export class ClewModel {
       this.files = new Map();
       this.runs = [];
       this.verifications = new Map();
+      this.stamps = [];
       this.claims = [];
       this.foldersWithMissing = new Set();
       this.emit(before, beforeFolders);
@@ -172,6 +191,7 @@ export class ClewModel {
     this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
     // limit -1: SQLite's "no limit" (the editor shows every claim).
     this.claims = listClaims(view, { limit: -1 });
+    this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
     this.foldersWithMissing = this.missingFolders();
     this.emit(before, beforeFolders);
   }
