@@ -26,6 +26,8 @@ export interface DagPanelHandle {
 export interface DagPanelActions {
   /** Shows a run's report in `column` (beside the panel). */
   showRun(sessionId: string, column: vscode.ViewColumn): void;
+  /** Re-executes one run of the panel, or the DAG it shows (`source`). */
+  rerun(source: DagSource | undefined, sessionId?: string): void;
   log(message: string): void;
   /** Recomputes a diagram from its `source` (what was asked for); undefined if it cannot. */
   build(source: DagSource): Promise<DagPayload | undefined>;
@@ -34,7 +36,7 @@ export interface DagPanelActions {
 }
 
 let current: DagPanelHandle | undefined;
-let actions: DagPanelActions = { showRun: () => undefined, log: () => undefined, build: async () => undefined, defaultSource: () => undefined };
+let actions: DagPanelActions = { showRun: () => undefined, rerun: () => undefined, log: () => undefined, build: async () => undefined, defaultSource: () => undefined };
 
 export function currentDagPanel(): DagPanelHandle | undefined {
   return current;
@@ -100,6 +102,11 @@ export function dagHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce
   });
 }
 
+/** What only the editor's panel can do, decided when the payload is posted (trust can change). */
+function withHostActions(payload: DagPayload): DagPayload {
+  return { ...payload, canRerun: vscode.workspace.isTrusted };
+}
+
 function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: DagPayload | undefined): DagPanelHandle {
   const nonce = randomBytes(16).toString('base64');
   panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
@@ -114,14 +121,14 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
     show(next) {
       payload = next;
       panel.title = `Clew: ${next.title}`;
-      if (ready) post({ type: 'render', payload: next });
+      if (ready) post({ type: 'render', payload: withHostActions(next) });
     },
   };
   panel.webview.onDidReceiveMessage((raw: unknown) => {
     if (!isWebviewToHost(raw)) return;
     if (raw.type === 'ready') {
       ready = true;
-      if (payload) post({ type: 'render', payload });
+      if (payload) post({ type: 'render', payload: withHostActions(payload) });
       return;
     }
     // Files and reports open in the group beside the panel, so the graph stays in view.
@@ -134,6 +141,9 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
       else if (allowed) void vscode.commands.executeCommand('vscode.open', uri, { viewColumn: beside, preview: true, ...(at ? { selection: at } : {}) });
     } else if (raw.type === 'showRun') {
       if (payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.showRun(raw.sessionId, beside);
+    } else if (raw.type === 'rerun') {
+      // Only runs drawn in this panel; the command itself checks Workspace Trust again.
+      if (raw.sessionId === undefined || payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.rerun(payload?.source, raw.sessionId);
     } else if (raw.type === 'export') {
       void saveExport(raw.format, raw.data);
     }

@@ -1,11 +1,11 @@
 /**
- * Explorer badges: ✓ verified, ✗ changed (mismatch), ! missing — and ! on folders that hold
+ * Explorer badges: ✓ verified (✓✓ when a rerun also reproduced it), ✗ changed (mismatch), ! missing — and ! on folders that hold
  * missing files (the files themselves are gone from the explorer). Answers from the models only;
  * change events carry only the URIs whose verdict changed, in batches of at most 250.
  */
 import * as vscode from 'vscode';
 import { VERDICT_THEME_COLOUR } from '../engine/present/colours';
-import { VERDICT_GLYPH } from '../engine/present/icons';
+import { VERDICT_GLYPH, VERIFIED_FROM_SCRATCH_GLYPH } from '../engine/present/icons';
 import type { FileVerdict } from '../engine/verify/verdicts';
 import type { ClewModel } from './model';
 
@@ -43,7 +43,11 @@ export class ClewDecorationProvider implements vscode.FileDecorationProvider, vs
       const file = model.files.get(uri.fsPath);
       if (file && file.verdict !== 'unknown') {
         const v = file.verdict;
-        const decoration = new vscode.FileDecoration(VERDICT_GLYPH[v], `Clew: ${LABEL[v]} (${file.role} of ${file.sessionId})`, new vscode.ThemeColor(VERDICT_THEME_COLOUR[v]));
+        // Told apart from a hash check: ✓✓ when the run was also re-executed and reproduced it.
+        const fromScratch = v === 'verified' && file.rerun === 'reproduced';
+        const rerunNote = file.rerun === 'reproduced' ? '; verified by re-execution: a sandboxed rerun reproduced these bytes' : file.rerun === 'not-reproduced' ? `; the last rerun did not reproduce this run (${model.rerunVerdict(file.sessionId)?.status ?? 'failed'})` : '';
+        const glyph = fromScratch ? VERIFIED_FROM_SCRATCH_GLYPH : VERDICT_GLYPH[v];
+        const decoration = new vscode.FileDecoration(glyph, `Clew: ${LABEL[v]}${rerunNote} (${file.role} of ${file.sessionId})`, new vscode.ThemeColor(VERDICT_THEME_COLOUR[v]));
         decoration.propagate = false;
         return decoration;
       }

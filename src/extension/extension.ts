@@ -13,6 +13,8 @@ import type { ClewModel } from './model';
 import { ModelSet, type ModelSettings } from './modelSet';
 import { registerCommands } from './registerCommands';
 import { REPORT_SCHEME, ReportDocuments } from './report';
+import { RerunResults } from './rerun';
+import { StampsTree, tsaCertificate } from './stamps';
 import { ClewStatusBar } from './statusBar';
 import { ChangesTree, ClaimsTree, RunsTree } from './views';
 import { createModelWatchers } from './watchers';
@@ -29,7 +31,12 @@ export interface ClewApi {
 
 function settings(): ModelSettings {
   const config = vscode.workspace.getConfiguration('clew');
-  return { storePath: config.get<string>('storePath'), exclude: config.get<string[]>('exclude') ?? [], concurrency: config.get<number>('hashing.concurrency') };
+  return {
+    storePath: config.get<string>('storePath'),
+    exclude: config.get<string[]>('exclude') ?? [],
+    concurrency: config.get<number>('hashing.concurrency'),
+    tsaCertificate,
+  };
 }
 
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -38,7 +45,7 @@ const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f)
 function createSurfaces(models: () => readonly ClewModel[]) {
   const decorations = new ClewDecorationProvider(models);
   const statusBar = new ClewStatusBar();
-  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models) };
+  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models), stamps: new StampsTree(models) };
   const claimLenses = new ClaimLenses(models);
   const update = () => {
     statusBar.update(models());
@@ -60,6 +67,7 @@ function createSurfaces(models: () => readonly ClewModel[]) {
     vscode.window.createTreeView('clew.changes', { treeDataProvider: trees.changes }),
     vscode.window.createTreeView('clew.runs', { treeDataProvider: trees.runs }),
     vscode.window.createTreeView('clew.claims', { treeDataProvider: trees.claims }),
+    vscode.window.createTreeView('clew.stamps', { treeDataProvider: trees.stamps }),
   ];
   return { decorations, update, disposables };
 }
@@ -91,7 +99,9 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   };
 
   set.rebuild(workspaceFolders(), settings());
+  const reruns = new RerunResults({ log, reports });
   const handlers = createHandlers({
+    reruns,
     models,
     modelFor: (uri) => set.modelFor(uri?.fsPath),
     reports,
@@ -102,6 +112,10 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   });
   setDagPanelActions({
     showRun: (sessionId, column) => void vscode.commands.executeCommand('clew.verifyRun', sessionId, column),
+    rerun: (source, sessionId) => {
+      const target = source?.manuscript ?? source?.targetFile;
+      void (sessionId ? vscode.commands.executeCommand('clew.rerunRun', sessionId) : vscode.commands.executeCommand('clew.rerunDag', target ? vscode.Uri.file(target) : undefined));
+    },
     log: (message) => log.warn(message),
     build: createDagBuilder({ models }),
     defaultSource: () => (set.models[0] ? { folder: set.models[0].folder } : undefined),
@@ -110,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   context.subscriptions.push(
     log,
     reports,
+    reruns,
     watchers,
     ...surfaces.disposables,
     ...registerCommands(handlers, log),

@@ -16,6 +16,9 @@ import * as path from 'node:path';
 import { type Claim, listClaims } from '../engine/claims/claims';
 import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher } from '../engine/hash/types';
+import { latestVerifications, rerunStanding, type LatestVerification, type RerunStanding } from '../engine/rerun/log';
+import { checkStamp, listStamps } from '../engine/stamps/stamps';
+import type { StampCheck } from '../engine/stamps/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
 import type { Store, StoreView } from '../engine/store/types';
@@ -27,6 +30,8 @@ import { countVerdicts, fileVerdict, type FileVerdict, type VerdictCounts } from
 
 export interface RecordedFile extends RecordedFileRow {
   verdict: FileVerdict;
+  /** How the run that recorded this file stands after its latest re-execution, if any. */
+  rerun?: RerunStanding;
 }
 
 export interface ModelOptions {
@@ -35,6 +40,20 @@ export interface ModelOptions {
   excluded?(absPath: string): boolean;
   concurrency?: number;
   log?(message: string): void;
+  /** PEM of the TSA certificate stamps are checked against (setting clew.stamps.tsaCertificate). */
+  tsaCertificate?(): string | undefined;
+}
+
+/** How many stamps the editor lists and checks (newest first). */
+const STAMPS_SHOWN = 50;
+
+async function checkedStamps(view: StoreView, tsaCertPem: string | undefined): Promise<StampCheck[]> {
+  const checks: StampCheck[] = [];
+  for (const record of listStamps({ view }, STAMPS_SHOWN)) {
+    const check = await checkStamp({ view }, record.stamp_id, tsaCertPem ? { tsaCertPem } : {});
+    if (!('status' in check)) checks.push(check);
+  }
+  return checks;
 }
 
 export interface ModelChange {
@@ -54,6 +73,10 @@ export class ClewModel {
   foldersWithMissing = new Set<string>();
   runs: RunVerification[] = [];
   claims: Claim[] = [];
+  /** Stamps, newest first, each with its offline check (root hash over its runs, RFC 3161 token). */
+  stamps: StampCheck[] = [];
+  /** The newest verification_results row of each run (reruns by Clew or scitex-clew). */
+  verifications = new Map<string, LatestVerification>();
   lastError: string | undefined;
   private store: Store | undefined;
   private hasher: FileHasher | undefined;
@@ -147,6 +170,8 @@ export class ClewModel {
     if (!opened) {
       this.files = new Map();
       this.runs = [];
+      this.verifications = new Map();
+      this.stamps = [];
       this.claims = [];
       this.foldersWithMissing = new Set();
       this.emit(before, beforeFolders);
@@ -156,12 +181,17 @@ export class ClewModel {
     const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
     const rows = recordedFiles(view, inside);
     const outcomes = await opened.hasher.hashMany([...rows.keys()]);
+    this.verifications = latestVerifications(view);
     const files = new Map<string, RecordedFile>();
-    for (const [p, row] of rows) files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)) });
+    for (const [p, row] of rows) {
+      const rerun = rerunStanding(this.verifications.get(row.sessionId));
+      files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)), ...(rerun ? { rerun } : {}) });
+    }
     this.files = files;
     this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
     // limit -1: SQLite's "no limit" (the editor shows every claim).
     this.claims = listClaims(view, { limit: -1 });
+    this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
     this.foldersWithMissing = this.missingFolders();
     this.emit(before, beforeFolders);
   }
@@ -203,7 +233,10 @@ export class ClewModel {
 
   private emit(before: Map<string, RecordedFile>, beforeFolders: Set<string>): void {
     const changed = new Set<string>();
-    for (const [p, f] of this.files) if (before.get(p)?.verdict !== f.verdict || before.get(p)?.sessionId !== f.sessionId) changed.add(p);
+    for (const [p, f] of this.files) {
+      const was = before.get(p);
+      if (was?.verdict !== f.verdict || was.sessionId !== f.sessionId || was.rerun !== f.rerun) changed.add(p);
+    }
     for (const p of before.keys()) if (!this.files.has(p)) changed.add(p);
     for (const d of this.foldersWithMissing) if (!beforeFolders.has(d)) changed.add(d);
     for (const d of beforeFolders) if (!this.foldersWithMissing.has(d)) changed.add(d);
@@ -216,6 +249,12 @@ export class ClewModel {
     await this.store?.close();
     this.hasher = undefined;
     this.store = undefined;
+  }
+
+  /** The run's newest verification row (a rerun's verdict when it was re-executed last). */
+  rerunVerdict(sessionId: string): LatestVerification | undefined {
+    const latest = this.verifications.get(sessionId);
+    return latest?.level === 'rerun' ? latest : undefined;
   }
 
   /** Opens (if needed) and returns what commands need to run engine operations. */

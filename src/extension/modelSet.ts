@@ -9,6 +9,8 @@ export interface ModelSettings {
   storePath?: string;
   exclude: readonly string[];
   concurrency?: number;
+  /** PEM text of the TSA certificate stamps are checked against, read when needed. */
+  tsaCertificate?(): string | undefined;
 }
 
 /** `clew.exclude` globs (relative to the folder): `**` any depth, `*` and `?` within one segment. */
@@ -45,6 +47,7 @@ export class ModelSet {
           excluded: (p) => excluded.some((re) => re.test(path.relative(folder, p).split(path.sep).join('/'))),
           concurrency: settings.concurrency || undefined,
           log: this.log,
+          tsaCertificate: settings.tsaCertificate,
         }),
     );
     this.subscriptions = this.current.map((m) => m.onDidChange((change) => this.onChange(m, change)));

@@ -20,7 +20,11 @@ export class ClewStatusBar implements vscode.Disposable {
     const c: VerdictCounts = withStore.map((m) => m.counts()).reduce(addCounts);
     const error = withStore.find((m) => m.lastError)?.lastError;
     this.item.text = `✓ ${c.verified} ✗ ${c.mismatch} ! ${c.missing}`;
-    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing — click for details`;
+    const runs = withStore.flatMap((m) => m.runs.map((r) => m.rerunVerdict(r.session_id)));
+    const reproduced = runs.filter((v) => v?.status === 'verified').length;
+    const notReproduced = runs.filter((v) => v && v.status !== 'verified').length;
+    const rerun = reproduced + notReproduced > 0 ? `; ${reproduced} runs verified by re-execution${notReproduced > 0 ? `, ${notReproduced} not reproduced` : ''}` : '';
+    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing${rerun} — click for details`;
     this.item.backgroundColor = c.mismatch > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -1,6 +1,7 @@
 /** The Clew side panel: Changes (files that differ or are missing), Runs (runs → files), Claims. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { LatestVerification } from '../engine/rerun/log';
 import type { Claim } from '../engine/claims/claims';
 import { reasonPhrase } from '../engine/claims/liveStatus';
 import { VERDICT_THEME_COLOUR } from '../engine/present/colours';
@@ -52,11 +53,11 @@ export class ChangesTree extends ModelTree<RecordedFile> {
   }
 }
 
-type RunNode = { kind: 'run'; run: RunVerification } | { kind: 'file'; file: FileVerification };
+type RunNode = { kind: 'run'; run: RunVerification; rerun?: LatestVerification } | { kind: 'file'; file: FileVerification };
 
 export class RunsTree extends ModelTree<RunNode> {
   getChildren(element?: RunNode): RunNode[] {
-    if (!element) return this.models().flatMap((m) => m.runs.map((run) => ({ kind: 'run' as const, run })));
+    if (!element) return this.models().flatMap((m) => m.runs.map((run) => ({ kind: 'run' as const, run, rerun: m.rerunVerdict(run.session_id) })));
     if (element.kind === 'run') return element.run.files.map((file) => ({ kind: 'file' as const, file }));
     return [];
   }
@@ -64,8 +65,10 @@ export class RunsTree extends ModelTree<RunNode> {
     if (node.kind === 'run') {
       const r = node.run;
       const item = new vscode.TreeItem(r.script_path ? path.basename(r.script_path) : r.session_id, vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `${r.status} · ${r.session_id}`;
-      item.tooltip = `${r.session_id}\n${r.script_path ?? '(no script)'}\n${r.files.length} files, ${r.status}`;
+      // A rerun's verdict is shown beside the hash verdict, never instead of it.
+      const rerun = node.rerun ? (node.rerun.status === 'verified' ? ' · verified by re-execution' : ` · rerun: ${node.rerun.status}`) : '';
+      item.description = `${r.status}${rerun} · ${r.session_id}`;
+      item.tooltip = `${r.session_id}\n${r.script_path ?? '(no script)'}\n${r.files.length} files, ${r.status}${node.rerun ? `\nlast rerun: ${node.rerun.status}${node.rerun.verified_at ? ` at ${node.rerun.verified_at}` : ''}` : ''}`;
       item.iconPath = icon(r.status);
       item.contextValue = 'clew.run';
       item.id = `run:${r.session_id}`;
@@ -92,6 +95,7 @@ export class ClaimsTree extends ModelTree<Claim> {
     const { status, reason } = claimStatusIn(this.models(), c);
     item.description = `${c.claim_type}${c.claim_value ? ` = ${c.claim_value}` : ''} · ${status}`;
     item.tooltip = `${c.claim_id}\nsource: ${c.source_file ?? '(none)'}${reason ? `\n${reasonPhrase(reason)}` : ''}`;
+    item.contextValue = 'clew.claim';
     item.iconPath = icon(status);
     item.command = {
       command: 'vscode.open',

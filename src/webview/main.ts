@@ -154,6 +154,12 @@ function drawToolbar(): void {
       view.focus = undefined;
       void draw();
     }, Boolean(view.focus)),
+    ...(payload?.canRerun
+      ? [
+          button('Rerun DAG', 'Re-execute every run of this diagram in a sandbox and compare outputs', () => vscode.postMessage({ type: 'rerun' })),
+          button('Rerun run', `Re-execute${sel} in a sandbox`, () => selected?.sessionId && vscode.postMessage({ type: 'rerun', sessionId: selected.sessionId }), selected?.kind === 'run'),
+        ]
+      : []),
     button('Export SVG', 'Save the diagram as SVG', () => exportImage('svg')),
     button('Export PNG', 'Save the diagram as PNG', () => exportImage('png')),
     status,

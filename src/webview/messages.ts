@@ -19,6 +19,8 @@ export type WebviewToHost =
   /** Open a graph file; `reveal` shows it in the explorer instead. */
   | { type: 'openFile'; path: string; reveal?: boolean; line?: number }
   | { type: 'showRun'; sessionId: string }
+  /** Re-execute the run `sessionId`, or (without it) the DAG the panel shows. */
+  | { type: 'rerun'; sessionId?: string }
   /** `data`: SVG text, or a PNG as base64 (no data: prefix). */
   | { type: 'export'; format: ExportFormat; data: string };
 
@@ -36,6 +38,10 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return typeof m.path === 'string';
     case 'showRun':
       return typeof (m as { sessionId?: unknown }).sessionId === 'string';
+    case 'rerun': {
+      const id = (m as { sessionId?: unknown }).sessionId;
+      return id === undefined || typeof id === 'string';
+    }
     case 'export': {
       const e = m as { format?: unknown; data?: unknown };
       return (e.format === 'svg' || e.format === 'png') && typeof e.data === 'string';

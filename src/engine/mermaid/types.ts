@@ -130,4 +130,6 @@ export interface DagPayload {
   /** What the colours mean (from the engine's colour table); the webview draws it as the legend. */
   legend: { colour: string; meaning: string }[];
   source?: DagSource;
+  /** Set by the editor's panel in a trusted workspace: offer Rerun DAG / Rerun Run (never in the standalone page). */
+  canRerun?: boolean;
 }

@@ -30,3 +30,6 @@ export const VERDICT_CODICON: Readonly<Record<Verdict, string>> = {
 export function glyphFor(word: string | null): string {
   return (VERDICT_GLYPH as Readonly<Record<string, string>>)[word ?? ''] ?? '?';
 }
+
+/** A run verified by re-execution (its newest verification is a verified rerun), everywhere: ✓✓. */
+export const VERIFIED_FROM_SCRATCH_GLYPH = `${VERDICT_GLYPH.verified}${VERDICT_GLYPH.verified}`;
