@@ -7,7 +7,7 @@ import { rerunDagLines, rerunLines } from '../../engine/rerun/text';
 import type { RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
 import { rerunSettings } from '../../engine/rerun/settings';
 import { locateStore, projectRootOf } from '../../engine/store/locate';
-import type { VerificationStatus } from '../../engine/verify/types';
+import { aggregateStatus } from '../../engine/verify/verdicts';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { exitCodeFor, json, styler } from '../render/style';
@@ -120,11 +120,6 @@ async function withRerunContext(globals: GlobalOptions, io: CliIo, values: Commo
   });
 }
 
-function worst(statuses: readonly VerificationStatus[]): VerificationStatus {
-  for (const s of ['mismatch', 'missing', 'suspect', 'unknown'] as const) if (statuses.includes(s)) return s;
-  return 'verified';
-}
-
 export const rerunCommand: CliCommand = {
   name: 'rerun',
   summary: 're-execute runs in a sandbox and compare their outputs',
@@ -135,7 +130,7 @@ export const rerunCommand: CliCommand = {
     return withRerunContext(globals, io, values, async (ctx, options) => {
       const results = await rerun(ctx, positionals, options);
       printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
-      return exitCodeFor(worst(results.map((r) => r.status)));
+      return exitCodeFor(aggregateStatus(results));
     });
   },
 };
