@@ -8,6 +8,7 @@ import { withStore } from '../context';
 import { exitCodeFor, json, styler } from '../render/style';
 import type { CliCommand } from '../types';
 import { renderRun } from './runs';
+import { chainJson, dagJson } from './upstream/shapes';
 
 const CHAIN_USAGE = `Usage: clew chain FILE [--cached] [-v] [--json]
 
@@ -31,11 +32,11 @@ export const chainCommand: CliCommand = {
       // it is one object that reads as upstream's CLI error and as its API answer at once.
       if (chain.runs.length === 0 && !existsOrLink(target)) {
         if (!(globals.json || values.json)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
-        io.out(json({ error: `File not found: ${target}`, ...chain }));
+        io.out(json({ error: `File not found: ${target}`, ...chainJson(chain) }));
         return 1;
       }
       if (globals.json || values.json) {
-        io.out(json(chain));
+        io.out(json(chainJson(chain)));
         return exitCodeFor(chain.status);
       }
       const s = styler(io.color);
@@ -101,11 +102,12 @@ export const dagCommand: CliCommand = {
             ].join('\n'),
           );
         }
-        return strict.is_verified ? 0 : strict.topological_order.length === 0 ? 10 : 12;
+        // The root cause's verdict, so a deleted file reads as missing (11), not as a mismatch.
+        return strict.is_verified ? 0 : strict.root_cause ? exitCodeFor(strict.root_cause.status) : strict.topological_order.length === 0 ? 10 : 12;
       }
       const dag = await verifyDag(ctx, request);
       if (globals.json || values.json) {
-        io.out(json(dag));
+        io.out(json(dagJson(dag)));
         return exitCodeFor(dag.status);
       }
       const lines = [`DAG ${s.status(dag.status)}: ${dag.runs.length} runs, ${dag.edges.length} edges (roots first)`];

@@ -11,6 +11,9 @@ import { recordCommand } from './record';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
+import { hashDirectoryCommand, hashFileCommand } from './upstream/hash';
+import { listRunsCommand, showStatsCommand } from './upstream/runs';
+import { upstreamVerifyCommand } from './upstream/verify';
 
 export const COMMANDS: readonly CliCommand[] = [
   statusCommand,
@@ -27,4 +30,10 @@ export const COMMANDS: readonly CliCommand[] = [
   recordCommand,
   initExamplesCommand,
   claimsCommand,
+  // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
+  upstreamVerifyCommand,
+  listRunsCommand,
+  showStatsCommand,
+  hashFileCommand,
+  hashDirectoryCommand,
 ];
