@@ -11,6 +11,7 @@ import { recordCommand } from './record';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
+import { claimCommand } from './upstream/claim';
 import { hashDirectoryCommand, hashFileCommand } from './upstream/hash';
 import { listRunsCommand, showStatsCommand } from './upstream/runs';
 import { upstreamVerifyCommand } from './upstream/verify';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CliCommand[] = [
   upstreamVerifyCommand,
   listRunsCommand,
   showStatsCommand,
+  claimCommand,
   hashFileCommand,
   hashDirectoryCommand,
 ];
