@@ -12,6 +12,7 @@ import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { statusCommand } from './status';
 import { claimCommand } from './upstream/claim';
+import { exportClaimsCommand } from './upstream/exportClaims';
 import { hashDirectoryCommand, hashFileCommand } from './upstream/hash';
 import { listRunsCommand, showStatsCommand } from './upstream/runs';
 import { upstreamVerifyCommand } from './upstream/verify';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CliCommand[] = [
   listRunsCommand,
   showStatsCommand,
   claimCommand,
+  exportClaimsCommand,
   hashFileCommand,
   hashDirectoryCommand,
 ];
