@@ -15,6 +15,8 @@ const CHAIN_USAGE = `Usage: clew chain FILE [--cached] [-v] [--json]
 Traces FILE back through the runs that produced it (roots first) and verifies each run,
 re-reading every byte (--cached uses the stat cache).
 A recorded FILE that was deleted since is traced and reported missing.
+--json: scitex-clew's CLI keys (chain_length, failed_runs_count, per-run mismatched_files and
+missing_files) together with its Python API's (each run's files, hashes, level).
 Exit: 0 verified, 12 mismatch, 11 missing, 10 suspect/unknown (FILE never recorded as an output), 1 FILE neither exists nor was recorded.`;
 
 export const chainCommand: CliCommand = {
@@ -68,6 +70,8 @@ const DAG_USAGE = `Usage: clew dag [FILE…] [--claims] [--strict] [--cached] [-
 Verifies the provenance DAG behind the given files (or behind every claim's source with --claims).
 Each run is judged on its own files; a failure propagates to everything downstream.
 --strict names the root cause, the last failed node and the claims it invalidates.
+--json: scitex-clew's CLI keys (num_runs, num_edges, edges as {parent, child}) together with its
+Python API's run keys. (--target F is scitex-clew's spelling of FILE.)
 Exit: 0 verified, 12 mismatch, 11 missing, 10 unknown (no recorded producer).`;
 
 export const dagCommand: CliCommand = {
