@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StoreView } from '../store/types';
 import { utcIsoZNow } from '../util/time';
-import { claimsJsonContent, CLEW_VERSION } from './exportJson';
+import { CLEW_VERSION } from '../version';
+import { claimsJsonContent } from './exportJson';
 
 type Entry = Record<string, unknown> & { status: string };
 
