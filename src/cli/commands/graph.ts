@@ -1,6 +1,7 @@
 /** `clew chain FILE` and `clew dag [FILE…]`. */
 import * as fs from 'node:fs';
 import { ClewError } from '../../engine/errors';
+import { locateStore } from '../../engine/store/locate';
 import { resolvePath } from '../../engine/util/paths';
 import { verifyChain, verifyDag, verifyDagStrict } from '../../engine/verify';
 import { parseCommandArgs } from '../args';
@@ -27,6 +28,8 @@ export const chainCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, { cached: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } }, CHAIN_USAGE);
     if (positionals.length !== 1) throw new ClewError('usage', `clew chain needs exactly one FILE\n${CHAIN_USAGE}`);
     const target = resolvePath(positionals[0], io.cwd);
+    // Without a store nothing was recorded: a path that does not exist is simply not found.
+    if (!existsOrLink(target) && !fs.existsSync(locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env }).dbPath)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
       const chain = await verifyChain({ view, hasher, cwd: io.cwd }, target);
       // A recorded file that was deleted is traced (reported missing): that is when its chain
