@@ -35,9 +35,8 @@ export function warmArgs(argv: readonly string[]): WarmArgs | undefined {
   return command ? args : undefined;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const io = processIo();
+/** What `clew` runs, exported for callers that require dist/cli.js (tests) without a process start. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const warm = warmArgs(argv);
   if (warm) {
     let code: number | undefined;
@@ -46,15 +45,16 @@ async function main(): Promise<void> {
     } catch {
       code = undefined;
     }
-    if (code !== undefined) {
-      process.exitCode = code;
-      return;
-    }
+    if (code !== undefined) return code;
   }
   // A runtime path, so esbuild keeps the full CLI in its own bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo): Promise<number> };
-  process.exitCode = await full.runCli(argv, io);
+  return full.runCli(argv, io);
 }
 
-void main();
+if (require.main === module) {
+  void runCli(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

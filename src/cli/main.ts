@@ -1,13 +1,16 @@
 /**
  * `clew` entry point: global options, dispatch, and the one place errors become exit codes.
- * Exit codes: 0 ok/verified, 1 not verified or failure, 2 usage, 3 store unreadable, 4 store not writable.
+ * Exit codes (the README's table): 0 ok or verified; verification commands 10 suspect/unknown,
+ * 11 missing, 12 mismatch (render/style.ts exitCodeFor; claims verify-all adds 13 and 20);
+ * errors 1 failure, 2 usage, 3 store unreadable, 4 store not writable (engine/errors.ts);
+ * `clew record` passes on the recorded command's own status.
  */
 import { ClewError, errorMessage } from '../engine/errors';
+import { CLEW_VERSION as VERSION } from '../engine/version';
 import { COMMANDS } from './commands/index';
 import { processIo } from './io';
 import type { CliIo, GlobalOptions } from './types';
 
-const VERSION = '0.1.0';
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);

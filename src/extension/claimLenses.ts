@@ -7,7 +7,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ClaimRow, ClewModel } from './model';
+import type { Claim } from '../engine/claims/claims';
+import { reasonPhrase, reasonSentence } from '../engine/claims/liveStatus';
+import { VERDICT_GLYPH } from '../engine/present/icons';
+import { claimStatusIn } from './claimStatus';
+import type { ClewModel } from './model';
 
 export const MANUSCRIPT_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.tex' },
@@ -16,17 +20,15 @@ export const MANUSCRIPT_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.Rmd' },
 ];
 
-const ICON: Record<string, string> = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', stale: '~', registered: '○' };
-
 export interface AnchoredClaim {
-  claim: ClaimRow;
+  claim: Claim;
   /** 0-based line where the lens goes. */
   line: number;
   note: string | undefined;
 }
 
 /** Pure anchoring rule (exported for tests): recorded line if it still holds the value, else nearest line that does. */
-export function anchorClaim(lines: readonly string[], claim: Pick<ClaimRow, 'line_number' | 'claim_value'>): { line: number; note: string | undefined } {
+export function anchorClaim(lines: readonly string[], claim: Pick<Claim, 'line_number' | 'claim_value'>): { line: number; note: string | undefined } {
   const recorded = Math.max(0, (claim.line_number ?? 1) - 1);
   const needle = valueNeedle(claim.claim_value);
   if (!needle) return { line: Math.min(recorded, Math.max(0, lines.length - 1)), note: undefined };
@@ -45,6 +47,12 @@ function valueNeedle(value: string | null): string | undefined {
   return (afterEquals ? afterEquals[1] : value).trim() || undefined;
 }
 
+class ClaimLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly claim: Claim, readonly note: string | undefined) {
+    super(range);
+  }
+}
+
 export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
@@ -52,46 +60,32 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
 
   constructor(private readonly models: () => readonly ClewModel[]) {}
 
-  /**
-   * The claim's status right now: the stored verdict, overridden when its source file's live
-   * badge says it changed or disappeared since (so an edit shows before anyone re-verifies).
-   */
-  liveStatus(claim: ClaimRow): string {
-    const source = claim.source_file ? this.models().map((m) => m.files.get(claim.source_file as string)).find(Boolean) : undefined;
-    if (source?.verdict === 'mismatch') return 'mismatch';
-    if (source?.verdict === 'missing') return 'missing';
-    if (this.upstreamChange(claim)) return 'stale';
-    return claim.status ?? 'registered';
-  }
-
-  /** Impact: a changed file somewhere upstream of the claim's source (the source itself is intact). */
-  upstreamChange(claim: ClaimRow): string | undefined {
-    if (!claim.source_file) return undefined;
-    for (const m of this.models()) {
-      const hit = m.changedUpstreamOf(claim.source_file);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-
   claimsOf(document: vscode.TextDocument): AnchoredClaim[] {
     const claims = this.models().flatMap((m) => m.claims.filter((c) => c.file_path === document.uri.fsPath));
     const lines = document.getText().split(/\r?\n/);
     return claims.map((claim) => ({ claim, ...anchorClaim(lines, claim) }));
   }
 
+  /** Cheap: where the lenses go. Their titles (live status, upstream walk) wait for resolveCodeLens. */
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return this.claimsOf(document).map(({ claim, line, note }) => {
-      const status = this.liveStatus(claim);
-      const source = claim.source_file ? path.basename(claim.source_file) : 'no source';
-      const upstream = status === 'stale' ? this.upstreamChange(claim) : undefined;
-      return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-        title: `${ICON[status] ?? '?'} Clew: ${status} — ${claim.claim_type} from ${source}${upstream ? `; upstream ${path.basename(upstream)} changed` : ''}${note ? ` (${note})` : ''}`,
-        tooltip: `${claim.claim_id}${claim.claim_value ? ` = ${claim.claim_value}` : ''}. Click to verify now.`,
-        command: 'clew.verifyClaim',
-        arguments: [claim.claim_id],
-      });
-    });
+    return this.claimsOf(document).map(({ claim, line, note }) => new ClaimLens(new vscode.Range(line, 0, line, 0), claim, note));
+  }
+
+  /** Only for lenses on screen: the claim's live status, decided by the engine. */
+  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
+    if (!(lens instanceof ClaimLens)) return lens;
+    const { claim, note } = lens;
+    const { status, reason } = claimStatusIn(this.models(), claim);
+    const source = claim.source_file ? path.basename(claim.source_file) : 'no source';
+    // The source's own change is already said by the status word; upstream ones are named.
+    const why = reason?.kind === 'upstream changed' ? `; ${reasonPhrase(reason)}` : '';
+    lens.command = {
+      title: `${VERDICT_GLYPH[status]} Clew: ${status} — ${claim.claim_type} from ${source}${why}${note ? ` (${note})` : ''}`,
+      tooltip: `${claim.claim_id}${claim.claim_value ? ` = ${claim.claim_value}` : ''}. Click to verify now.`,
+      command: 'clew.verifyClaim',
+      arguments: [claim.claim_id],
+    };
+    return lens;
   }
 
   /** Recomputes lenses and Problems for open manuscripts (after a model refresh or an edit). */
@@ -102,15 +96,11 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
       if (vscode.languages.match(MANUSCRIPT_SELECTOR, document) === 0) continue;
       const problems: vscode.Diagnostic[] = [];
       for (const { claim, line } of this.claimsOf(document)) {
-        const status = this.liveStatus(claim);
-        if (status !== 'mismatch' && status !== 'missing' && status !== 'stale') continue;
-        const message =
-          status === 'stale'
-            ? `Claim ${claim.claim_id}: ${claim.source_file} is intact but ${this.upstreamChange(claim)} upstream of it changed`
-            : status === 'mismatch'
-            ? `Claim ${claim.claim_id}: its source ${claim.source_file} changed since it was registered`
-            : `Claim ${claim.claim_id}: its source ${claim.source_file} is missing`;
-        const d = new vscode.Diagnostic(document.lineAt(Math.min(line, document.lineCount - 1)).range, message, status === 'mismatch' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        const { reason } = claimStatusIn(this.models(), claim);
+        // A chain that did not verify at the last `verify` is the lens's news, not a problem of this text.
+        if (!reason || reason.kind === 'no lineage') continue;
+        const severity = reason.kind === 'source changed' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+        const d = new vscode.Diagnostic(document.lineAt(Math.min(line, document.lineCount - 1)).range, reasonSentence(claim.claim_id, reason), severity);
         d.source = 'clew';
         problems.push(d);
       }

@@ -21,7 +21,16 @@ export interface CommandHandlers {
   verifyRun(sessionId?: string, column?: vscode.ViewColumn): unknown;
   verifyDag(uri?: vscode.Uri): unknown;
   showDag(uri?: vscode.Uri): unknown;
-  rerunDag(): unknown;
+  /** The whole store, or the DAG behind a file (explorer, Changes view), a claim or a manuscript. */
+  rerunDag(target?: unknown): unknown;
+  /** One run: a session id (DAG panel run node) or a Runs view item. */
+  rerunRun(target?: unknown): unknown;
+  /** The diff editor (or the explanation) for a changed output of the last rerun. */
+  showRerunDifference(filePath?: string): unknown;
+  /** `request`: {backend, serviceUrl} to skip the questions (tests, other extensions). */
+  createStamp(request?: unknown): unknown;
+  /** A stamp id or a Stamps view item; none → the only or a picked stamp. */
+  checkStamp(target?: unknown): unknown;
   refresh(): unknown;
   openStoreLocation(): unknown;
   initExamples(): unknown;
@@ -37,7 +46,11 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
     { id: 'clew.verifyRun', title: 'Verify Run', run: (id, column) => h.verifyRun(typeof id === 'string' ? id : undefined, typeof column === 'number' ? column : undefined) },
     { id: 'clew.verifyDag', title: 'Verify DAG', run: (uri) => h.verifyDag(uri as vscode.Uri | undefined) },
     { id: 'clew.showDag', title: 'Show DAG', run: (uri) => h.showDag(uri as vscode.Uri | undefined) },
-    { id: 'clew.rerunDag', title: 'Rerun DAG', requiresTrust: true, run: () => h.rerunDag() },
+    { id: 'clew.rerunDag', title: 'Rerun DAG', requiresTrust: true, run: (target) => h.rerunDag(target) },
+    { id: 'clew.rerunRun', title: 'Rerun Run', requiresTrust: true, run: (target) => h.rerunRun(target) },
+    { id: 'clew.createStamp', title: 'Create Stamp', run: (request) => h.createStamp(request) },
+    { id: 'clew.checkStamp', title: 'Check Stamp', run: (target) => h.checkStamp(target) },
+    { id: 'clew.showRerunDifference', title: 'Show Difference', run: (file) => h.showRerunDifference(typeof file === 'string' ? file : undefined) },
     { id: 'clew.refresh', title: 'Refresh', run: () => h.refresh() },
     { id: 'clew.openStoreLocation', title: 'Open Store Location', run: () => h.openStoreLocation() },
     { id: 'clew.initExamples', title: 'Scaffold Example Pipeline', run: () => h.initExamples() },

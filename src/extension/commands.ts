@@ -6,7 +6,9 @@ import { addClaim, listClaims, verifyClaim, type VerifyClaimResult } from '../en
 import { initExamples } from '../engine/examples/initExamples';
 import { openStore } from '../engine/store/open';
 import { verifyChain, verifyDag, verifyRun } from '../engine/verify';
+import { finalOutputs } from '../engine/verify/lineage';
 import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
+import { addCounts } from '../engine/verify/verdicts';
 import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
 import { showDagPanel } from './dagPanel';
@@ -14,8 +16,11 @@ import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
 import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
-import type { DagPayload } from '../webview/messages';
+import type { DagPayload, DagSource } from '../engine/mermaid/types';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
+import type { RerunResults } from './rerun';
+import { STAMP_BACKENDS } from '../engine/stamps/types';
+import { checkStampCommand, createStamp } from './stamps';
 
 export interface CommandContext {
   models(): readonly ClewModel[];
@@ -25,10 +30,46 @@ export interface CommandContext {
   extensionPath: string;
   extensionUri: vscode.Uri;
   refreshAll(): Promise<void>;
+  reruns: RerunResults;
 }
 
-function targetUri(uri?: vscode.Uri): vscode.Uri | undefined {
-  return uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+/** The file a command was invoked on: a URI, or a tree item of the Changes or Runs view. */
+function pathOfTarget(target: unknown): string | undefined {
+  if (target instanceof vscode.Uri) return target.scheme === 'file' ? target.fsPath : undefined;
+  if (typeof target === 'object' && target !== null) {
+    const t = target as { path?: unknown; kind?: unknown; file?: { path?: unknown } };
+    if (t.kind === 'file' && typeof t.file?.path === 'string') return t.file.path;
+    if (typeof t.path === 'string' && t.kind === undefined) return t.path;
+  }
+  return undefined;
+}
+
+/** A Claims view item: a claim row with its source file. */
+function claimOfTarget(target: unknown): { claim_id: string; source_file: string | null } | undefined {
+  if (typeof target !== 'object' || target === null) return undefined;
+  const t = target as { claim_id?: unknown; source_file?: unknown };
+  return typeof t.claim_id === 'string' ? { claim_id: t.claim_id, source_file: typeof t.source_file === 'string' ? t.source_file : null } : undefined;
+}
+
+/** A Stamps view item (a stamp check). */
+function stampOfTarget(target: unknown): string | undefined {
+  if (typeof target !== 'object' || target === null) return undefined;
+  const id = (target as { stamp?: { stamp_id?: unknown } }).stamp?.stamp_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** A Runs view item ({kind: 'run', run}). */
+function runOfTarget(target: unknown): string | undefined {
+  if (typeof target !== 'object' || target === null) return undefined;
+  const t = target as { kind?: unknown; run?: { session_id?: unknown } };
+  return t.kind === 'run' && typeof t.run?.session_id === 'string' ? t.run.session_id : undefined;
+}
+
+/** A URI or a tree item (Changes, Runs view file) the command was invoked on, else the active editor's file. */
+function targetUri(target?: unknown): vscode.Uri | undefined {
+  if (target instanceof vscode.Uri) return target;
+  const file = pathOfTarget(target);
+  return file ? vscode.Uri.file(file) : vscode.window.activeTextEditor?.document.uri;
 }
 
 async function engineOrExplain(model: ClewModel | undefined) {
@@ -36,14 +77,6 @@ async function engineOrExplain(model: ClewModel | undefined) {
   if (!engine) void vscode.window.showWarningMessage('Clew: no store in this workspace yet. Record a run first (clew record -- python3 script.py), or scaffold the example pipeline.');
   return engine;
 }
-
-/** Leaves of the provenance graph: recorded outputs that no run reads. */
-function leafOutputs(model: ClewModel): string[] {
-  const read = new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'input').map((f) => f.path)));
-  return [...new Set(model.runs.flatMap((r) => r.files.filter((f) => f.role === 'output' && !read.has(f.path)).map((f) => f.path)))].sort();
-}
-
-type DagSource = NonNullable<DagPayload['source']>;
 
 /**
  * The DAG panel's diagram for a source: upstream's chain diagram behind one file, or every run of
@@ -111,17 +144,14 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
     const model = ctx.modelFor(target) ?? ctx.models()[0];
     const engine = await engineOrExplain(model);
     if (!engine || !model) return undefined;
-    const targets = target && model.files.has(target.fsPath) ? [target.fsPath] : leafOutputs(model);
+    const targets = target && model.files.has(target.fsPath) ? [target.fsPath] : finalOutputs(model.runs);
     return withProgress('Clew: verifying the DAG', (signal) => verifyDag({ ...engine, cwd: model.folder, signal }, { targets }));
   }
 
   return {
     async showStatus() {
       await vscode.commands.executeCommand('workbench.view.extension.clew');
-      const c = ctx.models().reduce((acc, m) => {
-        const k = m.counts();
-        return { verified: acc.verified + k.verified, mismatch: acc.mismatch + k.mismatch, missing: acc.missing + k.missing };
-      }, { verified: 0, mismatch: 0, missing: 0 });
+      const c = ctx.models().map((m) => m.counts()).reduce(addCounts, { verified: 0, mismatch: 0, missing: 0 });
       ctx.log.info(`status: ${c.verified} verified, ${c.mismatch} changed, ${c.missing} missing`);
       return c;
     },
@@ -177,10 +207,48 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const targetFile = fsPath && model.files.has(fsPath) ? fsPath : undefined;
       return openDagPanel({ folder: model.folder, ...(targetFile ? { targetFile } : {}) });
     },
-    async rerunDag() {
-      // Re-execution in a sandbox is not part of this release; say so instead of pretending.
-      void vscode.window.showInformationMessage('Clew: Rerun DAG is not available in this version yet. Use Verify DAG to check recorded hashes.');
-      return undefined;
+    async rerunDag(target) {
+      // What the command was invoked on: a file (explorer, editor, Changes view), a claim (Claims
+      // view) or a manuscript (its claims' DAG); nothing → every run in the store.
+      const filePath = pathOfTarget(target);
+      const model = ctx.modelFor(filePath ? vscode.Uri.file(filePath) : undefined) ?? ctx.models()[0];
+      if (!model) return undefined;
+      const claim = claimOfTarget(target);
+      if (claim?.source_file) return ctx.reruns.run(model, { kind: 'dag', targets: [claim.source_file] });
+      if (filePath && model.claims.some((c) => c.file_path === filePath)) return ctx.reruns.run(model, { kind: 'claims', manuscript: filePath });
+      if (filePath && model.files.has(filePath)) return ctx.reruns.run(model, { kind: 'dag', targets: [filePath] });
+      return ctx.reruns.run(model, { kind: 'dag', targets: [] });
+    },
+    async rerunRun(target) {
+      const model = ctx.models()[0];
+      if (!model) return undefined;
+      let sessionId = typeof target === 'string' ? target : runOfTarget(target);
+      if (!sessionId) {
+        const pick = await vscode.window.showQuickPick(
+          model.runs.map((r) => ({ label: r.script_path ? path.basename(r.script_path) : r.session_id, description: `${r.status} · ${r.session_id}`, id: r.session_id })),
+          { placeHolder: 'Rerun which run?' },
+        );
+        sessionId = pick?.id;
+      }
+      if (!sessionId) return undefined;
+      const owner = ctx.models().find((m) => m.runs.some((r) => r.session_id === sessionId)) ?? model;
+      return ctx.reruns.run(owner, { kind: 'runs', sessionIds: [sessionId] });
+    },
+    async showRerunDifference(filePath) {
+      return ctx.reruns.showDifference(filePath);
+    },
+    async createStamp(request) {
+      const model = ctx.models().find((m) => m.hasStore);
+      if (!(await engineOrExplain(model)) || !model) return undefined;
+      const r = typeof request === 'object' && request !== null ? (request as { backend?: unknown; serviceUrl?: unknown }) : {};
+      const backend = STAMP_BACKENDS.find((b) => b === r.backend);
+      return createStamp(model, { ...(backend ? { backend } : {}), ...(typeof r.serviceUrl === 'string' ? { serviceUrl: r.serviceUrl } : {}) });
+    },
+    async checkStamp(target) {
+      const id = typeof target === 'string' ? target : stampOfTarget(target);
+      const model = (id ? ctx.models().find((m) => m.stamps.some((c) => c.stamp.stamp_id === id)) : undefined) ?? ctx.models().find((m) => m.hasStore);
+      if (!(await engineOrExplain(model)) || !model) return undefined;
+      return checkStampCommand(model, ctx.reports, id);
     },
     async refresh() {
       await ctx.refreshAll();

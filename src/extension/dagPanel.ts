@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { type DagPayload, type HostToWebview, isWebviewToHost, type WebviewToHost } from '../webview/messages';
+import { dagShell } from '../engine/mermaid/html';
+import { type DagPayload, type DagSource, type HostToWebview, isWebviewToHost, type WebviewToHost } from '../webview/messages';
 
 export const DAG_VIEW_TYPE = 'clew.dag';
 
@@ -25,15 +26,17 @@ export interface DagPanelHandle {
 export interface DagPanelActions {
   /** Shows a run's report in `column` (beside the panel). */
   showRun(sessionId: string, column: vscode.ViewColumn): void;
+  /** Re-executes one run of the panel, or the DAG it shows (`source`). */
+  rerun(source: DagSource | undefined, sessionId?: string): void;
   log(message: string): void;
   /** Recomputes a diagram from its `source` (what was asked for); undefined if it cannot. */
-  build(source: NonNullable<DagPayload['source']>): Promise<DagPayload | undefined>;
+  build(source: DagSource): Promise<DagPayload | undefined>;
   /** What a restored panel without saved state shows: the first folder's whole DAG. */
   defaultSource(): DagPayload['source'];
 }
 
 let current: DagPanelHandle | undefined;
-let actions: DagPanelActions = { showRun: () => undefined, log: () => undefined, build: async () => undefined, defaultSource: () => undefined };
+let actions: DagPanelActions = { showRun: () => undefined, rerun: () => undefined, log: () => undefined, build: async () => undefined, defaultSource: () => undefined };
 
 export function currentDagPanel(): DagPanelHandle | undefined {
   return current;
@@ -47,7 +50,7 @@ let rebuildTimer: NodeJS.Timeout | undefined;
 let rebuilding: Promise<void> = Promise.resolve();
 
 /** Serialised: redraws `handle` from fresh verification results for `source`, if still current. */
-function redraw(handle: DagPanelHandle, source: NonNullable<DagPayload['source']>, what: string): Promise<void> {
+function redraw(handle: DagPanelHandle, source: DagSource, what: string): Promise<void> {
   rebuilding = rebuilding.then(async () => {
     try {
       const payload = await actions.build(source);
@@ -91,21 +94,17 @@ export function dagHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Clew DAG</title>
-</head>
-<body>
-<h1 id="title"></h1>
-<div id="dag" role="img" aria-label="Provenance DAG"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  return dagShell({
+    csp,
+    title: 'Clew DAG',
+    head: `<link rel="stylesheet" href="${style.toString()}">`,
+    scripts: `<script nonce="${nonce}" src="${script.toString()}"></script>`,
+  });
+}
+
+/** What only the editor's panel can do, decided when the payload is posted (trust can change). */
+function withHostActions(payload: DagPayload): DagPayload {
+  return { ...payload, canRerun: vscode.workspace.isTrusted };
 }
 
 function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: DagPayload | undefined): DagPanelHandle {
@@ -122,14 +121,14 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
     show(next) {
       payload = next;
       panel.title = `Clew: ${next.title}`;
-      if (ready) post({ type: 'render', payload: next });
+      if (ready) post({ type: 'render', payload: withHostActions(next) });
     },
   };
   panel.webview.onDidReceiveMessage((raw: unknown) => {
     if (!isWebviewToHost(raw)) return;
     if (raw.type === 'ready') {
       ready = true;
-      if (payload) post({ type: 'render', payload });
+      if (payload) post({ type: 'render', payload: withHostActions(payload) });
       return;
     }
     // Files and reports open in the group beside the panel, so the graph stays in view.
@@ -142,6 +141,9 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
       else if (allowed) void vscode.commands.executeCommand('vscode.open', uri, { viewColumn: beside, preview: true, ...(at ? { selection: at } : {}) });
     } else if (raw.type === 'showRun') {
       if (payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.showRun(raw.sessionId, beside);
+    } else if (raw.type === 'rerun') {
+      // Only runs drawn in this panel; the command itself checks Workspace Trust again.
+      if (raw.sessionId === undefined || payload?.nodes.some((n) => n.kind === 'run' && n.sessionId === raw.sessionId)) actions.rerun(payload?.source, raw.sessionId);
     } else if (raw.type === 'export') {
       void saveExport(raw.format, raw.data);
     }

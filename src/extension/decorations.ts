@@ -1,17 +1,20 @@
 /**
- * Explorer badges: ✓ verified, ✗ changed (mismatch), ! missing — and ! on folders that hold
+ * Explorer badges: ✓ verified (✓✓ when a rerun also reproduced it), ✗ changed (mismatch), ! missing — and ! on folders that hold
  * missing files (the files themselves are gone from the explorer). Answers from the models only;
  * change events carry only the URIs whose verdict changed, in batches of at most 250.
  */
 import * as vscode from 'vscode';
-import type { ClewModel, FileVerdict } from './model';
+import { VERDICT_THEME_COLOUR } from '../engine/present/colours';
+import { VERDICT_GLYPH, VERIFIED_FROM_SCRATCH_GLYPH } from '../engine/present/icons';
+import type { FileVerdict } from '../engine/verify/verdicts';
+import type { ClewModel } from './model';
 
 export const DECORATION_BATCH = 250;
 
-const STYLE: Record<Exclude<FileVerdict, 'unknown'>, { badge: string; color: string; label: string }> = {
-  verified: { badge: '✓', color: 'testing.iconPassed', label: 'verified: content matches the recorded SHA-256' },
-  mismatch: { badge: '✗', color: 'list.errorForeground', label: 'changed since it was recorded (hash mismatch)' },
-  missing: { badge: '!', color: 'list.warningForeground', label: 'recorded but missing' },
+const LABEL: Record<Exclude<FileVerdict, 'unknown'>, string> = {
+  verified: 'verified: content matches the recorded SHA-256',
+  mismatch: 'changed since it was recorded (hash mismatch)',
+  missing: 'recorded but missing',
 };
 
 export class ClewDecorationProvider implements vscode.FileDecorationProvider, vscode.Disposable {
@@ -39,13 +42,17 @@ export class ClewDecorationProvider implements vscode.FileDecorationProvider, vs
     for (const model of this.models()) {
       const file = model.files.get(uri.fsPath);
       if (file && file.verdict !== 'unknown') {
-        const style = STYLE[file.verdict];
-        const decoration = new vscode.FileDecoration(style.badge, `Clew: ${style.label} (${file.role} of ${file.sessionId})`, new vscode.ThemeColor(style.color));
+        const v = file.verdict;
+        // Told apart from a hash check: ✓✓ when the run was also re-executed and reproduced it.
+        const fromScratch = v === 'verified' && file.rerun === 'reproduced';
+        const rerunNote = file.rerun === 'reproduced' ? '; verified by re-execution: a sandboxed rerun reproduced these bytes' : file.rerun === 'not-reproduced' ? `; the last rerun did not reproduce this run (${model.rerunVerdict(file.sessionId)?.status ?? 'failed'})` : '';
+        const glyph = fromScratch ? VERIFIED_FROM_SCRATCH_GLYPH : VERDICT_GLYPH[v];
+        const decoration = new vscode.FileDecoration(glyph, `Clew: ${LABEL[v]}${rerunNote} (${file.role} of ${file.sessionId})`, new vscode.ThemeColor(VERDICT_THEME_COLOUR[v]));
         decoration.propagate = false;
         return decoration;
       }
       if (model.foldersWithMissing.has(uri.fsPath)) {
-        return new vscode.FileDecoration('!', 'Clew: contains recorded files that are missing', new vscode.ThemeColor(STYLE.missing.color));
+        return new vscode.FileDecoration(VERDICT_GLYPH.missing, 'Clew: contains recorded files that are missing', new vscode.ThemeColor(VERDICT_THEME_COLOUR.missing));
       }
     }
     return undefined;

@@ -1,31 +1,23 @@
 /**
- * Activation: one ClewModel per workspace folder, the explorer badges, the side panel, the status
- * bar, the commands (from commandTable.ts) and the watchers that keep the models fresh.
- * Refreshes are debounced (300 ms), serialised inside each model, and narrow: a saved or changed
- * file re-hashes only itself; only a change of the store (or its -wal) re-reads everything.
+ * Activation, in small parts: the models (modelSet.ts), the surfaces that show them (badges, side
+ * panel, status bar, code lenses, DAG panel), the commands (registerCommands.ts) and the watchers
+ * that keep the models fresh (watchers.ts). Every surface reads the models; none decides a verdict.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ClaimLenses, MANUSCRIPT_SELECTOR } from './claimLenses';
 import { createDagBuilder, createHandlers } from './commands';
 import { currentDagPanel, type DagPanelHandle, registerDagPanelSerializer, scheduleDagPanelRebuild, setDagPanelActions } from './dagPanel';
-import { COMMAND_CATEGORY, commandTable } from './commandTable';
 import { ClewDecorationProvider } from './decorations';
-import { ClewModel } from './model';
-import { migrateLegacyStore } from '../engine/store/locate';
+import { offerLegacyMoves } from './legacyMove';
+import type { ClewModel } from './model';
+import { ModelSet, type ModelSettings } from './modelSet';
+import { registerCommands } from './registerCommands';
 import { REPORT_SCHEME, ReportDocuments } from './report';
+import { RerunResults } from './rerun';
+import { StampsTree, tsaCertificate } from './stamps';
 import { ClewStatusBar } from './statusBar';
 import { ChangesTree, ClaimsTree, RunsTree } from './views';
-
-const DEBOUNCE_MS = 300;
-
-function globToRegExp(glob: string): RegExp {
-  const re = glob
-    .split('**')
-    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
-    .join('.*');
-  return new RegExp(`(^|/)${re}$`);
-}
+import { createModelWatchers } from './watchers';
 
 /** What activate() returns: read-only access for tests and other extensions. */
 export interface ClewApi {
@@ -37,84 +29,81 @@ export interface ClewApi {
   dagPanel(): Pick<DagPanelHandle, 'shown' | 'nextReport'> | undefined;
 }
 
+function settings(): ModelSettings {
+  const config = vscode.workspace.getConfiguration('clew');
+  return {
+    storePath: config.get<string>('storePath'),
+    exclude: config.get<string[]>('exclude') ?? [],
+    concurrency: config.get<number>('hashing.concurrency'),
+    tsaCertificate,
+  };
+}
+
+const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+
+/** The surfaces that show the models; `update()` redraws them all after a change. */
+function createSurfaces(models: () => readonly ClewModel[]) {
+  const decorations = new ClewDecorationProvider(models);
+  const statusBar = new ClewStatusBar();
+  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models), stamps: new StampsTree(models) };
+  const claimLenses = new ClaimLenses(models);
+  const update = () => {
+    statusBar.update(models());
+    claimLenses.update();
+    for (const t of Object.values(trees)) t.refresh();
+    void vscode.commands.executeCommand('setContext', 'clew.hasStore', models().some((m) => m.hasStore));
+  };
+  const disposables: vscode.Disposable[] = [
+    decorations,
+    statusBar,
+    ...Object.values(trees),
+    claimLenses,
+    vscode.window.registerFileDecorationProvider(decorations),
+    vscode.languages.registerCodeLensProvider(MANUSCRIPT_SELECTOR, claimLenses),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (vscode.languages.match(MANUSCRIPT_SELECTOR, e.document) > 0) claimLenses.update();
+    }),
+    vscode.workspace.onDidOpenTextDocument(() => claimLenses.update()),
+    vscode.window.createTreeView('clew.changes', { treeDataProvider: trees.changes }),
+    vscode.window.createTreeView('clew.runs', { treeDataProvider: trees.runs }),
+    vscode.window.createTreeView('clew.claims', { treeDataProvider: trees.claims }),
+    vscode.window.createTreeView('clew.stamps', { treeDataProvider: trees.stamps }),
+  ];
+  return { decorations, update, disposables };
+}
+
 export function activate(context: vscode.ExtensionContext): ClewApi {
   const log = vscode.window.createOutputChannel('Clew', { log: true });
-  const config = () => vscode.workspace.getConfiguration('clew');
-  let models: ClewModel[] = [];
-  const decorations = new ClewDecorationProvider(() => models);
-  const statusBar = new ClewStatusBar();
+  // Models change only once refreshed (below), after the surfaces and watchers exist.
+  const set = new ModelSet((_model, change) => {
+    surfaces.decorations.fire(change.paths);
+    surfaces.update();
+    watchers.update();
+    scheduleDagPanelRebuild();
+  }, (m) => log.warn(m));
+  const models = () => set.models;
+  const surfaces = createSurfaces(models);
+  const watchers = createModelWatchers(models, { storeChanged: () => void refreshAll(), filesChanged: (paths) => set.refreshFiles(paths) });
   const reports = new ReportDocuments();
-  const changesTree = new ChangesTree(() => models);
-  const runsTree = new RunsTree(() => models);
-  const claimsTree = new ClaimsTree(() => models);
-  const trees = [changesTree, runsTree, claimsTree];
-  const claimLenses = new ClaimLenses(() => models);
-
-  const updateViews = () => {
-    statusBar.update(models);
-    claimLenses.update();
-    for (const t of trees) t.refresh();
-    void vscode.commands.executeCommand('setContext', 'clew.hasStore', models.some((m) => m.hasStore));
-  };
-
-  function buildModels(): void {
-    for (const m of models) void m.dispose();
-    const excluded = (config().get<string[]>('exclude') ?? []).map(globToRegExp);
-    models = (vscode.workspace.workspaceFolders ?? []).map(
-      (folder) =>
-        new ClewModel({
-          folder: folder.uri.fsPath,
-          storePathSetting: config().get<string>('storePath') || undefined,
-          excluded: (p) => excluded.some((re) => re.test(path.relative(folder.uri.fsPath, p).split(path.sep).join('/'))),
-          concurrency: config().get<number>('hashing.concurrency') || undefined,
-          log: (m) => log.warn(m),
-        }),
-    );
-    for (const m of models) {
-      context.subscriptions.push(
-        m.onDidChange((change) => {
-          decorations.fire(change.paths);
-          updateViews();
-          scheduleDagPanelRebuild();
-        }),
-      );
-    }
-  }
 
   async function refreshAll(): Promise<void> {
     const started = Date.now();
-    await Promise.all(models.map((m) => m.refresh()));
-    log.info(`refreshed ${models.length} folder(s) in ${Date.now() - started} ms`);
-    updateViews();
+    await set.refreshAll();
+    log.info(`refreshed ${set.models.length} folder(s) in ${Date.now() - started} ms`);
+    surfaces.update();
+    watchers.update();
   }
-
-  // Debounced triggers: store changes → full refresh; recorded files changed → narrow refresh.
-  let storeTimer: NodeJS.Timeout | undefined;
-  const changedFiles = new Set<string>();
-  let fileTimer: NodeJS.Timeout | undefined;
-  const onStoreChanged = () => {
-    clearTimeout(storeTimer);
-    storeTimer = setTimeout(() => void refreshAll(), DEBOUNCE_MS);
-  };
-  const onFileChanged = (uri: vscode.Uri) => {
-    if (uri.scheme !== 'file') return;
-    if (/[/\\]\.scitex[/\\]clew[/\\]/.test(uri.fsPath)) {
-      if (/clew\.db(-wal)?$|db\.sqlite(-wal)?$/.test(uri.fsPath)) onStoreChanged();
-      return;
-    }
-    changedFiles.add(uri.fsPath);
-    clearTimeout(fileTimer);
-    fileTimer = setTimeout(() => {
-      const paths = [...changedFiles];
-      changedFiles.clear();
-      for (const m of models) void m.refreshFiles(paths);
-    }, DEBOUNCE_MS);
+  const rebuild = () => {
+    set.rebuild(workspaceFolders(), settings());
+    void refreshAll();
   };
 
-  buildModels();
+  set.rebuild(workspaceFolders(), settings());
+  const reruns = new RerunResults({ log, reports });
   const handlers = createHandlers({
-    models: () => models,
-    modelFor: (uri) => (uri ? models.find((m) => uri.fsPath === m.folder || uri.fsPath.startsWith(m.folder + path.sep)) : models[0]),
+    reruns,
+    models,
+    modelFor: (uri) => set.modelFor(uri?.fsPath),
     reports,
     log,
     extensionPath: context.extensionPath,
@@ -123,101 +112,35 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   });
   setDagPanelActions({
     showRun: (sessionId, column) => void vscode.commands.executeCommand('clew.verifyRun', sessionId, column),
+    rerun: (source, sessionId) => {
+      const target = source?.manuscript ?? source?.targetFile;
+      void (sessionId ? vscode.commands.executeCommand('clew.rerunRun', sessionId) : vscode.commands.executeCommand('clew.rerunDag', target ? vscode.Uri.file(target) : undefined));
+    },
     log: (message) => log.warn(message),
-    build: createDagBuilder({ models: () => models }),
-    defaultSource: () => (models[0] ? { folder: models[0].folder } : undefined),
+    build: createDagBuilder({ models }),
+    defaultSource: () => (set.models[0] ? { folder: set.models[0].folder } : undefined),
   });
-  for (const spec of commandTable(handlers)) {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
-        if (spec.requiresTrust && !vscode.workspace.isTrusted) {
-          void vscode.window.showWarningMessage(`${COMMAND_CATEGORY}: ${spec.title} runs code and needs a trusted workspace.`);
-          return undefined;
-        }
-        try {
-          return await spec.run(...args);
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          log.error(`${spec.id}: ${message}`);
-          void vscode.window.showErrorMessage(`${COMMAND_CATEGORY}: ${spec.title} failed: ${message}`);
-          return undefined;
-        }
-      }),
-    );
-  }
-
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  const decorationsEnabled = () => vscode.workspace.getConfiguration('clew').get<boolean>('decorations.enabled') ?? true;
   context.subscriptions.push(
     log,
-    decorations,
-    statusBar,
     reports,
-    watcher,
-    ...trees,
-    vscode.window.registerFileDecorationProvider(decorations),
-    claimLenses,
+    reruns,
+    watchers,
+    ...surfaces.disposables,
+    ...registerCommands(handlers, log),
     registerDagPanelSerializer(context.extensionUri),
-    vscode.languages.registerCodeLensProvider(MANUSCRIPT_SELECTOR, claimLenses),
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      if (vscode.languages.match(MANUSCRIPT_SELECTOR, e.document) > 0) claimLenses.update();
-    }),
-    vscode.workspace.onDidOpenTextDocument(() => claimLenses.update()),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
-    vscode.window.createTreeView('clew.changes', { treeDataProvider: changesTree }),
-    vscode.window.createTreeView('clew.runs', { treeDataProvider: runsTree }),
-    vscode.window.createTreeView('clew.claims', { treeDataProvider: claimsTree }),
-    watcher.onDidChange(onFileChanged),
-    watcher.onDidCreate(onFileChanged),
-    watcher.onDidDelete(onFileChanged),
-    vscode.workspace.onDidSaveTextDocument((doc) => onFileChanged(doc.uri)),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      buildModels();
-      void refreshAll();
-    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(rebuild),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('clew.decorations.enabled')) decorations.setEnabled(config().get<boolean>('decorations.enabled') ?? true);
-      if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency')) {
-        buildModels();
-        void refreshAll();
-      }
+      if (e.affectsConfiguration('clew.decorations.enabled')) surfaces.decorations.setEnabled(decorationsEnabled());
+      if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency')) rebuild();
     }),
-    { dispose: () => models.forEach((m) => void m.dispose()) },
+    set,
   );
-  decorations.setEnabled(config().get<boolean>('decorations.enabled') ?? true);
-  // A store outside the workspace (clew.storePath, SCITEX_CLEW_DB_PATH) is not seen by the
-  // workspace watcher; a cheap stat poll covers it.
-  const poll = setInterval(() => {
-    for (const m of models) if (m.dbPath && !m.dbPath.startsWith(m.folder + path.sep)) onStoreChanged();
-  }, 5000);
-  context.subscriptions.push({ dispose: () => clearInterval(poll) });
-  log.info(`Clew activated for ${models.length} folder(s)`);
-  void refreshAll().then(() => offerLegacyMoves(models, log));
-  return { models: () => models, refresh: refreshAll, decorationFor: (uri) => decorations.provideFileDecoration(uri), dagPanel: currentDagPanel };
-}
-
-/**
- * A store at an old location is read where it is; moving it (as scitex-clew does when it next
- * opens it) is the user's call, offered once per activation.
- */
-function offerLegacyMoves(models: readonly ClewModel[], log: vscode.LogOutputChannel): void {
-  for (const m of models) {
-    const from = m.dbPath;
-    const to = m.legacy?.target;
-    const projectRoot = m.legacy?.projectRoot;
-    if (!from || !to || !projectRoot) continue;
-    log.info(`reading a legacy store at ${from} (current location: ${to})`);
-    void vscode.window
-      .showInformationMessage(`Clew: this project's store is at an old location (${path.relative(m.folder, from)}). scitex-clew moves it to ${path.relative(m.folder, to)} the next time it opens it.`, 'Move Now')
-      .then(async (choice) => {
-        if (choice !== 'Move Now') return;
-        try {
-          migrateLegacyStore(projectRoot, to, (message) => log.info(message));
-        } catch (err) {
-          void vscode.window.showErrorMessage(`Clew: could not move the store: ${err instanceof Error ? err.message : String(err)}`);
-        }
-        await m.refresh();
-      });
-  }
+  surfaces.decorations.setEnabled(decorationsEnabled());
+  log.info(`Clew activated for ${set.models.length} folder(s)`);
+  void refreshAll().then(() => offerLegacyMoves(set.models, log));
+  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel };
 }
 
 export function deactivate(): void {

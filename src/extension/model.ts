@@ -8,40 +8,30 @@
  *   hasher; refreshFiles(paths) re-hashes only those recorded files. Both are serialised (one at
  *   a time, requests coalesced) and fire onDidChange with exactly the file paths whose verdict
  *   changed (plus folders whose "contains missing files" flag changed).
- * - A file's verdict comes from its latest recorded row (newest recorded_at, then row id) of any
- *   role, or its run's script hash for scripts never recorded as files.
+ * - Every verdict is the engine's (engine/verify/verdicts.ts), every query the engine's
+ *   (recordedFiles, verifyStatus, listClaims); the model only keeps their answers and says what changed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type Claim, listClaims } from '../engine/claims/claims';
 import { createFileHasher } from '../engine/hash/fileHasher';
-import type { FileHasher, HashOutcome } from '../engine/hash/types';
+import type { FileHasher } from '../engine/hash/types';
+import { latestVerifications, rerunStanding, type LatestVerification, type RerunStanding } from '../engine/rerun/log';
+import { checkStamp, listStamps } from '../engine/stamps/stamps';
+import type { StampCheck } from '../engine/stamps/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
 import type { Store, StoreView } from '../engine/store/types';
 import { isUnder } from '../engine/util/paths';
 import { verifyStatus } from '../engine/verify';
-import { hashesMatch } from '../engine/hash/sha256';
+import { recordedFiles, type RecordedFileRow } from '../engine/verify/recordedFiles';
 import type { RunVerification } from '../engine/verify/types';
+import { countVerdicts, fileVerdict, type FileVerdict, type VerdictCounts } from '../engine/verify/verdicts';
 
-export type FileVerdict = 'verified' | 'mismatch' | 'missing' | 'unknown';
-
-export interface RecordedFile {
-  path: string;
-  expectedHash: string;
-  frozen: boolean;
-  sessionId: string;
-  role: string;
+export interface RecordedFile extends RecordedFileRow {
   verdict: FileVerdict;
-}
-
-export interface ClaimRow {
-  claim_id: string;
-  file_path: string;
-  line_number: number | null;
-  claim_type: string;
-  claim_value: string | null;
-  status: string | null;
-  source_file: string | null;
+  /** How the run that recorded this file stands after its latest re-execution, if any. */
+  rerun?: RerunStanding;
 }
 
 export interface ModelOptions {
@@ -50,6 +40,20 @@ export interface ModelOptions {
   excluded?(absPath: string): boolean;
   concurrency?: number;
   log?(message: string): void;
+  /** PEM of the TSA certificate stamps are checked against (setting clew.stamps.tsaCertificate). */
+  tsaCertificate?(): string | undefined;
+}
+
+/** How many stamps the editor lists and checks (newest first). */
+const STAMPS_SHOWN = 50;
+
+async function checkedStamps(view: StoreView, tsaCertPem: string | undefined): Promise<StampCheck[]> {
+  const checks: StampCheck[] = [];
+  for (const record of listStamps({ view }, STAMPS_SHOWN)) {
+    const check = await checkStamp({ view }, record.stamp_id, tsaCertPem ? { tsaCertPem } : {});
+    if (!('status' in check)) checks.push(check);
+  }
+  return checks;
 }
 
 export interface ModelChange {
@@ -58,12 +62,6 @@ export interface ModelChange {
 }
 
 type Listener = (change: ModelChange) => void;
-
-function verdictOf(file: { expectedHash: string; frozen: boolean }, outcome: HashOutcome | undefined): FileVerdict {
-  if (!outcome || outcome.kind === 'missing' || outcome.kind === 'unreadable') return 'missing';
-  if (file.frozen) return 'verified';
-  return hashesMatch(file.expectedHash, outcome.hash) ? 'verified' : 'mismatch';
-}
 
 export class ClewModel {
   readonly folder: string;
@@ -74,7 +72,11 @@ export class ClewModel {
   /** Folders (inside the workspace folder) that contain missing recorded files. */
   foldersWithMissing = new Set<string>();
   runs: RunVerification[] = [];
-  claims: ClaimRow[] = [];
+  claims: Claim[] = [];
+  /** Stamps, newest first, each with its offline check (root hash over its runs, RFC 3161 token). */
+  stamps: StampCheck[] = [];
+  /** The newest verification_results row of each run (reruns by Clew or scitex-clew). */
+  verifications = new Map<string, LatestVerification>();
   lastError: string | undefined;
   private store: Store | undefined;
   private hasher: FileHasher | undefined;
@@ -97,38 +99,8 @@ export class ClewModel {
     return this.dbPath !== undefined && fs.existsSync(this.dbPath);
   }
 
-  /**
-   * Impact: the first changed or missing file upstream of `filePath` (following, from the newest
-   * run that wrote it, each input back to the newest run that wrote that), or undefined when the
-   * whole ancestry is intact. Answers from the verified runs in memory; cycles are cut.
-   */
-  changedUpstreamOf(filePath: string): string | undefined {
-    const producer = new Map<string, RunVerification>();
-    for (const r of this.runs) for (const f of r.files) if (f.role === 'output' && !producer.has(f.path)) producer.set(f.path, r);
-    const seen = new Set<string>();
-    const visit = (p: string): string | undefined => {
-      const run = producer.get(p);
-      if (!run || seen.has(run.session_id)) return undefined;
-      seen.add(run.session_id);
-      for (const f of run.files) {
-        if (f.path === p) continue;
-        // The live badge verdict (narrow refreshes keep it current) wins over the last full verify.
-        const status = this.files.get(f.path)?.verdict ?? f.status;
-        if (status === 'mismatch' || status === 'missing') return f.path;
-      }
-      for (const f of run.files) if (f.role === 'input') {
-        const hit = visit(f.path);
-        if (hit) return hit;
-      }
-      return undefined;
-    };
-    return visit(filePath);
-  }
-
-  counts(): { verified: number; mismatch: number; missing: number } {
-    const c = { verified: 0, mismatch: 0, missing: 0 };
-    for (const f of this.files.values()) if (f.verdict !== 'unknown') c[f.verdict]++;
-    return c;
+  counts(): VerdictCounts {
+    return countVerdicts([...this.files.values()].map((f) => f.verdict));
   }
 
   /** Full refresh (store changed, settings changed, or asked by the user). Serialised, coalesced. */
@@ -191,27 +163,6 @@ export class ClewModel {
     return { store: this.store, hasher: this.hasher };
   }
 
-  private recordedFiles(view: StoreView): Map<string, RecordedFile> {
-    const files = new Map<string, RecordedFile>();
-    const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
-    if (view.hasTable('runs')) {
-      for (const r of view.all<{ session_id: string; script_path: string; script_hash: string }>(
-        "SELECT session_id, script_path, script_hash FROM runs WHERE script_hash IS NOT NULL AND script_path != '' ORDER BY started_at",
-      )) {
-        if (inside(r.script_path)) files.set(r.script_path, { path: r.script_path, expectedHash: r.script_hash, frozen: false, sessionId: r.session_id, role: 'script', verdict: 'unknown' });
-      }
-    }
-    if (view.hasTable('file_hashes')) {
-      const frozen = view.hasColumn('file_hashes', 'frozen') ? 'frozen' : '0 AS frozen';
-      for (const r of view.all<{ session_id: string; file_path: string; hash: string; frozen: number; role: string }>(
-        `SELECT session_id, file_path, hash, ${frozen}, role FROM file_hashes ORDER BY recorded_at, id`,
-      )) {
-        if (inside(r.file_path)) files.set(r.file_path, { path: r.file_path, expectedHash: r.hash, frozen: Boolean(r.frozen), sessionId: r.session_id, role: r.role, verdict: 'unknown' });
-      }
-    }
-    return files;
-  }
-
   private async fullRefresh(): Promise<void> {
     const opened = await this.ensureOpen();
     const before = this.files;
@@ -219,22 +170,28 @@ export class ClewModel {
     if (!opened) {
       this.files = new Map();
       this.runs = [];
+      this.verifications = new Map();
+      this.stamps = [];
       this.claims = [];
       this.foldersWithMissing = new Set();
       this.emit(before, beforeFolders);
       return;
     }
     const view = await opened.store.snapshot();
-    const files = this.recordedFiles(view);
-    const outcomes = await opened.hasher.hashMany([...files.keys()]);
-    for (const f of files.values()) f.verdict = verdictOf(f, outcomes.get(f.path));
+    const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
+    const rows = recordedFiles(view, inside);
+    const outcomes = await opened.hasher.hashMany([...rows.keys()]);
+    this.verifications = latestVerifications(view);
+    const files = new Map<string, RecordedFile>();
+    for (const [p, row] of rows) {
+      const rerun = rerunStanding(this.verifications.get(row.sessionId));
+      files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)), ...(rerun ? { rerun } : {}) });
+    }
     this.files = files;
     this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
-    this.claims = view.hasTable('claims')
-      ? view.all<ClaimRow & Record<string, string | number | null>>(
-          "SELECT claim_id, file_path, line_number, claim_type, claim_value, status, source_file FROM claims WHERE status IS NOT 'superseded' ORDER BY file_path, line_number",
-        )
-      : [];
+    // limit -1: SQLite's "no limit" (the editor shows every claim).
+    this.claims = listClaims(view, { limit: -1 });
+    this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
     this.foldersWithMissing = this.missingFolders();
     this.emit(before, beforeFolders);
   }
@@ -249,7 +206,7 @@ export class ClewModel {
     for (const p of paths) {
       const f = this.files.get(p);
       if (!f) continue;
-      const next = verdictOf(f, outcomes.get(p));
+      const next = fileVerdict(f.expectedHash, f.frozen, outcomes.get(p));
       if (next === f.verdict) continue;
       if (next === 'missing' || f.verdict === 'missing') missingMoved = true;
       f.verdict = next;
@@ -276,7 +233,10 @@ export class ClewModel {
 
   private emit(before: Map<string, RecordedFile>, beforeFolders: Set<string>): void {
     const changed = new Set<string>();
-    for (const [p, f] of this.files) if (before.get(p)?.verdict !== f.verdict || before.get(p)?.sessionId !== f.sessionId) changed.add(p);
+    for (const [p, f] of this.files) {
+      const was = before.get(p);
+      if (was?.verdict !== f.verdict || was.sessionId !== f.sessionId || was.rerun !== f.rerun) changed.add(p);
+    }
     for (const p of before.keys()) if (!this.files.has(p)) changed.add(p);
     for (const d of this.foldersWithMissing) if (!beforeFolders.has(d)) changed.add(d);
     for (const d of beforeFolders) if (!this.foldersWithMissing.has(d)) changed.add(d);
@@ -289,6 +249,12 @@ export class ClewModel {
     await this.store?.close();
     this.hasher = undefined;
     this.store = undefined;
+  }
+
+  /** The run's newest verification row (a rerun's verdict when it was re-executed last). */
+  rerunVerdict(sessionId: string): LatestVerification | undefined {
+    const latest = this.verifications.get(sessionId);
+    return latest?.level === 'rerun' ? latest : undefined;
   }
 
   /** Opens (if needed) and returns what commands need to run engine operations. */

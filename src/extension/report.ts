@@ -5,13 +5,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runLines as engineRunLines } from '../engine/verify/text';
-import { VERDICT_ICON, type ChainVerification, type DagVerification, type RunVerification } from '../engine/verify/types';
+import { VERDICT_GLYPH } from '../engine/present/icons';
+import type { ChainVerification, DagVerification, RunVerification } from '../engine/verify/types';
 
 /** Reports list every file of a run, verified or not. */
 const runLines = (r: RunVerification): string[] => engineRunLines(r, { verbose: true });
 
 export const REPORT_SCHEME = 'clew-report';
-const ICON = VERDICT_ICON;
+const ICON = VERDICT_GLYPH;
 
 export class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();

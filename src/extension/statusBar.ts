@@ -1,5 +1,6 @@
 /** Status bar `✓ 12 ✗ 1 ! 0` (recorded files verified / changed / missing); click → Show Status. */
 import * as vscode from 'vscode';
+import { addCounts, type VerdictCounts } from '../engine/verify/verdicts';
 import type { ClewModel } from './model';
 
 export class ClewStatusBar implements vscode.Disposable {
@@ -16,16 +17,14 @@ export class ClewStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const c = { verified: 0, mismatch: 0, missing: 0 };
-    for (const m of withStore) {
-      const k = m.counts();
-      c.verified += k.verified;
-      c.mismatch += k.mismatch;
-      c.missing += k.missing;
-    }
+    const c: VerdictCounts = withStore.map((m) => m.counts()).reduce(addCounts);
     const error = withStore.find((m) => m.lastError)?.lastError;
     this.item.text = `✓ ${c.verified} ✗ ${c.mismatch} ! ${c.missing}`;
-    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing — click for details`;
+    const runs = withStore.flatMap((m) => m.runs.map((r) => m.rerunVerdict(r.session_id)));
+    const reproduced = runs.filter((v) => v?.status === 'verified').length;
+    const notReproduced = runs.filter((v) => v && v.status !== 'verified').length;
+    const rerun = reproduced + notReproduced > 0 ? `; ${reproduced} runs verified by re-execution${notReproduced > 0 ? `, ${notReproduced} not reproduced` : ''}` : '';
+    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing${rerun} — click for details`;
     this.item.backgroundColor = c.mismatch > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

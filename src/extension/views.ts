@@ -1,20 +1,18 @@
 /** The Clew side panel: Changes (files that differ or are missing), Runs (runs → files), Claims. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FileVerification, RunVerification, VerificationStatus } from '../engine/verify/types';
-import type { ClaimRow, ClewModel, RecordedFile } from './model';
+import type { LatestVerification } from '../engine/rerun/log';
+import type { Claim } from '../engine/claims/claims';
+import { reasonPhrase } from '../engine/claims/liveStatus';
+import { VERDICT_THEME_COLOUR } from '../engine/present/colours';
+import { VERDICT_CODICON } from '../engine/present/icons';
+import type { FileVerification, RunVerification } from '../engine/verify/types';
+import type { Verdict } from '../engine/verify/verdicts';
+import { claimStatusIn } from './claimStatus';
+import type { ClewModel, RecordedFile } from './model';
 
-const ICON: Record<VerificationStatus, [string, string]> = {
-  verified: ['pass', 'testing.iconPassed'],
-  mismatch: ['error', 'list.errorForeground'],
-  missing: ['warning', 'list.warningForeground'],
-  suspect: ['question', 'list.warningForeground'],
-  unknown: ['circle-outline', 'descriptionForeground'],
-};
-
-function icon(status: VerificationStatus): vscode.ThemeIcon {
-  const [id, color] = ICON[status];
-  return new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+function icon(status: Verdict): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(VERDICT_CODICON[status], new vscode.ThemeColor(VERDICT_THEME_COLOUR[status]));
 }
 
 function openFileCommand(p: string): vscode.Command {
@@ -55,11 +53,11 @@ export class ChangesTree extends ModelTree<RecordedFile> {
   }
 }
 
-type RunNode = { kind: 'run'; run: RunVerification } | { kind: 'file'; file: FileVerification };
+type RunNode = { kind: 'run'; run: RunVerification; rerun?: LatestVerification } | { kind: 'file'; file: FileVerification };
 
 export class RunsTree extends ModelTree<RunNode> {
   getChildren(element?: RunNode): RunNode[] {
-    if (!element) return this.models().flatMap((m) => m.runs.map((run) => ({ kind: 'run' as const, run })));
+    if (!element) return this.models().flatMap((m) => m.runs.map((run) => ({ kind: 'run' as const, run, rerun: m.rerunVerdict(run.session_id) })));
     if (element.kind === 'run') return element.run.files.map((file) => ({ kind: 'file' as const, file }));
     return [];
   }
@@ -67,8 +65,10 @@ export class RunsTree extends ModelTree<RunNode> {
     if (node.kind === 'run') {
       const r = node.run;
       const item = new vscode.TreeItem(r.script_path ? path.basename(r.script_path) : r.session_id, vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `${r.status} · ${r.session_id}`;
-      item.tooltip = `${r.session_id}\n${r.script_path ?? '(no script)'}\n${r.files.length} files, ${r.status}`;
+      // A rerun's verdict is shown beside the hash verdict, never instead of it.
+      const rerun = node.rerun ? (node.rerun.status === 'verified' ? ' · verified by re-execution' : ` · rerun: ${node.rerun.status}`) : '';
+      item.description = `${r.status}${rerun} · ${r.session_id}`;
+      item.tooltip = `${r.session_id}\n${r.script_path ?? '(no script)'}\n${r.files.length} files, ${r.status}${node.rerun ? `\nlast rerun: ${node.rerun.status}${node.rerun.verified_at ? ` at ${node.rerun.verified_at}` : ''}` : ''}`;
       item.iconPath = icon(r.status);
       item.contextValue = 'clew.run';
       item.id = `run:${r.session_id}`;
@@ -85,15 +85,17 @@ export class RunsTree extends ModelTree<RunNode> {
   }
 }
 
-export class ClaimsTree extends ModelTree<ClaimRow> {
-  getChildren(element?: ClaimRow): ClaimRow[] {
+export class ClaimsTree extends ModelTree<Claim> {
+  getChildren(element?: Claim): Claim[] {
     return element ? [] : this.models().flatMap((m) => m.claims);
   }
-  getTreeItem(c: ClaimRow): vscode.TreeItem {
+  getTreeItem(c: Claim): vscode.TreeItem {
     const item = new vscode.TreeItem(`${path.basename(c.file_path)}${c.line_number ? `:${c.line_number}` : ''}`);
-    item.description = `${c.claim_type}${c.claim_value ? ` = ${c.claim_value}` : ''} · ${c.status ?? 'registered'}`;
-    item.tooltip = `${c.claim_id}\nsource: ${c.source_file ?? '(none)'}`;
-    const status = (['verified', 'mismatch', 'missing', 'suspect'] as const).find((s) => s === c.status) ?? 'unknown';
+    // The live status (as the lens shows it), not only what the last `verify` stored.
+    const { status, reason } = claimStatusIn(this.models(), c);
+    item.description = `${c.claim_type}${c.claim_value ? ` = ${c.claim_value}` : ''} · ${status}`;
+    item.tooltip = `${c.claim_id}\nsource: ${c.source_file ?? '(none)'}${reason ? `\n${reasonPhrase(reason)}` : ''}`;
+    item.contextValue = 'clew.claim';
     item.iconPath = icon(status);
     item.command = {
       command: 'vscode.open',

@@ -42,27 +42,23 @@ const canvas = document.createElement('div');
 canvas.id = 'canvas';
 container.append(canvas);
 
-/** What the colours mean (fills from upstream's class definitions and the panel's verdict classes). */
-const LEGEND: readonly [string, string][] = [
-  ['#2da44e', 'verified'],
-  ['#cf222e', 'changed'],
-  ['#bc4c00', 'missing'],
-  ['#d29922', 'downstream of a change'],
-  ['#6e7781', 'cannot be checked'],
-  ['#0072b2', 'frozen (trusted hash)'],
-  ['#8250df', 'registered by hand'],
-];
 const legend = document.createElement('div');
 legend.id = 'legend';
-for (const [colour, meaning] of LEGEND) {
-  const item = document.createElement('span');
-  const swatch = document.createElement('span');
-  swatch.className = 'swatch';
-  swatch.style.background = colour;
-  item.append(swatch, document.createTextNode(meaning));
-  legend.append(item);
-}
 toolbar.after(legend);
+
+/** The legend comes with the payload (the engine's colour table), so it always matches the fills. */
+function drawLegend(entries: DagPayload['legend'] | undefined): void {
+  legend.replaceChildren(
+    ...(entries ?? []).map(({ colour, meaning }) => {
+      const item = document.createElement('span');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = colour;
+      item.append(swatch, document.createTextNode(meaning));
+      return item;
+    }),
+  );
+}
 
 function theme(): 'dark' | 'default' {
   const cls = document.body.classList;
@@ -158,6 +154,12 @@ function drawToolbar(): void {
       view.focus = undefined;
       void draw();
     }, Boolean(view.focus)),
+    ...(payload?.canRerun
+      ? [
+          button('Rerun DAG', 'Re-execute every run of this diagram in a sandbox and compare outputs', () => vscode.postMessage({ type: 'rerun' })),
+          button('Rerun run', `Re-execute${sel} in a sandbox`, () => selected?.sessionId && vscode.postMessage({ type: 'rerun', sessionId: selected.sessionId }), selected?.kind === 'run'),
+        ]
+      : []),
     button('Export SVG', 'Save the diagram as SVG', () => exportImage('svg')),
     button('Export PNG', 'Save the diagram as PNG', () => exportImage('png')),
     status,
@@ -204,6 +206,7 @@ async function draw(): Promise<void> {
   if (!payload) return;
   save();
   titleEl.textContent = payload.title;
+  drawLegend(payload.legend);
   const byId = new Map(payload.nodes.map((n) => [n.id, n]));
   if (view.focus && !byId.has(view.focus.id)) view.focus = undefined;
   if (selected && !byId.has(selected.id)) selected = undefined;

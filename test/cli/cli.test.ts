@@ -10,8 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { entries, materialise, type Materialised } from '../conformance/fixtures';
-
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+import { CLI } from '../support/repo';
 
 function clew(cwd: string, ...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, SCITEX_CLEW_DB_PATH: '' } });
@@ -43,15 +42,22 @@ describe('clew CLI on seq-mismatch', () => {
     assert.match(clew(m.root, 'status', '--rehash').out, /every file re-read/);
   });
 
-  test('chain --json equals the upstream chain answer; dag --json has the same edges', () => {
+  test('chain --json carries the upstream API chain answer; dag --json the same edges (as {parent, child})', () => {
     const target = path.join(m.root, '08_analyze_out/report.json');
     const chain = clew(m.root, 'chain', target, '--json');
     assert.equal(chain.code, 12);
-    const expected = entries(m.api, 'chain').find(([k]) => k === target)?.[1];
-    assert.deepEqual(JSON.parse(chain.out), expected?.value);
+    const expected = entries(m.api, 'chain').find(([k]) => k === target)?.[1].value as { runs: Record<string, unknown>[] } & Record<string, unknown>;
+    // The CLI object is a superset: upstream's CLI keys (chain_length, failed_runs_count, per-run
+    // mismatched_files/missing_files) next to every API key with the API's value.
+    const ours = JSON.parse(chain.out) as { runs: Record<string, unknown>[] } & Record<string, unknown>;
+    for (const [k, v] of Object.entries(expected)) if (k !== 'runs') assert.deepEqual(ours[k], v, k);
+    assert.equal(ours.runs.length, expected.runs.length);
+    expected.runs.forEach((run, i) => {
+      for (const [k, v] of Object.entries(run)) assert.deepEqual(ours.runs[i][k], v, `runs[${i}].${k}`);
+    });
     const dag = clew(m.root, '--json', 'dag', '08_analyze_out/report.json', '08_analyze_out/stats_by_source.csv');
-    const expectedDag = entries(m.api, 'dag').find(([k]) => k.startsWith('targets=["'))?.[1].value as { edges: unknown[] };
-    assert.deepEqual((JSON.parse(dag.out) as { edges: unknown[] }).edges, expectedDag.edges);
+    const expectedDag = entries(m.api, 'dag').find(([k]) => k.startsWith('targets=["'))?.[1].value as { edges: [string, string][] };
+    assert.deepEqual((JSON.parse(dag.out) as { edges: unknown[] }).edges, expectedDag.edges.map(([parent, child]) => ({ parent, child })));
   });
 
   test('run: verified run exits 0, suspect 10, unknown 10 with a one-line message', () => {

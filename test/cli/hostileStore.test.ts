@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHROMIUM_MISSING, withDiagramPage } from '../support/diagramPage';
+import { CLI } from '../support/repo';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'clew hostile '));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -8,17 +8,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO_ROOT } from '../support/repo';
 
-/** The fixtures folder, found from wherever the bundled test file sits under out/test/. */
-function findFixturesDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'test', 'fixtures', 'upstream');
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`no test/fixtures/upstream above ${__dirname}`);
-  }
-}
-
-export const FIXTURES_DIR = findFixturesDir();
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test/fixtures/upstream');
 
 export function listScenarios(): string[] {
   return fs
@@ -131,10 +123,13 @@ export interface Answer {
   error?: string;
 }
 
-/** answers/api.json entries are either {ok,value} or {key: {ok,value}}. */
+/**
+ * answers/api.json entries are either {ok,value} or {key: {ok,value}}. An absent key fails: every
+ * scenario carries every answer the tests compare, so a missing one is a broken fixture, not a pass.
+ */
 export function entries(api: Record<string, unknown>, key: string): [string, Answer][] {
   const node = api[key] as Record<string, unknown> | undefined;
-  if (!node) return [];
+  if (!node) throw new Error(`answers/api.json has no '${key}' answers`);
   if ('ok' in node) return [['', node as unknown as Answer]];
   return Object.entries(node as Record<string, Answer>);
 }

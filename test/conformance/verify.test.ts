@@ -27,18 +27,25 @@ function assertTopologicalOrder(order: string[], edges: [string, string][], expe
   }
 }
 
-async function checkScenario(m: Materialised): Promise<void> {
+/** Compares every answer and returns how many it compared. */
+async function checkScenario(m: Materialised): Promise<number> {
   const store = await openStore(m.dbPath);
   const view = await store.snapshot();
   const hasher = createFileHasher({ useCache: false });
   const ctx: VerifyContext = { view, hasher, cwd: m.root };
+  let compared = 0;
+  // Counts each answer compared, so a fixture that silently compares nothing fails.
+  const ok = (a: { ok: boolean }): boolean => {
+    if (a.ok) compared++;
+    return a.ok;
+  };
   try {
     for (const [, a] of entries(m.api, 'stats')) {
-      if (a.ok) assert.deepEqual({ ...stats(view), db_path: '' }, { ...(a.value as object), db_path: '' });
+      if (ok(a)) assert.deepEqual({ ...stats(view), db_path: '' }, { ...(a.value as object), db_path: '' });
     }
-    for (const [, a] of entries(m.api, 'list_runs')) if (a.ok) assert.deepEqual(listRuns(view), a.value);
+    for (const [, a] of entries(m.api, 'list_runs')) if (ok(a)) assert.deepEqual(listRuns(view), a.value);
     for (const [, a] of entries(m.api, 'status')) {
-      if (!a.ok) continue;
+      if (!ok(a)) continue;
       const { status } = await verifyStatus(ctx);
       const { other, other_count, ...upstreamShape } = status;
       assert.deepEqual(upstreamShape, a.value);
@@ -46,17 +53,17 @@ async function checkScenario(m: Materialised): Promise<void> {
     }
     for (const [kind, propagate] of [['run', true], ['run_no_propagate', false]] as const) {
       for (const [id, a] of entries(m.api, kind)) {
-        if (a.ok) assert.deepEqual(await verifyRun(ctx, id, { propagate }), a.value, `${kind} ${id}`);
+        if (ok(a)) assert.deepEqual(await verifyRun(ctx, id, { propagate }), a.value, `${kind} ${id}`);
       }
     }
     for (const [target, a] of entries(m.api, 'run_by_target')) {
-      if (a.ok) assert.deepEqual(await verifyRun(ctx, target), a.value, `run_by_target ${target}`);
+      if (ok(a)) assert.deepEqual(await verifyRun(ctx, target), a.value, `run_by_target ${target}`);
     }
     for (const [target, a] of entries(m.api, 'chain')) {
-      if (a.ok) assert.deepEqual(await verifyChain(ctx, target), a.value, `chain ${target}`);
+      if (ok(a)) assert.deepEqual(await verifyChain(ctx, target), a.value, `chain ${target}`);
     }
     for (const [key, a] of entries(m.api, 'dag')) {
-      if (!a.ok) continue;
+      if (!ok(a)) continue;
       const expected = a.value as { topological_order: string[]; runs: { session_id: string }[] };
       const ours = await verifyDag(ctx, parseDagKey(key));
       assertTopologicalOrder(ours.topological_order, ours.edges, expected.topological_order);
@@ -68,7 +75,7 @@ async function checkScenario(m: Materialised): Promise<void> {
       );
     }
     for (const [key, a] of entries(m.api, 'dag_strict')) {
-      if (!a.ok) continue;
+      if (!ok(a)) continue;
       const expected = a.value as { topological_order: string[] };
       const ours = await verifyDagStrict(ctx, parseDagKey(key));
       assert.deepEqual([...ours.topological_order].sort(), [...expected.topological_order].sort());
@@ -78,6 +85,7 @@ async function checkScenario(m: Materialised): Promise<void> {
     await hasher.dispose();
     await store.close();
   }
+  return compared;
 }
 
 for (const scenario of listScenarios()) {
@@ -85,10 +93,13 @@ for (const scenario of listScenarios()) {
     const made: Materialised[] = [];
     after(() => made.forEach((m) => m.cleanup()));
     for (const mode of ['recorded', 'relocated'] as const) {
-      test(`verification answers match upstream (${mode})`, async () => {
+      test(`verification answers match upstream (${mode})`, async (t) => {
         const m = materialise(scenario, mode);
         made.push(m);
-        await checkScenario(m);
+        const compared = await checkScenario(m);
+        t.diagnostic(`${scenario} (${mode}): compared ${compared} answers`);
+        // Every fixture answers stats, list_runs, status and runs, chains and DAGs of several targets.
+        assert.ok(compared >= 20, `${scenario}: only ${compared} verification answers compared`);
       });
     }
   });

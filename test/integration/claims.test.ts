@@ -11,8 +11,9 @@ import { runPython } from './harness/python';
 import { waitFor } from './harness/waitFor';
 import { getClewExtension, workspaceRoot } from './harness/workspace';
 
+/** Lenses resolved as the editor resolves the visible ones (titles come from resolveCodeLens). */
 async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
-  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
 }
 
 function lensAt(all: vscode.CodeLens[], line: number): vscode.CodeLens | undefined {
@@ -57,12 +58,12 @@ describe('claims: lenses, verification, diagnostics', () => {
     assert.equal(problems[0].severity, vscode.DiagnosticSeverity.Error);
   });
 
-  it('impact: a claim whose source is intact but depends on the changed file turns stale', async () => {
+  it('impact: a claim whose source is intact but depends on the changed file turns suspect', async () => {
     // report.json (claim on line 12) is computed from final.csv, which the previous test changed.
     const lens = await waitFor(async () => {
       const l = lensAt(await lenses(paper()), 11);
-      return /~ Clew: stale/.test(l?.command?.title ?? '') ? l : undefined;
-    }, { message: 'the report.json claim to turn stale' });
+      return /~ Clew: suspect/.test(l?.command?.title ?? '') ? l : undefined;
+    }, { message: 'the report.json claim to turn suspect' });
     assert.match(lens.command?.title ?? '', /upstream final\.csv changed/);
     const warning = vscode.languages.getDiagnostics(paper()).find((d) => d.range.start.line === 11);
     assert.equal(warning?.severity, vscode.DiagnosticSeverity.Warning);

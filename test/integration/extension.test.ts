@@ -1,12 +1,12 @@
 // @clew-workspace seq-mismatch
 // The extension in a real extension host on a copy of the seq-mismatch fixture (06's output
-// clean_C.csv was edited after recording): badges, the command table, Trace Chain, and refreshes
-// after a file edit and after a Python process appends a run to the store.
+// clean_C.csv was edited after recording): badges, Trace Chain, and refreshes
+// after a file edit and after a Python process appends a run to the store. (The command table
+// is checked against package.json under node --test: test/extension/commandTable.test.ts.)
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { commandTable, type CommandHandlers } from '../../src/extension/commandTable';
 import type { ClewApi } from '../../src/extension/extension';
 import type { ChainVerification } from '../../src/engine/verify/types';
 import { runPython } from './harness/python';
@@ -25,17 +25,6 @@ function badge(clew: ClewApi, rel: string): string | undefined {
 }
 
 describe('extension: badges, commands, refresh', () => {
-  it('the command table is exactly what package.json contributes', async () => {
-    const ext = await getClewExtension();
-    const manifest = ext.packageJSON as { contributes: { commands: { command: string; title: string; category: string }[] } };
-    const noop = new Proxy({}, { get: () => () => undefined }) as CommandHandlers;
-    const table = commandTable(noop).map((c) => ({ command: c.id, title: c.title, category: 'Clew' }));
-    assert.deepEqual(
-      table,
-      manifest.contributes.commands.map((c) => ({ command: c.command, title: c.title, category: c.category })),
-    );
-  });
-
   it('badges: ✓ on verified files, ✗ on the edited output, none on untracked files', async () => {
     const clew = await api();
     await waitFor(() => badge(clew, '06_preprocess_c_out/clean_C.csv') === '✗', { message: 'clean_C.csv to show ✗' });

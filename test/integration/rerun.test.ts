@@ -33,7 +33,7 @@ describe('Rerun', () => {
       const d = clew.decorationFor(vscode.Uri.file(report));
       return d?.tooltip?.includes('re-execution') ? d : undefined;
     }, { timeoutMs: 30_000, message: 'the badge tooltip to say verified by re-execution' });
-    assert.equal(badge.badge, '✓');
+    assert.equal(badge.badge, '✓✓', 'told apart from a hash check');
     const run = model.runs.find((r) => r.script_path?.endsWith('08_analyze.py'));
     assert.ok(run);
     await waitFor(() => model.rerunVerdict(run.session_id)?.status === 'verified', { message: 'the model to read the rerun row' });

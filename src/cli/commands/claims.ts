@@ -4,6 +4,7 @@ import { addClaim, type Claim, findClaim, listClaims, registerIntermediate, remo
 import { verifyAllClaims } from '../../engine/claims/verifyAll';
 import { exportClaimsJson } from '../../engine/claims/exportJson';
 import { ClewError } from '../../engine/errors';
+import { glyphFor } from '../../engine/present/icons';
 import { locateStore } from '../../engine/store/locate';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
@@ -25,8 +26,6 @@ A claim ties a statement in a manuscript (e.g. paper.tex line 42) to a recorded 
 Exit: list/add 0; verify with an id 0 verified, 12 mismatch, 11 source missing, 10 otherwise,
 1 not found; verify without an id: 0 all OK, 10 unverified, 11 source missing, 12 hash mismatch,
 13 no lineage (--strict), 20 no claims; remove/supersede 1 when not found or without -y.`;
-
-const ICONS: Record<string, string> = { registered: '○', verified: '✓', mismatch: '✗', missing: '?', suspect: '~', superseded: '-' };
 
 function location(c: Claim): string {
   return c.line_number ? `${c.file_path}:L${c.line_number}` : c.file_path;
@@ -100,7 +99,7 @@ export const claimsCommand: CliCommand = {
           });
           if (asJson) io.out(json({ count: claims.length, claims }));
           else if (claims.length === 0) io.out('No claims registered.');
-          else io.out(claims.map((c) => `  ${ICONS[c.status] ?? '?'} [${c.claim_type}] ${location(c)}${c.claim_value ? ` = ${c.claim_value}` : ''}`).join('\n'));
+          else io.out(claims.map((c) => `  ${glyphFor(c.status)} [${c.claim_type}] ${location(c)}${c.claim_value ? ` = ${c.claim_value}` : ''}`).join('\n'));
           return 0;
         });
       case 'add': {

@@ -1,6 +1,7 @@
 /** `clew chain FILE` and `clew dag [FILE…]`. */
 import * as fs from 'node:fs';
 import { ClewError } from '../../engine/errors';
+import { locateStore } from '../../engine/store/locate';
 import { resolvePath } from '../../engine/util/paths';
 import { verifyChain, verifyDag, verifyDagStrict } from '../../engine/verify';
 import { parseCommandArgs } from '../args';
@@ -8,12 +9,15 @@ import { withStore } from '../context';
 import { exitCodeFor, json, styler } from '../render/style';
 import type { CliCommand } from '../types';
 import { renderRun } from './runs';
+import { chainJson, dagJson } from './upstream/shapes';
 
 const CHAIN_USAGE = `Usage: clew chain FILE [--cached] [-v] [--json]
 
 Traces FILE back through the runs that produced it (roots first) and verifies each run,
 re-reading every byte (--cached uses the stat cache).
 A recorded FILE that was deleted since is traced and reported missing.
+--json: scitex-clew's CLI keys (chain_length, failed_runs_count, per-run mismatched_files and
+missing_files) together with its Python API's (each run's files, hashes, level).
 Exit: 0 verified, 12 mismatch, 11 missing, 10 suspect/unknown (FILE never recorded as an output), 1 FILE neither exists nor was recorded.`;
 
 export const chainCommand: CliCommand = {
@@ -24,6 +28,8 @@ export const chainCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, { cached: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } }, CHAIN_USAGE);
     if (positionals.length !== 1) throw new ClewError('usage', `clew chain needs exactly one FILE\n${CHAIN_USAGE}`);
     const target = resolvePath(positionals[0], io.cwd);
+    // Without a store nothing was recorded: a path that does not exist is simply not found.
+    if (!existsOrLink(target) && !fs.existsSync(locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env }).dbPath)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
       const chain = await verifyChain({ view, hasher, cwd: io.cwd }, target);
       // A recorded file that was deleted is traced (reported missing): that is when its chain
@@ -31,11 +37,11 @@ export const chainCommand: CliCommand = {
       // it is one object that reads as upstream's CLI error and as its API answer at once.
       if (chain.runs.length === 0 && !existsOrLink(target)) {
         if (!(globals.json || values.json)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
-        io.out(json({ error: `File not found: ${target}`, ...chain }));
+        io.out(json({ error: `File not found: ${target}`, ...chainJson(chain) }));
         return 1;
       }
       if (globals.json || values.json) {
-        io.out(json(chain));
+        io.out(json(chainJson(chain)));
         return exitCodeFor(chain.status);
       }
       const s = styler(io.color);
@@ -67,6 +73,8 @@ const DAG_USAGE = `Usage: clew dag [FILE…] [--claims] [--strict] [--cached] [-
 Verifies the provenance DAG behind the given files (or behind every claim's source with --claims).
 Each run is judged on its own files; a failure propagates to everything downstream.
 --strict names the root cause, the last failed node and the claims it invalidates.
+--json: scitex-clew's CLI keys (num_runs, num_edges, edges as {parent, child}) together with its
+Python API's run keys. (--target F is scitex-clew's spelling of FILE.)
 Exit: 0 verified, 12 mismatch, 11 missing, 10 unknown (no recorded producer).`;
 
 export const dagCommand: CliCommand = {
@@ -101,11 +109,12 @@ export const dagCommand: CliCommand = {
             ].join('\n'),
           );
         }
-        return strict.is_verified ? 0 : strict.topological_order.length === 0 ? 10 : 12;
+        // The root cause's verdict, so a deleted file reads as missing (11), not as a mismatch.
+        return strict.is_verified ? 0 : strict.root_cause ? exitCodeFor(strict.root_cause.status) : strict.topological_order.length === 0 ? 10 : 12;
       }
       const dag = await verifyDag(ctx, request);
       if (globals.json || values.json) {
-        io.out(json(dag));
+        io.out(json(dagJson(dag)));
         return exitCodeFor(dag.status);
       }
       const lines = [`DAG ${s.status(dag.status)}: ${dag.runs.length} runs, ${dag.edges.length} edges (roots first)`];

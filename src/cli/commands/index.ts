@@ -12,6 +12,11 @@ import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { checkStampCommand, listStampsCommand, stampCommand } from './stamps';
 import { statusCommand } from './status';
+import { claimCommand } from './upstream/claim';
+import { exportClaimsCommand } from './upstream/exportClaims';
+import { hashDirectoryCommand, hashFileCommand } from './upstream/hash';
+import { listRunsCommand, showStatsCommand } from './upstream/runs';
+import { upstreamVerifyCommand } from './upstream/verify';
 
 export const COMMANDS: readonly CliCommand[] = [
   statusCommand,
@@ -31,4 +36,12 @@ export const COMMANDS: readonly CliCommand[] = [
   stampCommand,
   listStampsCommand,
   checkStampCommand,
+  // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
+  upstreamVerifyCommand,
+  listRunsCommand,
+  showStatsCommand,
+  claimCommand,
+  exportClaimsCommand,
+  hashFileCommand,
+  hashDirectoryCommand,
 ];

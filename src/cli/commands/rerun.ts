@@ -7,7 +7,7 @@ import { rerunDagLines, rerunLines } from '../../engine/rerun/text';
 import type { RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
 import { rerunSettings } from '../../engine/rerun/settings';
 import { locateStore, projectRootOf } from '../../engine/store/locate';
-import type { VerificationStatus } from '../../engine/verify/types';
+import { aggregateStatus } from '../../engine/verify/verdicts';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { exitCodeFor, json, styler } from '../render/style';
@@ -66,7 +66,30 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
   return n;
 }
 
-async function withRerunContext<T>(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<T>): Promise<T> {
+/**
+ * Ctrl-C / SIGTERM cancel the rerun: the run's processes live in their own process group (or PID
+ * namespace), out of reach of the terminal's signal, so the engine must be told to kill them.
+ * A second Ctrl-C exits at once. An interrupted command exits 130, as shells expect.
+ */
+async function cancellable(io: CliIo, fn: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    io.err(`clew: ${signal}: stopping the rerun (every process of the run is killed); press Ctrl-C again to quit at once`);
+    controller.abort(new Error('cancelled'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const code = await fn(controller.signal);
+    return controller.signal.aborted ? 130 : code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function withRerunContext(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<number>): Promise<number> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
   if (!fs.existsSync(located.dbPath)) throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   return withStore(globals, io, { useCache: true, writable: true }, async ({ store, view, hasher }) => {
@@ -93,13 +116,8 @@ async function withRerunContext<T>(globals: GlobalOptions, io: CliIo, values: Co
       },
     };
     if (options.jobs === Number.MAX_SAFE_INTEGER) delete options.jobs;
-    return fn({ store, view, hasher, cwd: io.cwd, projectRoot }, options);
+    return cancellable(io, (signal) => fn({ store, view, hasher, cwd: io.cwd, projectRoot }, { ...options, signal }));
   });
-}
-
-function worst(statuses: readonly VerificationStatus[]): VerificationStatus {
-  for (const s of ['mismatch', 'missing', 'suspect', 'unknown'] as const) if (statuses.includes(s)) return s;
-  return 'verified';
 }
 
 export const rerunCommand: CliCommand = {
@@ -112,7 +130,7 @@ export const rerunCommand: CliCommand = {
     return withRerunContext(globals, io, values, async (ctx, options) => {
       const results = await rerun(ctx, positionals, options);
       printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
-      return exitCodeFor(worst(results.map((r) => r.status)));
+      return exitCodeFor(aggregateStatus(results));
     });
   },
 };

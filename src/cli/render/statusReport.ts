@@ -3,7 +3,8 @@
  * store was read) and the warm path (from the snapshot), so both print the same bytes.
  */
 import * as path from 'node:path';
-import type { RunVerification, StatusResult, VerificationStatus } from '../../engine/verify/types';
+import type { RunVerification, StatusResult } from '../../engine/verify/types';
+import { aggregateStatus } from '../../engine/verify/verdicts';
 import { exitCodeFor, json, styler } from './style';
 
 export interface StatusReportInput {
@@ -14,13 +15,8 @@ export interface StatusReportInput {
   cached: boolean;
 }
 
-export function worstStatus(runs: readonly RunVerification[]): VerificationStatus {
-  for (const s of ['mismatch', 'missing', 'suspect', 'unknown'] as const) if (runs.some((r) => r.status === s)) return s;
-  return 'verified';
-}
-
 export function statusExitCode(runs: readonly RunVerification[]): number {
-  return exitCodeFor(worstStatus(runs));
+  return exitCodeFor(aggregateStatus(runs));
 }
 
 export function renderStatusJson({ status, cached }: StatusReportInput): string {
@@ -29,7 +25,7 @@ export function renderStatusJson({ status, cached }: StatusReportInput): string 
 
 export function renderStatusText({ status, runs, dbPath, cached }: StatusReportInput, color: boolean): string {
   const s = styler(color);
-  const worst = worstStatus(runs);
+  const worst = aggregateStatus(runs);
   const lines = [`Store: ${dbPath}`, cached ? 'Hashes: stat cache for unchanged files (use --rehash to re-read every byte)' : 'Hashes: every file re-read', ''];
   const byId = new Map(runs.map((r) => [r.session_id, r]));
   const section = (title: string, entries: { session_id: string; files: string[] }[]) => {

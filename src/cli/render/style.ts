@@ -1,23 +1,24 @@
 /** ANSI styling that collapses to plain text when colours are off (not a TTY, or NO_COLOR). */
-import { VERDICT_ICON, type VerificationStatus } from '../../engine/verify/types';
+import { VERDICT_TERMINAL_COLOUR } from '../../engine/present/colours';
+import { VERDICT_GLYPH } from '../../engine/present/icons';
+import type { Verdict } from '../../engine/verify/verdicts';
+import type { VerificationStatus } from '../../engine/verify/types';
 
 const CODES = { green: '\x1b[92m', red: '\x1b[91m', yellow: '\x1b[93m', orange: '\x1b[38;5;208m', cyan: '\x1b[96m', gray: '\x1b[90m', bold: '\x1b[1m' } as const;
 export type Colour = keyof typeof CODES;
 
 export interface Styler {
   paint(colour: Colour, text: string): string;
-  status(status: VerificationStatus): string;
-  icon(status: VerificationStatus): string;
+  status(status: Verdict): string;
+  icon(status: Verdict): string;
 }
-
-const COLOUR_OF: Record<VerificationStatus, Colour> = { verified: 'green', mismatch: 'red', missing: 'yellow', suspect: 'orange', unknown: 'cyan' };
 
 export function styler(color: boolean): Styler {
   const paint = (colour: Colour, text: string): string => (color ? `${CODES[colour]}${text}\x1b[0m` : text);
   return {
     paint,
-    status: (s) => paint(COLOUR_OF[s], s),
-    icon: (s) => paint(COLOUR_OF[s], VERDICT_ICON[s]),
+    status: (s) => paint(VERDICT_TERMINAL_COLOUR[s], s),
+    icon: (s) => paint(VERDICT_TERMINAL_COLOUR[s], VERDICT_GLYPH[s]),
   };
 }
 

@@ -8,9 +8,10 @@ import type { StoreView } from '../store/types';
 import { utcIsoZNow } from '../util/time';
 import { buildGraph } from '../verify/graph';
 import { type Claim, listClaims } from './claims';
+import { CLEW_VERSION } from '../version';
 
-export const CLEW_VERSION = '0.1.0';
-
+// claims.json's own palettes are part of upstream's file format (schema 1.4), reproduced as
+// upstream writes them; what Clew itself paints with is engine/present/colours.ts.
 const PALETTE = { verified: '2da44e', suspect: 'd29922', mismatch: 'cf222e', missing: 'a40e26', registered: '6e7781', exception: '8250df', frozen: '0072b2', unsourced: 'b26a00' } as const;
 const DISPLAY_PALETTE = { verified: '2da44e', suspect: 'd29922', failed: 'cf222e', exception: '8250df' } as const;
 const DISPLAY_GROUPS = { verified: 'verified', suspect: 'suspect', mismatch: 'failed', missing: 'failed', registered: 'suspect', exception: 'exception', frozen: 'verified', unsourced: 'suspect' } as const;

@@ -1,6 +1,7 @@
 /** `verify_all_claims` (spec §5.5): classify every claim and derive the gate's exit code. */
 import type { StoreView } from '../store/types';
 import { type Claim, type ClaimsContext, listClaims, verifyClaim } from './claims';
+import type { Severity } from './severityConfig';
 
 export const OUTCOME_CODES = { OK: 0, UNVERIFIED: 10, SOURCE_MISSING: 11, HASH_MISMATCH: 12, NO_LINEAGE: 13, NO_CLAIMS: 20 } as const;
 export type Outcome = keyof typeof OUTCOME_CODES;
@@ -57,10 +58,18 @@ export interface VerifyAllResult {
 
 export async function verifyAllClaims(
   ctx: ClaimsContext,
-  options: { filePath?: string; claimType?: string; strict?: boolean; refreshView?: () => Promise<StoreView> } = {},
+  options: {
+    filePath?: string;
+    claimType?: string;
+    strict?: boolean;
+    /** `verify.severity` from config (./severityConfig.ts); --strict still forces no_lineage to error, as upstream. */
+    severities?: Partial<Record<string, Severity>>;
+    refreshView?: () => Promise<StoreView>;
+  } = {},
 ): Promise<VerifyAllResult> {
   const strict = Boolean(options.strict);
-  const severities: Record<string, 'error' | 'warning' | 'ignore'> = { ...DEFAULT_SEVERITIES };
+  const severities: Record<string, Severity> = { ...DEFAULT_SEVERITIES };
+  for (const [key, level] of Object.entries(options.severities ?? {})) if (level) severities[key] = level;
   if (strict) severities.no_lineage = 'error';
   const claims: Claim[] = listClaims(ctx.view, { filePath: options.filePath, claimType: options.claimType, limit: 10_000, cwd: ctx.cwd });
   const outcomes: ClaimOutcome[] = [];
@@ -97,6 +106,7 @@ export async function verifyAllClaims(
   if (outcomes.length === 0) {
     counts.NO_CLAIMS = 1;
     if (severities.no_claims === 'error') errors.push('NO_CLAIMS');
+    else if (severities.no_claims === 'warning') warnings.push('NO_CLAIMS');
   }
   const worst = [...RANK].reverse().find((name) => errors.includes(name));
   const exitName: Outcome = worst ?? 'OK';

@@ -3,35 +3,54 @@
  * the file node of its source. Upstream's claims diagram shows only the runs behind the claims'
  * sources; the panel adds the claims themselves so a reader sees which sentence hangs on which
  * data. A source no run produced (a hand-written file) appears as an `file_unsourced` node,
- * upstream's own class for it. A claim's verdict is live: its source's verdict when that failed,
- * else the status last stored by verification.
+ * upstream's own class for it. A claim's status is live, decided by engine/claims/liveStatus.ts
+ * from what the diagram knows: its source node's own verdict and any changed node upstream of it.
  */
 import * as path from 'node:path';
 import type { Claim } from '../claims/claims';
-import type { VerificationStatus } from '../verify/types';
-import type { DiagramEdge, DiagramNode, ProvenanceDiagram } from './provenanceDiagram';
+import { liveClaimStatus, type ClaimSourceFacts } from '../claims/liveStatus';
+import { VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
+import { VERDICT_GLYPH } from '../present/icons';
+import type { ClaimStatus } from '../verify/verdicts';
+import type { DiagramEdge, DiagramNode, ProvenanceDiagram } from './types';
 import { UPSTREAM_CLASS_DEFS, fullPathFileId, iconFor, idPart, labelText } from './upstreamStyle';
 
-/** Claim colours: verified green, failed red, downstream-of-a-change amber, not yet verified grey. */
+/** Claim colours (engine/present/colours.ts), drawn with a heavier outline than files. */
 export const CLAIM_CLASS_DEFS: Readonly<Record<string, string>> = {
-  claim_verified: 'fill:#2da44e,stroke:#1a6b32,stroke-width:2px',
-  claim_failed: 'fill:#cf222e,stroke:#8b1a1a,stroke-width:2px',
-  claim_suspect: 'fill:#d29922,stroke:#8a5c00,stroke-width:2px',
-  claim_registered: 'fill:#6e7781,stroke:#424a53,stroke-width:2px,color:#ffffff',
+  claim_verified: mermaidStyle(VERDICT_DIAGRAM_COLOUR.verified, { strokeWidth: '2px' }),
+  claim_failed: mermaidStyle(VERDICT_DIAGRAM_COLOUR.mismatch, { strokeWidth: '2px' }),
+  claim_suspect: mermaidStyle(VERDICT_DIAGRAM_COLOUR.suspect, { strokeWidth: '2px' }),
+  claim_registered: mermaidStyle(VERDICT_DIAGRAM_COLOUR.registered, { strokeWidth: '2px' }),
 };
 
-function claimVerdict(claim: Claim, source: DiagramNode | undefined): VerificationStatus | 'registered' {
-  if (source && source.status === 'failed') return source.verdict;
-  if (claim.status === 'verified') return 'verified';
-  if (claim.status === 'mismatch' || claim.status === 'missing' || claim.status === 'suspect') return claim.status;
-  return 'registered';
+function claimClass(status: ClaimStatus): string {
+  if (status === 'verified') return 'claim_verified';
+  if (status === 'suspect') return 'claim_suspect';
+  if (status === 'mismatch' || status === 'missing') return 'claim_failed';
+  return 'claim_registered';
 }
 
-function claimClass(verdict: VerificationStatus | 'registered'): string {
-  if (verdict === 'verified') return 'claim_verified';
-  if (verdict === 'suspect') return 'claim_suspect';
-  if (verdict === 'registered' || verdict === 'unknown') return 'claim_registered';
-  return 'claim_failed';
+/** The first node upstream of `start` (against the edges) that failed on its own, by path. */
+function changedAncestor(start: DiagramNode, nodes: ReadonlyMap<string, DiagramNode>, parents: ReadonlyMap<string, string[]>): string | undefined {
+  const seen = new Set([start.id]);
+  const queue = [...(parents.get(start.id) ?? [])];
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head];
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const n = nodes.get(id);
+    if (n && (n.verdict === 'mismatch' || n.verdict === 'missing')) return n.path ?? n.members?.[0] ?? n.name;
+    queue.push(...(parents.get(id) ?? []));
+  }
+  return undefined;
+}
+
+/** What the diagram says about a claim's source node (a node Clew added for an unsourced file says nothing). */
+function sourceFacts(source: DiagramNode | undefined, nodes: ReadonlyMap<string, DiagramNode>, parents: ReadonlyMap<string, string[]>): ClaimSourceFacts {
+  if (!source || source.className === 'file_unsourced') return {};
+  const own = source.verdict === 'mismatch' || source.verdict === 'missing' || source.verdict === 'verified' ? { source: source.verdict } : {};
+  const changed = changedAncestor(source, nodes, parents);
+  return { ...own, ...(changed ? { upstreamChanged: changed } : {}) };
 }
 
 export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[]): ProvenanceDiagram {
@@ -44,6 +63,9 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[])
     if (n.kind === 'file' && n.path) byPath.set(n.path, n);
     for (const member of n.members ?? []) byPath.set(member, n);
   }
+  const nodeById = new Map(diagram.nodes.map((n) => [n.id, n]));
+  const parents = new Map<string, string[]>();
+  for (const e of diagram.edges) parents.set(e.target, [...(parents.get(e.target) ?? []), e.source]);
   for (const claim of claims) {
     let source = claim.source_file ? byPath.get(claim.source_file) : undefined;
     if (claim.source_file && !source) {
@@ -61,12 +83,11 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[])
       byPath.set(claim.source_file, source);
       lines.push(`    ${source.id}[("${labelText(`? ${iconFor(claim.source_file)} ${source.name}`)}<br/>${labelText('(no recorded run)')}")]:::file_unsourced`);
     }
-    const verdict = claimVerdict(claim, source);
-    const className = claimClass(verdict);
+    const { status } = liveClaimStatus(claim, sourceFacts(source, nodeById, parents));
+    const className = claimClass(status);
     const where = `${path.basename(claim.file_path)}${claim.line_number ? `:L${claim.line_number}` : ''}`;
     const id = `claim_${idPart(claim.claim_id)}`;
-    const badge = className === 'claim_verified' ? '✓' : className === 'claim_registered' ? '○' : '✗';
-    const parts = [`${badge} 📝 ${where}`, ...(claim.claim_value ? [`= ${claim.claim_value}`] : [])];
+    const parts = [`${VERDICT_GLYPH[status]} 📝 ${where}`, ...(claim.claim_value ? [`= ${claim.claim_value}`] : [])];
     lines.push(`    ${id}{{"${parts.map(labelText).join('<br/>')}"}}:::${className}`);
     nodes.push({
       id,
@@ -76,7 +97,7 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[])
       line: claim.line_number ?? undefined,
       className,
       status: className === 'claim_verified' ? 'verified' : 'failed',
-      verdict: verdict === 'registered' ? 'unknown' : verdict,
+      verdict: status === 'registered' || status === 'superseded' ? 'unknown' : status,
       hash: claim.source_hash,
     });
     if (source) {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RunVerification, FileVerification, VerificationStatus } from '../verify/types';
-import type { DiagramEdge, DiagramMode, DiagramNode, Grouper, ProvenanceDiagram, SelectedRuns } from './provenanceDiagram';
+import type { DiagramEdge, DiagramMode, DiagramNode, Grouper, ProvenanceDiagram, SelectedRuns } from './types';
 import {
   UPSTREAM_CLASS_DEFS,
   basenameFileId,

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Grouper } from './provenanceDiagram';
+import type { Grouper } from './types';
 
 export interface GrouperConfig {
   /** The config file the grouper came from. */

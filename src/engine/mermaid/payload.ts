@@ -2,8 +2,8 @@
  * The DAG panel's (and standalone page's) payload from a diagram: its mermaid text plus the
  * node table the webview needs to make nodes clickable (file → path, run → session id).
  */
-import type { DagPayload } from '../../webview/messages';
-import type { ProvenanceDiagram } from './provenanceDiagram';
+import { DIAGRAM_LEGEND, VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
+import type { DagPayload, ProvenanceDiagram } from './types';
 
 /**
  * Above this many nodes mermaid's layout gets slow and, for deep chains, overflows its stack
@@ -17,9 +17,9 @@ export const MAX_DIAGRAM_NODES = 1000;
  * one that cannot be checked (grey). Verified stays green and changed stays red, as upstream.
  */
 export const VERDICT_CLASS_DEFS: Readonly<Record<string, string>> = {
-  missing: 'fill:#bc4c00,stroke:#762c00,stroke-dasharray:4 3,color:#ffffff',
-  suspect: 'fill:#d29922,stroke:#8a5c00',
-  unknown: 'fill:#6e7781,stroke:#424a53,color:#ffffff',
+  missing: mermaidStyle(VERDICT_DIAGRAM_COLOUR.missing),
+  suspect: mermaidStyle(VERDICT_DIAGRAM_COLOUR.suspect),
+  unknown: mermaidStyle(VERDICT_DIAGRAM_COLOUR.unknown),
 };
 
 /** Upstream's text plus one `class <id> clew_<verdict>` line per failed node whose verdict is finer. */
@@ -46,5 +46,6 @@ export function diagramPayload(diagram: ProvenanceDiagram, title: string): DagPa
       ...(n.line ? { line: n.line } : {}),
     })),
     edges: diagram.edges.map((e) => ({ source: e.source, target: e.target })),
+    legend: DIAGRAM_LEGEND.map((l) => ({ ...l })),
   };
 }

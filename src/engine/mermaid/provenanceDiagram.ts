@@ -10,95 +10,13 @@
  *   5. a cycle in the primary-parent chain ends the walk (upstream: endless loop; in both modes).
  * Always (not a quirk): ids carry only [A-Za-z0-9_] and labels are escaped and bounded.
  */
-import type { RunVerification, VerificationStatus } from '../verify/types';
+import type { RunVerification } from '../verify/types';
 import type { VerifyContext } from '../verify/verify';
 import { dataFiles, detailedDiagram, membersRoot, simpleDiagram, type ResolvedOptions } from './diagramText';
 import { selectRuns } from './selectRuns';
-import type { PathMode } from './upstreamStyle';
+import type { DiagramRequest, ProvenanceDiagram, RenderOptions, SelectedRuns } from './types';
 
-/** Which runs to draw (upstream's modes) and how. */
-export interface DiagramRequest extends Omit<RenderOptions, 'cwd'> {
-  /** Single mode: this run and its primary-parent chain. */
-  sessionId?: string;
-  /** Single mode: the chain() behind this file. */
-  targetFile?: string;
-  /** Multi mode: the DAG behind these files. */
-  targetFiles?: readonly string[];
-  /** Multi mode: the DAG behind every claim's source. */
-  claims?: boolean;
-}
-
-export type Grouper = { type: 'identity' } | { type: 'drop_all_files' } | { type: 'session_bundle'; maxFiles: number };
-
-export type DiagramMode = 'all' | 'session' | 'target' | 'targets' | 'claims';
-
-export interface DiagramNode {
-  id: string;
-  kind: 'run' | 'file' | 'group' | 'claim';
-  /** Group nodes: the files they stand for. */
-  members?: string[];
-  /** Claim nodes: the manuscript line. */
-  line?: number;
-  /** Plain text (unescaped): script or file name as shown. */
-  name: string;
-  /** Script path of a run node, file path of a file node (as recorded). */
-  path: string | null;
-  sessionId?: string;
-  /** Mermaid class, one of upstream's (`verified`, `failed`, `file_ok`, `file_bad`, …). */
-  className: string;
-  /** upstream's two-valued status. */
-  status: 'verified' | 'failed';
-  /** Clew's verdict: the node's own verification, or `suspect` when only something upstream failed. */
-  verdict: VerificationStatus;
-  hash: string | null;
-}
-
-export interface DiagramEdge {
-  source: string;
-  target: string;
-  type: 'input' | 'output' | 'parent' | 'claim';
-}
-
-export interface ProvenanceDiagram {
-  mode: DiagramMode;
-  nodes: DiagramNode[];
-  edges: DiagramEdge[];
-  /** Set when there is nothing to draw (`No runs found`). */
-  empty?: string;
-  /** Set when `maxNodes` made the diagram leave something out; says what. */
-  collapsed?: string;
-  /** The mermaid text, lines joined with `\n`, no trailing newline (as upstream). */
-  text: string;
-}
-
-/** The runs a diagram shows, already verified: the input of the pure renderer. */
-export interface SelectedRuns {
-  mode: DiagramMode;
-  /** In upstream's list order (before the detailed diagram reverses it). */
-  runs: RunVerification[];
-  /** Runs whose newest rerun verdict is `verified` (single modes only). */
-  scratch: ReadonlySet<string>;
-  /** parent → child links between the listed runs (not needed in session mode). */
-  edges?: [string, string][];
-}
-
-export interface RenderOptions {
-  /** Default true; false draws one node per run. */
-  showFiles?: boolean;
-  showHashes?: boolean;
-  pathMode?: PathMode;
-  /** Reproduce upstream's known defects exactly (for comparing with scitex-clew's output). */
-  upstreamQuirks?: boolean;
-  /** Upstream's groupers (spec §7.4) that Clew implements; with one, file ids hash the full path. */
-  grouper?: Grouper;
-  /** Directory `relative` names are computed from. */
-  cwd?: string;
-  /**
-   * For display: above this many nodes files are collapsed (one node per run), and above it in
-   * runs only the runs nearest the targets are kept. `collapsed` in the result says what happened.
-   */
-  maxNodes?: number;
-}
+export type { DiagramEdge, DiagramMode, DiagramNode, DiagramRequest, Grouper, ProvenanceDiagram, RenderOptions, SelectedRuns } from './types';
 
 /** Builds the diagram for a request: runs are verified through `ctx` (hashes, cache) first. */
 export async function provenanceDiagram(ctx: VerifyContext, request: DiagramRequest = {}): Promise<ProvenanceDiagram> {

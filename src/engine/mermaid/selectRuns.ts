@@ -8,7 +8,8 @@ import { verifyChain, verifyDag, type VerifyContext } from '../verify/verify';
 import { verifyRuns } from '../verify/runVerify';
 import { getRun, recentRuns, type RunRow } from '../verify/rows';
 import { parentsOf } from '../verify/graph';
-import type { DiagramMode, DiagramRequest, SelectedRuns } from './provenanceDiagram';
+import type { DiagramMode, DiagramRequest, SelectedRuns } from './types';
+import { verifiedFromScratch } from '../rerun/log';
 
 const ALL_RUNS_LIMIT = 500;
 
@@ -29,23 +30,6 @@ function primaryParentChain(ctx: VerifyContext, sessionId: string): RunRow[] {
   return chain;
 }
 
-/** Runs whose newest verification_results row is a verified rerun: one read of the (small) log. */
-function verifiedFromScratch(ctx: VerifyContext, sessionIds: readonly string[]): Set<string> {
-  const scratch = new Set<string>();
-  if (!ctx.view.hasTable('verification_results')) return scratch;
-  const listed = new Set(sessionIds);
-  const decided = new Set<string>();
-  const rows = ctx.view.all<{ session_id: string; level: string; status: string }>(
-    'SELECT session_id, level, status FROM verification_results ORDER BY verified_at DESC, id DESC',
-  );
-  for (const row of rows) {
-    if (!listed.has(row.session_id) || decided.has(row.session_id)) continue;
-    decided.add(row.session_id); // the newest row for this run decides
-    if (row.level === 'rerun' && row.status === 'verified') scratch.add(row.session_id);
-  }
-  return scratch;
-}
-
 export async function selectRuns(ctx: VerifyContext, request: DiagramRequest): Promise<SelectedRuns> {
   if ((request.targetFiles && request.targetFiles.length > 0) || request.claims) {
     const dag = await verifyDag(ctx, request.claims ? { claims: true } : { targets: request.targetFiles });
@@ -63,7 +47,7 @@ export async function selectRuns(ctx: VerifyContext, request: DiagramRequest): P
     mode = 'all';
     runs = await verifyRuns(ctx.view, ctx.hasher, recentRuns(ctx.view, ALL_RUNS_LIMIT), { ...ctx, propagate: true });
   }
-  const scratch = verifiedFromScratch(ctx, runs.map((r) => r.session_id));
+  const scratch = verifiedFromScratch(ctx.view, runs.map((r) => r.session_id));
   // Run-to-run edges are drawn only by the no-files form (and a display that may collapse to it).
   if (request.showFiles !== false && request.maxNodes === undefined) return { mode, runs, scratch };
   const listed = new Set(runs.map((r) => r.session_id));

@@ -18,7 +18,7 @@ import { resolvePath } from '../util/paths';
 import { buildGraph, edgesOf, rootsFirstOrder } from '../verify/graph';
 import { filesOfSessions, getRun, newestProducer, type RunRow } from '../verify/rows';
 import { resolveTarget } from '../verify/verify';
-import type { VerificationStatus } from '../verify/types';
+import { aggregateStatus } from '../verify/verdicts';
 import { rerunOne, rerunResult, type RerunEnvironment, type RunPlan } from './rerunRun';
 import type { Sandbox } from './sandbox';
 import type { RerunDagResult, RerunDagRun, RerunOptions, RerunVerification } from './types';
@@ -89,12 +89,6 @@ export async function rerun(ctx: RerunContext, targets: readonly string[], optio
   } finally {
     finish(env, sandboxes);
   }
-}
-
-function aggregate(statuses: readonly VerificationStatus[]): VerificationStatus {
-  if (statuses.every((s) => s === 'verified')) return 'verified';
-  for (const s of ['mismatch', 'missing', 'suspect'] as const) if (statuses.includes(s)) return s;
-  return 'unknown';
 }
 
 export interface RerunDagRequest {
@@ -184,7 +178,7 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
     const r = (results.get(id) as { result: RerunVerification }).result;
     return { session_id: id, script_path: r.script_path, status: r.status, is_verified: r.is_verified, upstream_failures: ancestorsOf(id).filter((a) => failed.has(a)), files: r.files, rerun: r.rerun };
   });
-  const status = aggregate(runs.map((r) => r.status));
+  const status = aggregateStatus(runs);
   return {
     target_files: targetFiles,
     status,

@@ -22,6 +22,7 @@ import type { VerificationStatus } from '../verify/types';
 import { execute } from './execute';
 import { prepareSandbox, type Sandbox } from './sandbox';
 import type { DifferenceJudge, RerunFileResult, RerunInfo, RerunOptions, RerunVerification } from './types';
+import { decideRunStatus } from '../verify/verdicts';
 
 export const DEFAULT_RERUN_TIMEOUT_MS = 300_000;
 
@@ -162,12 +163,6 @@ function scratchStore(env: RerunEnvironment): Promise<string> {
   return env.scratchStore;
 }
 
-function outputsDecide(files: readonly RerunFileResult[]): VerificationStatus {
-  if (files.some((f) => f.status === 'mismatch')) return 'mismatch';
-  if (files.some((f) => f.status === 'missing')) return 'missing';
-  return 'verified';
-}
-
 /** Re-executes one run. Never throws for a problem of the run itself: that is its verdict. */
 export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ result: RerunVerification; sandbox?: Sandbox }> {
   const { run, inputs, outputs } = plan;
@@ -258,7 +253,7 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
     const how = executed.signal ? `was killed by ${executed.signal}` : `exited with code ${executed.exitCode}`;
     return { result: rerunResult(run, 'mismatch', files, { ...info, reason: `the script failed: it ${how}${executed.stderrTail ? ` — ${lastLine(executed.stderrTail)}` : ''}` }), sandbox };
   }
-  return { result: rerunResult(run, outputsDecide(files), files, info), sandbox };
+  return { result: rerunResult(run, decideRunStatus(files, false), files, info), sandbox };
 }
 
 function lastLine(text: string): string {

@@ -94,7 +94,8 @@ function existingSessions(view: StoreView, ids: readonly string[]): Set<string> 
   return found;
 }
 
-export async function checkStamp(ctx: StampContext, stampId?: string, options: CheckStampOptions = {}): Promise<StampCheck | StampNotFound> {
+/** Reads only (no store handle needed): the editor checks every stamp on each refresh. */
+export async function checkStamp(ctx: Pick<StampContext, 'view' | 'hasher'> & Partial<StampContext>, stampId?: string, options: CheckStampOptions = {}): Promise<StampCheck | StampNotFound> {
   const record = findStamp(ctx.view, stampId);
   if (!record) return { status: 'not_found', message: 'No stamps found' };
   const sessionIds = stampedSessionIds(record);

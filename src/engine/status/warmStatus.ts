@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import { createFileHasher } from '../hash/fileHasher';
 import type { FileHasher, HashOutcome } from '../hash/types';
-import { checkFile, decideRunStatus } from '../verify/runVerify';
+import { checkFile } from '../verify/runVerify';
+import { decideRunStatus } from '../verify/verdicts';
 import type { RunVerification, VerificationStatus } from '../verify/types';
 import { changedEntries, type StoredSnapshot, type WarmEntry } from './warmSnapshot';
 

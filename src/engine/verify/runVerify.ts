@@ -3,11 +3,11 @@
  * Contract: every file needed by a call is hashed in ONE FileHasher.hashMany batch (paths
  * deduplicated), so a chain or DAG hashes each file once and the pool can use every core.
  */
-import { hashesMatch } from '../hash/sha256';
 import type { FileHasher, HashOutcome, HashRequestOptions } from '../hash/types';
 import type { StoreView } from '../store/types';
 import { filesOfSessions, type FileRow, type RunRow } from './rows';
-import type { FileVerification, RunVerification, VerificationStatus } from './types';
+import type { FileVerification, RunVerification } from './types';
+import { decideRunStatus, fileVerdict } from './verdicts';
 
 export interface PlannedFile {
   path: string;
@@ -24,29 +24,13 @@ function plannedFiles(run: RunRow, rows: readonly FileRow[]): PlannedFile[] {
 
 export function checkFile(file: PlannedFile, outcome: HashOutcome | undefined): FileVerification {
   const base = { path: file.path, role: file.role, expected_hash: file.expected, frozen: file.frozen };
-  if (outcome === undefined || outcome.kind === 'missing') {
-    return { ...base, current_hash: null, status: 'missing', is_verified: false };
+  const status = fileVerdict(file.expected, file.frozen, outcome);
+  if (status === 'missing') {
+    // Upstream would crash on an unreadable file; we report it as missing (it cannot be read) and say why.
+    return { ...base, current_hash: null, status, is_verified: false, ...(outcome?.kind === 'unreadable' ? { error: outcome.error } : {}) };
   }
-  if (outcome.kind === 'unreadable') {
-    // Upstream would crash here; we report the file as missing (it cannot be read) and say why.
-    return { ...base, current_hash: null, status: 'missing', is_verified: false, error: outcome.error };
-  }
-  if (file.frozen) return { ...base, current_hash: file.expected, status: 'verified', is_verified: true };
-  const ok = hashesMatch(file.expected, outcome.hash);
-  return { ...base, current_hash: outcome.hash, status: ok ? 'verified' : 'mismatch', is_verified: ok };
-}
-
-/** Spec §3.4 rule table; first matching rule wins. */
-export function decideRunStatus(files: readonly FileVerification[], propagate: boolean): VerificationStatus {
-  const failedOwn = files.filter((f) => f.role !== 'input' && f.status !== 'verified');
-  if (failedOwn.some((f) => f.status === 'mismatch')) return 'mismatch';
-  if (failedOwn.length > 0 && failedOwn.every((f) => f.status === 'missing')) return 'missing';
-  const failedInputs = files.filter((f) => f.role === 'input' && (f.status === 'mismatch' || f.status === 'missing'));
-  if (propagate && failedInputs.length > 0) return 'suspect';
-  if (files.every((f) => f.status === 'verified')) return 'verified';
-  if (files.some((f) => f.status === 'mismatch')) return 'mismatch';
-  if (files.some((f) => f.status === 'missing')) return 'missing';
-  return 'unknown';
+  const current = !file.frozen && outcome && 'hash' in outcome ? outcome.hash : file.expected;
+  return { ...base, current_hash: current, status, is_verified: status === 'verified' };
 }
 
 export function unresolvedRun(target: string): RunVerification {

@@ -2,14 +2,15 @@
  * The one text rendering of a verified run, used by `clew run|chain|dag` and the editor's reports.
  * Colours are the caller's business: pass a styler (the CLI's ANSI one), or get plain text.
  */
-import { VERDICT_ICON, type RunVerification, type VerificationStatus } from './types';
+import { VERDICT_GLYPH } from '../present/icons';
+import type { RunVerification, VerificationStatus } from './types';
 
 export interface VerdictStyle {
   icon(status: VerificationStatus): string;
   status(status: VerificationStatus): string;
 }
 
-export const PLAIN_STYLE: VerdictStyle = { icon: (s) => VERDICT_ICON[s], status: (s) => s };
+export const PLAIN_STYLE: VerdictStyle = { icon: (s) => VERDICT_GLYPH[s], status: (s) => s };
 
 /** A header line per run, then its files (only the failed ones unless `verbose`). */
 export function runLines(r: RunVerification, options: { verbose?: boolean; style?: VerdictStyle } = {}): string[] {

@@ -4,8 +4,6 @@
  */
 export type VerificationStatus = 'verified' | 'mismatch' | 'missing' | 'unknown' | 'suspect';
 
-/** One icon per verdict, shared by the CLI, the editor's reports and badges' wording. */
-export const VERDICT_ICON: Readonly<Record<VerificationStatus, string>> = { verified: '✓', mismatch: '✗', missing: '!', suspect: '~', unknown: '?' };
 export type FileRole = 'input' | 'output' | 'script';
 
 export interface FileVerification {

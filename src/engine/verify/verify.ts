@@ -9,6 +9,7 @@ import { resolvePath } from '../util/paths';
 import { buildGraph, edgesOf, rootsFirstOrder, type ProvenanceGraph } from './graph';
 import { getRun, newestProducer, recentRuns, type RunRow } from './rows';
 import { unresolvedRun, verifyRuns } from './runVerify';
+import { aggregateStatus } from './verdicts';
 import type {
   ChainVerification,
   DagVerification,
@@ -17,7 +18,6 @@ import type {
   StatusResult,
   StrictDagResult,
   StrictNode,
-  VerificationStatus,
 } from './types';
 
 export interface VerifyContext extends HashRequestOptions {
@@ -78,12 +78,6 @@ export function summarizeStatus(results: readonly RunVerification[]): StatusResu
   status.missing_count = status.missing.length;
   status.other_count = status.other.length;
   return status;
-}
-
-function aggregateStatus(runs: readonly RunVerification[], failedAny: boolean): VerificationStatus {
-  if (!failedAny) return 'verified';
-  for (const s of ['mismatch', 'missing', 'suspect'] as const) if (runs.some((r) => r.status === s)) return s;
-  return 'unknown';
 }
 
 async function verifyInOrder(ctx: VerifyContext, order: readonly string[], propagate: boolean): Promise<RunVerification[]> {

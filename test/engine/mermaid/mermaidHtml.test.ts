@@ -8,11 +8,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { diagramPayload } from '../../src/engine/mermaid/payload';
-import { dagHtmlPage } from '../../src/engine/mermaid/html';
-import { renderDiagram, type SelectedRuns } from '../../src/engine/mermaid/provenanceDiagram';
-import type { FileVerification, RunVerification } from '../../src/engine/verify/types';
-import { CHROMIUM_MISSING, withDiagramPage } from '../support/diagramPage';
+import { diagramPayload } from '../../../src/engine/mermaid/payload';
+import { dagHtmlPage } from '../../../src/engine/mermaid/html';
+import { renderDiagram, type SelectedRuns } from '../../../src/engine/mermaid/provenanceDiagram';
+import type { FileVerification, RunVerification } from '../../../src/engine/verify/types';
+import { CHROMIUM_MISSING, withDiagramPage } from '../../support/diagramPage';
 
 const HOSTILE = ['"><img src=x onerror="window.__pwned=1">.csv', '</script><script>window.__pwned=2</script>.csv', 'tick`s`.csv', 'graph TD; A-->B; click A call alert().csv', `${'long'.repeat(2500)}.csv`];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-html-'));

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findGrouperConfig } from '../../src/engine/mermaid/grouperConfig';
+import { findGrouperConfig } from '../../../src/engine/mermaid/grouperConfig';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-grouper-'));
 after(() => fs.rmSync(base, { recursive: true, force: true }));

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createFileHasher } from '../../src/engine/hash/fileHasher';
-import { hashDirectory, hashesMatch, hashFile } from '../../src/engine/hash/sha256';
-import { STAT_CACHE_FILE, StatCache, statKeyOf, TIMESTAMP_GRANULARITY_NS } from '../../src/engine/hash/statCache';
+import { createFileHasher } from '../../../src/engine/hash/fileHasher';
+import { hashDirectory, hashesMatch, hashFile } from '../../../src/engine/hash/sha256';
+import { STAT_CACHE_FILE, StatCache, statKeyOf, TIMESTAMP_GRANULARITY_NS } from '../../../src/engine/hash/statCache';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew hash ü '));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

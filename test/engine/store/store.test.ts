@@ -8,11 +8,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ClewError } from '../../src/engine/errors';
-import { locateStore } from '../../src/engine/store/locate';
-import { openStore } from '../../src/engine/store/open';
-import { coreSchemaOps } from '../../src/engine/store/schema';
-import { FIXTURES_DIR, findStoreFile } from '../conformance/fixtures';
+import { ClewError } from '../../../src/engine/errors';
+import { locateStore } from '../../../src/engine/store/locate';
+import { openStore } from '../../../src/engine/store/open';
+import { coreSchemaOps } from '../../../src/engine/store/schema';
+import { FIXTURES_DIR, findStoreFile } from '../../conformance/fixtures';
 
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-store-test-'));
 after(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));

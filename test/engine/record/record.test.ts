@@ -9,10 +9,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { straceAvailable } from '../../src/engine/record/capture';
-import { combinedHash } from '../../src/engine/record/session';
+import { straceAvailable } from '../../../src/engine/record/capture';
+import { combinedHash } from '../../../src/engine/record/session';
+import { CLI } from '../../support/repo';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-record-'));
 after(() => fs.rmSync(base, { recursive: true, force: true }));
 

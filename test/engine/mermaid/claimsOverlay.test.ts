@@ -6,12 +6,12 @@
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { openStore } from '../../src/engine/store/open';
-import { createFileHasher } from '../../src/engine/hash/fileHasher';
-import { listClaims } from '../../src/engine/claims/claims';
-import { provenanceDiagram } from '../../src/engine/mermaid/provenanceDiagram';
-import { withClaims } from '../../src/engine/mermaid/claimsOverlay';
-import { materialise } from '../conformance/fixtures';
+import { openStore } from '../../../src/engine/store/open';
+import { createFileHasher } from '../../../src/engine/hash/fileHasher';
+import { listClaims } from '../../../src/engine/claims/claims';
+import { provenanceDiagram } from '../../../src/engine/mermaid/provenanceDiagram';
+import { withClaims } from '../../../src/engine/mermaid/claimsOverlay';
+import { materialise } from '../../conformance/fixtures';
 
 test('paper.tex claims hang on the DAG behind their sources', async () => {
   const m = materialise('seq-mismatch', 'relocated');

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { labelText } from '../../src/engine/mermaid/upstreamStyle';
-import { renderDiagram, type SelectedRuns } from '../../src/engine/mermaid/provenanceDiagram';
-import type { FileVerification, RunVerification } from '../../src/engine/verify/types';
+import { labelText } from '../../../src/engine/mermaid/upstreamStyle';
+import { renderDiagram, type SelectedRuns } from '../../../src/engine/mermaid/provenanceDiagram';
+import type { FileVerification, RunVerification } from '../../../src/engine/verify/types';
 
 const HOSTILE = ['"><img src=x onerror=alert(1)>.csv', 'a`b`c.csv', 'graph TD; A-->B; click A call alert()', `${'x'.repeat(10_000)}.csv`, 'semi;colon|pipe{brace}[br](p).csv', 'ünï cödé ✓.csv', "quote's.csv"];
 

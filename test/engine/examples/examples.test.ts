@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { exampleTargets } from '../../src/engine/examples/pipelines';
+import { exampleTargets } from '../../../src/engine/examples/pipelines';
+import { CLI } from '../../support/repo';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'clew examples ')));
 after(() => fs.rmSync(base, { recursive: true, force: true }));
 

@@ -10,13 +10,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStore } from '../../src/engine/store/open';
+import { openStore } from '../../../src/engine/store/open';
+import { CLI } from '../../support/repo';
 
 const PY_WRITERS = 8;
 const PY_ROWS = 40;
 const CLEW_WRITERS = 4;
 const CLEW_RUNS_EACH = 3;
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 const PY_WRITER = `
 import sqlite3, sys, time

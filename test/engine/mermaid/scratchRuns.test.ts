@@ -5,10 +5,10 @@
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openStore } from '../../src/engine/store/open';
-import { createFileHasher } from '../../src/engine/hash/fileHasher';
-import { provenanceDiagram } from '../../src/engine/mermaid/provenanceDiagram';
-import { materialise } from '../conformance/fixtures';
+import { openStore } from '../../../src/engine/store/open';
+import { createFileHasher } from '../../../src/engine/hash/fileHasher';
+import { provenanceDiagram } from '../../../src/engine/mermaid/provenanceDiagram';
+import { materialise } from '../../conformance/fixtures';
 
 test('only the newest verification_results row of a run decides', async () => {
   const m = materialise('seq-clean', 'relocated');
