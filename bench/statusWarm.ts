@@ -147,6 +147,14 @@ function main(): void {
   line('warm clew status after one file changed', oneChanged.ms, 'python3 stand-in', python.ms, 'target ≥ 20×');
 
   const rehash = wall(process.execPath, [CLI, '--db', project.db, 'status', '--rehash', '--json'], Math.max(1, Math.min(3, reps)));
+  // Optional: an older build's dist/cli.js (e.g. a copy of main's) timed in the same run, for "before/after".
+  const before = process.env.CLEW_BENCH_BEFORE_CLI;
+  if (before) {
+    const oldWarm = wall(process.execPath, [before, ...status], reps);
+    line('before → after, warm clew status', warm.ms, path.basename(path.dirname(before)), oldWarm.ms, 'speed-up of this build');
+    const oldRehash = wall(process.execPath, [before, '--db', project.db, 'status', '--rehash', '--json'], Math.max(1, Math.min(3, reps)));
+    line('before → after, cold clew status --rehash', rehash.ms, path.basename(path.dirname(before)), oldRehash.ms, 'speed-up of this build');
+  }
   line('cold clew status --rehash', rehash.ms, 'find | xargs -P2 openssl', openssl.ms, 'target ratio ≥ 0.8, i.e. wall ≤ 1.25× openssl');
   line('cold clew status --rehash', rehash.ms, 'python3 stand-in', python.ms, 'target ≥ 6×');
 }
