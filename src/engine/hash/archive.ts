@@ -10,6 +10,11 @@ import * as path from 'node:path';
 import { statKeyOf, type StatKey } from './statCache';
 import { compressionFlag, isGnuTar, onPath, runTar, tarTimeoutMs } from './tarProcess';
 
+/** An archive that exists but cannot be read (corrupt, or tar/xz missing): a reason, never a crash. */
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
+
 export const ARCHIVE_EXTENSIONS = ['.tar.gz', '.tar.xz', '.tar'] as const;
 /** Spec §3.2: ancestors looked at, deepest first. */
 export const MAX_ARCHIVE_LEVELS = 8;
