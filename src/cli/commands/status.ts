@@ -23,8 +23,10 @@ export const statusCommand: CliCommand = {
     return withStore(globals, io, { useCache: !values.rehash }, async ({ view, hasher, cached }) => {
       const { status, runs } = await verifyStatus({ view, hasher, cwd: io.cwd }, limit);
       const worst = aggregateStatus(runs);
+      // Files no longer on disk that were checked inside an ancestor archive (spec §3.2).
+      const fromArchive = runs.flatMap((r) => r.files.filter((f) => f.archive).map((f) => ({ session_id: r.session_id, path: f.path, archive: f.archive ?? '', status: f.status })));
       if (globals.json || values.json) {
-        io.out(json({ ...status, hashes_from_cache: cached }));
+        io.out(json({ ...status, hashes_from_cache: cached, ...(fromArchive.length > 0 ? { from_archive: fromArchive } : {}) }));
         return exitCodeFor(worst);
       }
       const s = styler(io.color);
@@ -39,7 +41,8 @@ export const statusCommand: CliCommand = {
           lines.push(`  ${s.icon(run?.status ?? 'unknown')} ${e.session_id}  ${s.status(run?.status ?? 'unknown')}  ${script}`);
           for (const file of e.files) {
             const f = run?.files.find((x) => x.path === file);
-            lines.push(`      ${f?.status === 'missing' ? 'missing: ' : 'modified:'} ${file}${f?.role === 'input' ? ' (input)' : ''}`);
+            const note = f?.archive ? ` (from archive ${f.archive})` : f?.error ? ` (${f.error})` : '';
+            lines.push(`      ${f?.status === 'missing' ? 'missing: ' : 'modified:'} ${file}${f?.role === 'input' ? ' (input)' : ''}${note}`);
           }
         }
         lines.push('');
@@ -50,6 +53,11 @@ export const statusCommand: CliCommand = {
         lines.push('Not verifiable:');
         for (const o of status.other) lines.push(`  ${s.icon(o.status)} ${o.session_id}  ${s.status(o.status)}`);
         lines.push('');
+      }
+      if (fromArchive.length > 0) {
+        const archives = [...new Set(fromArchive.map((f) => f.archive))];
+        const files = new Set(fromArchive.map((f) => f.path)).size;
+        lines.push(`Checked from archives: ${files} recorded file${files === 1 ? '' : 's'} no longer on disk, read from ${archives.join(', ')}`, '');
       }
       if (runs.length === 0) lines.push('No runs recorded yet.');
       else if (worst === 'verified') lines.push(s.paint('green', `All ${runs.length} runs verified.`));
