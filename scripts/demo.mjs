@@ -1,7 +1,7 @@
 // `npm run demo`: the main job on an embedded example. Builds if needed, scaffolds the example
 // pipeline into a temporary folder, records every step with `clew record`, prints the status,
-// the chain behind the final report and the DAG, then edits one intermediate file to show what
-// Clew catches. Touches nothing outside the temporary folder; exits 0 when every step ran.
+// the chain behind the final report and the DAG, reruns the DAG in a sandbox, stamps the state,
+// then edits one intermediate file to show what Clew catches. Touches nothing outside the temporary folder; exits 0 when every step ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,11 +44,14 @@ try {
   step('where does the report come from?', ['chain', '08_analyze_out/report.json']);
   step('verify the whole DAG behind both outputs', ['dag', '08_analyze_out/report.json', '08_analyze_out/stats_by_source.csv']);
   step('are the claims in paper.tex still backed by the data?', ['claims', 'verify']);
+  step('does re-executing the pipeline in a sandbox reproduce the same bytes? (your files stay untouched)', ['rerun-dag']);
+  step('fix this state in time: a stamp a reviewer can check later', ['stamp']);
   const clean = join(project, '06_preprocess_c_out', 'clean_C.csv');
   writeFileSync(clean, readFileSync(clean, 'utf8').replace(/\n(\d+),C,/, '\n$1,C,9'));
   console.log('\n# someone edits 06_preprocess_c_out/clean_C.csv by hand…');
   step('Clew notices the change and who is affected', ['status'], { expectFailure: true });
   step('strict attribution: root cause, failed node and the claims it invalidates', ['dag', '--strict', '--claims'], { expectFailure: true });
+  step('the stamp still holds for the records, but --files sees the edit', ['check-stamp', '--files'], { expectFailure: true });
   step('the same picture as scitex-clew draws it (one node per run; failed runs are :::failed)', ['mermaid', '--no-files', '08_analyze_out/report.json']);
   const page = join(work, 'provenance.html');
   step('…and as a page that renders offline', ['mermaid', '-f', 'html', '-o', page]);

@@ -177,6 +177,33 @@ describe('warm status after edits: changed content is never reported verified', 
     assert.deepEqual(await warmOnly(db), after, 'and the next status is warm again');
   });
 
+  test('a missing file whose folder then appears as an archive: the snapshot declines, the archive answers', async () => {
+    const text = fs.readFileSync(file());
+    const intact = await slow(db, { json: true });
+    fs.rmSync(file());
+    const missing = await slow(db, { json: true });
+    assert.equal(missing.code, 11);
+    assert.ok(missing.out.includes(file()));
+    assert.deepEqual(await warmOnly(db), missing, 'still missing, nothing else changed: warm');
+    const staging = fs.mkdtempSync(path.join(dir, 'staging-'));
+    fs.mkdirSync(path.join(staging, 'data'));
+    fs.writeFileSync(path.join(staging, 'data', path.basename(file())), text);
+    const archive = path.join(dir, 'data.tar');
+    execFileSync('tar', ['-cf', archive, '-C', staging, 'data']);
+    try {
+      assert.equal(await warmOnly(db), undefined);
+      const fromArchive = JSON.parse((await status(db, { json: true })).out) as { missing: { files: string[] }[]; from_archive?: { path: string; status: string }[] };
+      assert.ok(!fromArchive.missing.some((m) => m.files.includes(file())));
+      assert.deepEqual(fromArchive.from_archive?.map((f) => [f.path, f.status]), [[file(), 'verified']]);
+      assert.equal(await warmOnly(db), undefined, 'an answer read from an archive is never snapshotted');
+    } finally {
+      fs.rmSync(archive);
+      fs.rmSync(staging, { recursive: true });
+      fs.writeFileSync(file(), text);
+    }
+    assert.deepEqual(await status(db, { json: true }), intact);
+  });
+
   test('a torn or foreign snapshot is a miss, never an answer', async () => {
     const expected = await slow(db, { json: true });
     const snap = warmSnapshotPath(db);

@@ -143,13 +143,14 @@ export const checkStampCommand: CliCommand = {
         ...result.details.map((d) => `  - ${d}`),
       ];
       // One line per file: a path recorded as one run's output and the next run's input is one file.
-      const byPath = new Map<string, { status: string; roles: Set<string> }>();
+      const byPath = new Map<string, { status: string; roles: Set<string>; note: string }>();
       for (const f of result.files ?? []) {
-        const entry = byPath.get(f.path) ?? { status: f.status, roles: new Set<string>() };
+        const note = f.archive ? `  (from archive ${f.archive})` : f.error ? `  (${f.error})` : '';
+        const entry = byPath.get(f.path) ?? { status: f.status, roles: new Set<string>(), note };
         entry.roles.add(f.role);
         byPath.set(f.path, entry);
       }
-      for (const [file, f] of byPath) lines.push(`  ${s.paint(f.status === 'missing' ? 'yellow' : 'red', f.status.padEnd(10))} ${[...f.roles].join('/').padEnd(12)} ${file}`);
+      for (const [file, f] of byPath) lines.push(`  ${s.paint(f.status === 'missing' ? 'yellow' : 'red', f.status.padEnd(10))} ${[...f.roles].join('/').padEnd(12)} ${file}${f.note}`);
       if (result.verdict !== 'holds') lines.push(`verdict:    ${s.paint('red', result.verdict)}`);
       io.out(lines.join('\n'));
       return EXIT_OF[result.verdict];

@@ -19,8 +19,14 @@ export function statusExitCode(runs: readonly RunVerification[]): number {
   return exitCodeFor(aggregateStatus(runs));
 }
 
-export function renderStatusJson({ status, cached }: StatusReportInput): string {
-  return json({ ...status, hashes_from_cache: cached });
+/** Files no longer on disk that were checked inside an ancestor archive (spec §3.2). */
+function fromArchive(runs: readonly RunVerification[]): { session_id: string; path: string; archive: string; status: string }[] {
+  return runs.flatMap((r) => r.files.filter((f) => f.archive).map((f) => ({ session_id: r.session_id, path: f.path, archive: f.archive ?? '', status: f.status })));
+}
+
+export function renderStatusJson({ status, runs, cached }: StatusReportInput): string {
+  const archived = fromArchive(runs);
+  return json({ ...status, hashes_from_cache: cached, ...(archived.length > 0 ? { from_archive: archived } : {}) });
 }
 
 export function renderStatusText({ status, runs, dbPath, cached }: StatusReportInput, color: boolean): string {
@@ -37,7 +43,8 @@ export function renderStatusText({ status, runs, dbPath, cached }: StatusReportI
       lines.push(`  ${s.icon(run?.status ?? 'unknown')} ${e.session_id}  ${s.status(run?.status ?? 'unknown')}  ${script}`);
       for (const file of e.files) {
         const f = run?.files.find((x) => x.path === file);
-        lines.push(`      ${f?.status === 'missing' ? 'missing: ' : 'modified:'} ${file}${f?.role === 'input' ? ' (input)' : ''}`);
+        const note = f?.archive ? ` (from archive ${f.archive})` : f?.error ? ` (${f.error})` : '';
+        lines.push(`      ${f?.status === 'missing' ? 'missing: ' : 'modified:'} ${file}${f?.role === 'input' ? ' (input)' : ''}${note}`);
       }
     }
     lines.push('');
@@ -48,6 +55,12 @@ export function renderStatusText({ status, runs, dbPath, cached }: StatusReportI
     lines.push('Not verifiable:');
     for (const o of status.other) lines.push(`  ${s.icon(o.status)} ${o.session_id}  ${s.status(o.status)}`);
     lines.push('');
+  }
+  const archived = fromArchive(runs);
+  if (archived.length > 0) {
+    const archives = [...new Set(archived.map((f) => f.archive))];
+    const files = new Set(archived.map((f) => f.path)).size;
+    lines.push(`Checked from archives: ${files} recorded file${files === 1 ? '' : 's'} no longer on disk, read from ${archives.join(', ')}`, '');
   }
   if (runs.length === 0) lines.push('No runs recorded yet.');
   else if (worst === 'verified') lines.push(s.paint('green', `All ${runs.length} runs verified.`));

@@ -1,10 +1,13 @@
 /**
  * createFileHasher: the one way the engine hashes files. Paths are hashed concurrently on a worker
  * pool; with `useCache` the stat cache answers for unchanged files (see statCache.ts). Without it
- * every byte is re-read (the cache is still refreshed, so a later cached call benefits).
+ * every byte is re-read (the cache is still refreshed, so a later cached call benefits). A path
+ * that is absent is looked for in an ancestor archive (archiveOutcome.ts), so every caller gets it.
  */
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { ArchiveStatMemo } from './archive';
+import { archiveOutcome } from './archiveOutcome';
 import { HashPool } from './pool';
 import { hashOutcome } from './sha256';
 import { nowNs, StatCache, statKeyOf, type StatKey } from './statCache';
@@ -107,6 +110,18 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(rest.length, concurrency * 2)) }, lane));
+      // Absent paths: one pass over ancestor archives (tar runs in child processes, off this thread).
+      const absent = unique.filter((p) => results.get(p)?.kind === 'missing');
+      const memo: ArchiveStatMemo = new Map();
+      let nextAbsent = 0;
+      const archiveLane = async (): Promise<void> => {
+        while (nextAbsent < absent.length) {
+          request.signal?.throwIfAborted();
+          const p = absent[nextAbsent++];
+          results.set(p, await archiveOutcome(p, memo, cache, options.useCache));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(absent.length, concurrency * 2)) }, archiveLane));
       saveCache();
       return new Map(paths.map((p) => [p, results.get(p) as HashOutcome]));
     },

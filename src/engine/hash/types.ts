@@ -4,8 +4,14 @@
  */
 import type { BigIntStats } from 'node:fs';
 export type HashOutcome =
-  | { kind: 'hash'; /** full 64-char lower-case SHA-256 hex */ hash: string; /** true when served from the stat cache */ cached: boolean }
-  | { kind: 'missing' }
+  | {
+      kind: 'hash';
+      /** full 64-char lower-case SHA-256 hex */ hash: string;
+      /** true when served from the stat cache */ cached: boolean;
+      /** Spec §3.2: the path is gone and these are the bytes of its member in this ancestor archive. */
+      archive?: string;
+    }
+  | { kind: 'missing'; /** why an ancestor archive that might hold the file could not be read */ error?: string }
   | { kind: 'unreadable'; error: string }
   | { kind: 'directory'; /** hash per spec §2.6 hash_directory */ hash: string; cached: boolean };
 

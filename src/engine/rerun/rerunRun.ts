@@ -136,8 +136,9 @@ async function compareOutput(env: RerunEnvironment, row: FileRow, rerunFile: str
   fs.mkdirSync(keepDir, { recursive: true });
   const kept = path.join(keepDir, `${createHash('sha256').update(row.file_path).digest('hex').slice(0, 8)}-${path.basename(row.file_path)}`);
   fs.copyFileSync(rerunFile, kept);
-  // The recorded bytes are only available while the user's file still hashes as recorded.
-  const recordedOnDisk = current?.kind === 'hash' && hashesMatch(row.hash, current.hash);
+  // The recorded bytes are only available while the user's file still hashes as recorded (and
+  // is on disk: a member of an archive can't be read for a detailed comparison here).
+  const recordedOnDisk = current?.kind === 'hash' && !current.archive && hashesMatch(row.hash, current.hash);
   if (!recordedOnDisk || !judge) {
     const why = recordedOnDisk ? '' : '; the recorded content is no longer on disk (the file changed since it was recorded), so only hashes can be compared';
     return fileResult(row, rerunHash, 'mismatch', { rerun_output: kept, explanation: { kind: 'hash', summary: `content differs (recorded ${row.hash.slice(0, 12)}…, rerun ${rerunHash.slice(0, 12)}…)${why}` } });

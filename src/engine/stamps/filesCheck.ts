@@ -28,9 +28,12 @@ export async function changedFiles(view: StoreView, hasher: FileHasher, sessionI
   for (const row of rows) {
     const outcome = outcomes.get(row.file_path);
     const base = { session_id: row.session_id, path: row.file_path, role: row.role, expected_hash: row.hash };
-    if (!outcome || outcome.kind === 'missing') changes.push({ ...base, status: 'missing', current_hash: null });
+    if (!outcome || outcome.kind === 'missing') changes.push({ ...base, status: 'missing', current_hash: null, ...(outcome?.error ? { error: outcome.error } : {}) });
     else if (outcome.kind === 'unreadable') changes.push({ ...base, status: 'unreadable', current_hash: null });
-    else if (!hashesMatch(row.hash, outcome.hash)) changes.push({ ...base, status: 'changed', current_hash: outcome.hash });
+    else if (!hashesMatch(row.hash, outcome.hash)) {
+      const archive = outcome.kind === 'hash' ? outcome.archive : undefined;
+      changes.push({ ...base, status: 'changed', current_hash: outcome.hash, ...(archive ? { archive } : {}) });
+    }
   }
   return changes;
 }

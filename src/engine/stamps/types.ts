@@ -46,6 +46,10 @@ export interface FileChange {
   status: 'changed' | 'missing' | 'unreadable';
   expected_hash: string;
   current_hash: string | null;
+  /** The file is gone and was read from its member in this ancestor archive (spec §3.2). */
+  archive?: string;
+  /** Why an archive that might hold a missing file could not be read. */
+  error?: string;
 }
 
 /**

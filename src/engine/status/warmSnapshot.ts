@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
@@ -268,14 +269,22 @@ export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot): void {
   }
 }
 
+export interface ChangedEntry {
+  index: number;
+  now: WarmEntry;
+  /** Absent, but an ancestor archive that could hold it exists: the snapshot cannot answer. */
+  archived?: boolean;
+}
+
 /**
  * The one tight check: re-stats every entry (following symlinks, as hashing does) and returns
  * the indexes of entries that must be re-hashed (stat differs, or racy), with their fresh stats.
  * The fresh stat is written into a scratch BigUint64Array and compared word by word with the
  * table, so an unchanged entry costs one stat and no allocation of ours.
  */
-export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = snapshot.takenAtNs): { index: number; now: WarmEntry }[] {
-  const changed: { index: number; now: WarmEntry }[] = [];
+export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = snapshot.takenAtNs): ChangedEntry[] {
+  const changed: ChangedEntry[] = [];
+  const archives: ArchiveStatMemo = new Map();
   const { paths, table } = snapshot;
   const racyAfter = takenAtNs - TIMESTAMP_GRANULARITY_NS;
   const scratch = new BigUint64Array(WORDS);
@@ -285,7 +294,10 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
     const base = i * WORDS * 2;
     const present = table[base] === 1;
     if (!s) {
-      if (present) changed.push({ index: i, now: { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
+      // An absent file may be checked from an ancestor archive (spec §3.2): if one exists now,
+      // only the full path can judge it.
+      const archived = archiveCandidates(paths[i], archives).length > 0;
+      if (present || archived) changed.push({ index: i, archived, now: { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
       continue;
     }
     scratch[0] = 1n;

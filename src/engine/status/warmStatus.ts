@@ -67,6 +67,7 @@ export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAt
   const changed = changedEntries(snapshot);
   const differing = new Map<string, WarmEntry>();
   if (changed.length === 0) return { takenAtNs, differing };
+  if (changed.some((c) => c.archived)) return undefined;
   const next = snapshot.entries();
   const hasher = createFileHasher({ useCache: false, concurrency: changed.length > 32 ? undefined : 0 });
   try {

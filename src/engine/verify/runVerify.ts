@@ -26,11 +26,14 @@ export function checkFile(file: PlannedFile, outcome: HashOutcome | undefined): 
   const base = { path: file.path, role: file.role, expected_hash: file.expected, frozen: file.frozen };
   const status = fileVerdict(file.expected, file.frozen, outcome);
   if (status === 'missing') {
-    // Upstream would crash on an unreadable file; we report it as missing (it cannot be read) and say why.
-    return { ...base, current_hash: null, status, is_verified: false, ...(outcome?.kind === 'unreadable' ? { error: outcome.error } : {}) };
+    // Upstream would crash on an unreadable file; we report it as missing (it cannot be read) and
+    // say why — also when an archive that might hold it could not be read.
+    const error = outcome && (outcome.kind === 'unreadable' || outcome.kind === 'missing') ? outcome.error : undefined;
+    return { ...base, current_hash: null, status, is_verified: false, ...(error ? { error } : {}) };
   }
   const current = !file.frozen && outcome && 'hash' in outcome ? outcome.hash : file.expected;
-  return { ...base, current_hash: current, status, is_verified: status === 'verified' };
+  const archive = outcome?.kind === 'hash' ? outcome.archive : undefined;
+  return { ...base, current_hash: current, status, is_verified: status === 'verified', ...(archive ? { archive } : {}) };
 }
 
 export function unresolvedRun(target: string): RunVerification {

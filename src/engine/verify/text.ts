@@ -18,9 +18,11 @@ export function runLines(r: RunVerification, options: { verbose?: boolean; style
   const lines = [`${s.icon(r.status)} ${r.session_id}  ${s.status(r.status)}${r.script_path ? `  ${r.script_path}` : ''}`];
   if (r.provenance === 'exception') lines.push(`    exception: ${r.exception_reason ?? ''}`);
   for (const f of r.files) {
-    if (!options.verbose && f.is_verified) continue;
+    // A file checked from an archive is always listed: the user should know it is no longer on disk.
+    if (!options.verbose && f.is_verified && !f.archive) continue;
     const note = f.status === 'mismatch' ? `  (expected ${f.expected_hash.slice(0, 12)}…, now ${f.current_hash?.slice(0, 12) ?? '-'}…)` : f.error ? `  (${f.error})` : '';
-    lines.push(`    ${s.icon(f.status)} ${f.role.padEnd(6)} ${f.path}${f.frozen ? ' [frozen]' : ''}${note}`);
+    const from = f.archive ? `  (from archive ${f.archive})` : '';
+    lines.push(`    ${s.icon(f.status)} ${f.role.padEnd(6)} ${f.path}${f.frozen ? ' [frozen]' : ''}${from}${note}`);
   }
   return lines;
 }

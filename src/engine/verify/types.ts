@@ -16,6 +16,8 @@ export interface FileVerification {
   is_verified: boolean;
   /** Clew extension (not upstream): why the file could not be hashed. Absent when hashed fine. */
   error?: string;
+  /** Clew extension: the file is gone and was checked from its member in this archive (spec §3.2). */
+  archive?: string;
 }
 
 export interface RunVerification {

@@ -5,14 +5,16 @@
  */
 import * as path from 'node:path';
 import { ClewError, errorMessage } from '../../../engine/errors';
-import { hashDirectoryWith, hashFileWith } from '../../../engine/hash/digest';
+import { ArchiveError } from '../../../engine/hash/archive';
+import { hashDirectoryWith, hashFileOrMember, type FileDigest } from '../../../engine/hash/digest';
 import { parseCommandArgs } from '../../args';
 import type { CliCommand, CliIo } from '../../types';
 import { pyJson } from './pyJson';
 
 const FILE_USAGE = `Usage: clew [--json] hash-file PATH [--algorithm sha256] [--chunk-size 8192]
 
-scitex-clew's hash-file: the full hex digest of one file. Exit 1 if it is missing.
+scitex-clew's hash-file: the full hex digest of one file. A file gone from disk is read from its
+member in an ancestor archive (D.tar.gz, D.tar.xz, D.tar), as upstream does. Exit 1 if missing.
 (Clew's own: clew hash PATH…)`;
 
 function failure(io: CliIo, asJson: boolean, given: string, message: string): number {
@@ -32,15 +34,18 @@ export const hashFileCommand: CliCommand = {
     if (!Number.isInteger(chunkSize)) throw new ClewError('usage', `--chunk-size must be a whole number, got '${values['chunk-size']}'`);
     const given = positionals[0];
     const algorithm = values.algorithm ?? 'sha256';
-    let hash: string;
+    let digest: FileDigest;
     try {
-      hash = await hashFileWith(path.resolve(io.cwd, given), { algorithm, chunkSize });
+      digest = await hashFileOrMember(path.resolve(io.cwd, given), { algorithm, chunkSize });
     } catch (err) {
       if (err instanceof ClewError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      return failure(io, globals.json, given, code === 'ENOENT' ? `File not found: ${given}` : errorMessage(err));
+      return failure(io, globals.json, given, errorMessage(err));
     }
-    io.out(globals.json ? pyJson({ path: given, algorithm, hash }) : hash);
+    const { hash } = digest;
+    if (hash === undefined) return failure(io, globals.json, given, `File not found: ${given}${'note' in digest && digest.note ? ` (${digest.note})` : ''}`);
+    // The digest alone stays the text output (scripts read it); JSON says where the bytes came from.
+    const archive = 'archive' in digest ? digest.archive : undefined;
+    io.out(globals.json ? pyJson({ path: given, algorithm, hash, ...(archive ? { archive } : {}) }) : hash);
     return 0;
   },
 };
@@ -48,7 +53,8 @@ export const hashFileCommand: CliCommand = {
 const DIR_USAGE = `Usage: clew [--json] hash-directory PATH [--pattern GLOB] [--recursive|--no-recursive] [--algorithm sha256]
 
 scitex-clew's hash-directory: "<digest>  <relative path>" for every file matching GLOB (default *,
-matched against file names, in subfolders too unless --no-recursive), sorted by path.
+matched against file names, in subfolders too unless --no-recursive), sorted by path. A folder
+archived to PATH.tar.gz/.tar.xz/.tar (or PATH naming such an archive) is hashed member by member.
 Exit 1 if PATH is not a folder.`;
 
 export const hashDirectoryCommand: CliCommand = {
@@ -71,6 +77,7 @@ export const hashDirectoryCommand: CliCommand = {
       hashes = await hashDirectoryWith(path.resolve(io.cwd, given), { pattern, recursive, algorithm });
     } catch (err) {
       if (err instanceof ClewError && err.code === 'not-found') return failure(io, globals.json, given, `Not a directory: ${given}`);
+      if (err instanceof ArchiveError) return failure(io, globals.json, given, err.message);
       throw err;
     }
     if (globals.json) io.out(pyJson({ path: given, pattern, recursive, algorithm, hashes: Object.fromEntries(hashes) }));
