@@ -35,7 +35,7 @@ export async function withStore<T>(
   const store = await openStore(located.dbPath, {
     ...(options.writable ? { create: true } : { readOnly: true }),
     pathMap: pathMapOptions(located.dbPath, globals, io),
-    onPathMap: (report) => io.err(`clew: ${describePathMap(report)}`),
+    onPathMap: (report) => report && io.err(`clew: ${describePathMap(report)}`),
   });
   const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath) });
   try {

@@ -33,7 +33,7 @@ function assertTopologicalOrder(order: string[], edges: [string, string][], expe
 /** Compares every answer and returns how many it compared. */
 async function checkScenario(m: Materialised, moved: boolean): Promise<number> {
   const reports: PathMapReport[] = [];
-  const store = await openStore(m.dbPath, moved ? { pathMap: { currentRoot: m.root }, onPathMap: (r) => reports.push(r) } : {});
+  const store = await openStore(m.dbPath, moved ? { pathMap: { currentRoot: m.root }, onPathMap: (r) => r && reports.push(r) } : {});
   const view = await store.snapshot();
   const hasher = createFileHasher({ useCache: false });
   const ctx: VerifyContext = { view, hasher, cwd: m.root };

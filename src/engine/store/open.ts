@@ -24,8 +24,8 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Read recorded paths as current ones (a store that moved, ./pathMap.ts); the file is never changed. */
   pathMap?: PathMapOptions;
-  /** Told when a snapshot is read through a path map different from the last one told. */
-  onPathMap?(report: PathMapReport): void;
+  /** Told when a snapshot is read through a path map different from the last one (undefined: none any more). */
+  onPathMap?(report: PathMapReport | undefined): void;
 }
 
 let sqlJsPromise: Promise<SqlJsStatic> | undefined;
@@ -128,7 +128,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     if (!options.pathMap) return;
     const report = planAndApplyPathMap(view, (t, c, map) => view.rewriteColumn(t, c, map), options.pathMap);
     const key = report ? JSON.stringify([report.detected, report.explicit]) : '';
-    if (report && key !== toldPathMap) options.onPathMap?.(report);
+    if (key !== toldPathMap) options.onPathMap?.(report);
     toldPathMap = key;
   };
   const retire = (view: SqlJsView | undefined) => {
