@@ -92,7 +92,35 @@ export function planAndApplyPathMap(view: StoreView, rewrite: SnapshotRewriter, 
   for (const [table, column] of PATH_COLUMNS) {
     if (view.hasColumn(table, column)) rewritten += rewrite(table, column, (v) => mapPath(v, mappings));
   }
+  if (view.hasColumn('runs', 'metadata')) rewrite('runs', 'metadata', (v) => mapReplayInfo(v, mappings));
   return { ...(detected ? { detected } : {}), explicit, rewritten };
+}
+
+/**
+ * `clew record` keeps how to replay a run in runs.metadata (`clew.cwd`, `clew.argv`,
+ * `clew.executable`, record/replayInfo.ts): reruns of a moved store start in the current folder.
+ * Only whole values that are mapped paths change; anything else (JSON or not) is left alone.
+ */
+function mapReplayInfo(metadata: string, mappings: readonly PathMapping[]): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(metadata);
+  } catch {
+    return undefined;
+  }
+  const clew = typeof parsed === 'object' && parsed !== null ? (parsed as { clew?: unknown }).clew : undefined;
+  if (typeof clew !== 'object' || clew === null) return undefined;
+  const info = clew as Record<string, unknown>;
+  let changed = false;
+  const map = (v: unknown): unknown => {
+    const mapped = typeof v === 'string' ? mapPath(v, mappings) : undefined;
+    if (mapped === undefined) return v;
+    changed = true;
+    return mapped;
+  };
+  for (const key of ['cwd', 'executable']) if (key in info) info[key] = map(info[key]);
+  if (Array.isArray(info.argv)) info.argv = info.argv.map(map);
+  return changed ? JSON.stringify(parsed) : undefined;
 }
 
 /** The one line users see (CLI stderr, editor log), e.g. the detected move and the explicit maps. */
