@@ -67,12 +67,18 @@ export function mapPath(value: string, mappings: readonly PathMapping[]): string
   return best.to + value.slice(best.from.length === 1 ? 0 : best.from.length);
 }
 
-/** Distinct recorded absolute paths the detection looks at (stamps' JSON paths are not evidence). */
-export function recordedPaths(view: StoreView): string[] {
+/**
+ * Distinct recorded absolute paths the detection looks at (stamps' JSON paths are not evidence),
+ * except those under `notUnder`: a store that did not move is then a cheap indexed scan.
+ */
+export function recordedPaths(view: StoreView, notUnder?: string): string[] {
   const seen = new Set<string>();
   for (const [table, column] of PATH_COLUMNS.slice(0, 4)) {
     if (!view.hasColumn(table, column)) continue;
-    for (const row of view.all<{ p: string | null }>(`SELECT DISTINCT "${column}" AS p FROM "${table}"`)) {
+    const c = `"${column}"`;
+    const skip = notUnder === undefined ? '' : ` WHERE NOT (${c} = ? OR substr(${c}, 1, ?) = ?)`;
+    const params = notUnder === undefined ? [] : [notUnder, notUnder.length + 1, notUnder + path.sep];
+    for (const row of view.all<{ p: string | null }>(`SELECT DISTINCT ${c} AS p FROM "${table}"${skip}`, params)) {
       if (typeof row.p === 'string' && path.isAbsolute(row.p)) seen.add(row.p);
     }
   }
@@ -84,8 +90,9 @@ export type SnapshotRewriter = (table: string, column: string, map: (value: stri
 
 export function planAndApplyPathMap(view: StoreView, rewrite: SnapshotRewriter, options: PathMapOptions): PathMapReport | undefined {
   const explicit = [...(options.explicit ?? [])];
-  const unmapped = recordedPaths(view).filter((p) => mapPath(p, explicit) === undefined);
-  const detected = options.currentRoot ? detectMove(unmapped, options.currentRoot) : undefined;
+  const currentRoot = options.currentRoot === undefined ? undefined : path.resolve(options.currentRoot);
+  const unmapped = recordedPaths(view, currentRoot).filter((p) => mapPath(p, explicit) === undefined);
+  const detected = currentRoot ? detectMove(unmapped, currentRoot) : undefined;
   const mappings = detected ? [...explicit, detected] : explicit;
   if (mappings.length === 0) return undefined;
   let rewritten = 0;
