@@ -11,6 +11,14 @@ import type { PathMapping } from './pathMap';
 
 /** Candidate roots come from a sample of the missing paths: enough to find the root, cheap on big stores. */
 const SAMPLE = 64;
+/** Candidates are scored on an evenly spread sample: the choice is a majority, not a census. */
+const SCORED = 2000;
+
+function spread<T>(items: readonly T[], n: number): readonly T[] {
+  if (items.length <= n) return items;
+  const step = items.length / n;
+  return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)]);
+}
 
 export function detectMove(recorded: readonly string[], currentRoot: string, fileExists: (p: string) => boolean = fs.existsSync): PathMapping | undefined {
   // Each path is asked about once or twice per candidate: remember the answers.
@@ -22,7 +30,7 @@ export function detectMove(recorded: readonly string[], currentRoot: string, fil
   };
   const root = path.resolve(currentRoot);
   // Paths already under the current root are where they belong, moved or not.
-  const outside = recorded.filter((p) => !isUnder(p, root));
+  const outside = spread(recorded.filter((p) => !isUnder(p, root)), SCORED);
   const missing = outside.filter((p) => !exists(p));
   if (missing.length === 0) return undefined;
   const candidates = new Set<string>();
