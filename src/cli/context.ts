@@ -9,6 +9,8 @@ import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher } from '../engine/hash/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
+import { describePathMap, parsePathMapping, type PathMapOptions } from '../engine/store/pathMap';
+import { configPathMappings, storeProjectRoot } from '../engine/store/pathMapSources';
 import type { Store, StoreView } from '../engine/store/types';
 import type { CliIo, GlobalOptions } from './types';
 
@@ -30,7 +32,11 @@ export async function withStore<T>(
   if (!options.writable && !fs.existsSync(located.dbPath)) {
     throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   }
-  const store = await openStore(located.dbPath, options.writable ? { create: true } : { readOnly: true });
+  const store = await openStore(located.dbPath, {
+    ...(options.writable ? { create: true } : { readOnly: true }),
+    pathMap: pathMapOptions(located.dbPath, globals, io),
+    onPathMap: (report) => report && io.err(`clew: ${describePathMap(report)}`),
+  });
   const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath) });
   try {
     const view = await store.snapshot();
@@ -39,4 +45,11 @@ export async function withStore<T>(
     await hasher.dispose();
     await store.close();
   }
+}
+
+/** A moved store is read through a map (engine/store/pathMap.ts): `--map` first, then the config file, then detection. */
+function pathMapOptions(dbPath: string, globals: GlobalOptions, io: CliIo): PathMapOptions {
+  const currentRoot = storeProjectRoot(dbPath);
+  const fromCli = (globals.map ?? []).map((m) => parsePathMapping(m, io.cwd, '--map'));
+  return { currentRoot, explicit: [...fromCli, ...configPathMappings(currentRoot ?? io.cwd)] };
 }
