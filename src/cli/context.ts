@@ -9,6 +9,8 @@ import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher } from '../engine/hash/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
+import { describePathMap, parsePathMapping, type PathMapOptions } from '../engine/store/pathMap';
+import { configPathMappings, storeProjectRoot } from '../engine/store/pathMapSources';
 import type { Store, StoreView } from '../engine/store/types';
 import type { CliIo, GlobalOptions } from './types';
 
@@ -18,6 +20,8 @@ export interface StoreSession {
   hasher: FileHasher;
   /** True when hashes may come from the stat cache. */
   cached: boolean;
+  /** True when the store is read through a path map (it moved): its answers depend on more than the store and the files. */
+  pathMapped: boolean;
 }
 
 export async function withStore<T>(
@@ -32,18 +36,33 @@ export async function withStore<T>(
   }
   // The hasher first: a rehash starts its worker threads now, so they boot while sql.js loads.
   const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath), prestart: !options.useCache });
+  let pathMapped = false;
   let store: Store;
   try {
-    store = await openStore(located.dbPath, options.writable ? { create: true } : { readOnly: true });
+    store = await openStore(located.dbPath, {
+      ...(options.writable ? { create: true } : { readOnly: true }),
+      pathMap: pathMapOptions(located.dbPath, globals, io),
+      onPathMap: (report) => {
+        pathMapped = Boolean(report);
+        if (report) io.err(`clew: ${describePathMap(report)}`);
+      },
+    });
   } catch (err) {
     await hasher.dispose();
     throw err;
   }
   try {
     const view = await store.snapshot();
-    return await fn({ store, view, hasher, cached: options.useCache });
+    return await fn({ store, view, hasher, cached: options.useCache, pathMapped });
   } finally {
     await hasher.dispose();
     await store.close();
   }
+}
+
+/** A moved store is read through a map (engine/store/pathMap.ts): `--map` first, then the config file, then detection. */
+function pathMapOptions(dbPath: string, globals: GlobalOptions, io: CliIo): PathMapOptions {
+  const currentRoot = storeProjectRoot(dbPath);
+  const fromCli = (globals.map ?? []).map((m) => parsePathMapping(m, io.cwd, '--map'));
+  return { currentRoot, explicit: [...fromCli, ...configPathMappings(currentRoot ?? io.cwd)] };
 }

@@ -16,7 +16,7 @@ function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
-    'Usage: clew [--db PATH] [--json] <command> [options]',
+    'Usage: clew [--db PATH] [--map OLD=NEW]... [--json] <command> [options]',
     '',
     'Hash-based provenance for reproducible science (reads and writes the scitex-clew store).',
     '',
@@ -24,15 +24,17 @@ function helpText(): string {
     ...lines,
     '',
     'Global options:',
-    '  --db PATH   use this store instead of locating .scitex/clew/runtime/clew.db',
-    '  --json      machine-readable output',
-    '  --version   print the version',
+    '  --db PATH        use this store instead of locating .scitex/clew/runtime/clew.db',
+    '  --map OLD=NEW    read recorded paths under OLD as under NEW (repeatable); a moved',
+    '                   project is detected without it; the store itself is never changed',
+    '  --json           machine-readable output',
+    '  --version        print the version',
     '',
     'Run `clew <command> --help` for details.',
   ].join('\n');
 }
 
-/** Pull `--db X` / `--db=X` / `--json` out of argv anywhere before a `--` separator. */
+/** Pull `--db X` / `--db=X` / `--map X` / `--map=X` / `--json` out of argv anywhere before a `--` separator. */
 export function extractGlobals(argv: string[]): { globals: GlobalOptions; rest: string[] } {
   const globals: GlobalOptions = { json: false };
   const rest: string[] = [];
@@ -49,6 +51,13 @@ export function extractGlobals(argv: string[]): { globals: GlobalOptions; rest: 
       i++;
     } else if (arg.startsWith('--db=')) {
       globals.db = arg.slice('--db='.length);
+    } else if (arg === '--map') {
+      const value = argv[i + 1];
+      if (value === undefined) throw new ClewError('usage', '--map needs OLD=NEW');
+      (globals.map ??= []).push(value);
+      i++;
+    } else if (arg.startsWith('--map=')) {
+      (globals.map ??= []).push(arg.slice('--map='.length));
     } else if (arg === '--json') {
       globals.json = true;
     } else {

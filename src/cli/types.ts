@@ -16,6 +16,8 @@ export interface CliIo {
 export interface GlobalOptions {
   /** `--db PATH` given before or after the subcommand. */
   db?: string;
+  /** `--map OLD=NEW`, repeatable: recorded paths read as other paths (a store that moved). */
+  map?: string[];
   /** `--json` given before the subcommand (commands also accept their own `--json`). */
   json: boolean;
 }

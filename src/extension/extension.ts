@@ -10,6 +10,7 @@ import { currentDagPanel, type DagPanelHandle, registerDagPanelSerializer, sched
 import { ClewDecorationProvider } from './decorations';
 import { offerLegacyMoves } from './legacyMove';
 import type { ClewModel } from './model';
+import { createMovedStoreNotice } from './movedStore';
 import { ModelSet, type ModelSettings } from './modelSet';
 import { registerCommands } from './registerCommands';
 import { REPORT_SCHEME, ReportDocuments } from './report';
@@ -35,6 +36,7 @@ function settings(): ModelSettings {
     storePath: config.get<string>('storePath'),
     exclude: config.get<string[]>('exclude') ?? [],
     concurrency: config.get<number>('hashing.concurrency'),
+    pathMappings: config.get<Record<string, string>>('pathMappings'),
     tsaCertificate,
   };
 }
@@ -85,11 +87,13 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   const surfaces = createSurfaces(models);
   const watchers = createModelWatchers(models, { storeChanged: () => void refreshAll(), filesChanged: (paths) => set.refreshFiles(paths) });
   const reports = new ReportDocuments();
+  const movedStoreNotice = createMovedStoreNotice(log);
 
   async function refreshAll(): Promise<void> {
     const started = Date.now();
     await set.refreshAll();
     log.info(`refreshed ${set.models.length} folder(s) in ${Date.now() - started} ms`);
+    movedStoreNotice(set.models);
     surfaces.update();
     watchers.update();
   }
@@ -133,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     vscode.workspace.onDidChangeWorkspaceFolders(rebuild),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('clew.decorations.enabled')) surfaces.decorations.setEnabled(decorationsEnabled());
-      if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency')) rebuild();
+      if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency') || e.affectsConfiguration('clew.pathMappings')) rebuild();
     }),
     set,
   );

@@ -21,6 +21,8 @@ import { checkStamp, listStamps } from '../engine/stamps/stamps';
 import type { StampCheck } from '../engine/stamps/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
+import { parsePathMapping, type PathMapOptions, type PathMapReport } from '../engine/store/pathMap';
+import { configPathMappings, storeProjectRoot } from '../engine/store/pathMapSources';
 import type { Store, StoreView } from '../engine/store/types';
 import { isUnder } from '../engine/util/paths';
 import { verifyStatus } from '../engine/verify';
@@ -40,6 +42,8 @@ export interface ModelOptions {
   excluded?(absPath: string): boolean;
   concurrency?: number;
   log?(message: string): void;
+  /** Setting `clew.pathMappings` (recorded OLD → NEW; NEW may be relative to the folder). */
+  pathMappings?: Readonly<Record<string, string>>;
   /** PEM of the TSA certificate stamps are checked against (setting clew.stamps.tsaCertificate). */
   tsaCertificate?(): string | undefined;
 }
@@ -78,6 +82,8 @@ export class ClewModel {
   /** The newest verification_results row of each run (reruns by Clew or scitex-clew). */
   verifications = new Map<string, LatestVerification>();
   lastError: string | undefined;
+  /** Set while the store is read through a path map (a store that moved); the store itself is unchanged. */
+  pathMap: PathMapReport | undefined;
   private store: Store | undefined;
   private hasher: FileHasher | undefined;
   private readonly listeners = new Set<Listener>();
@@ -151,6 +157,13 @@ export class ClewModel {
     return located.dbPath;
   }
 
+  /** The setting first, then the config file's `paths.map`, then detection (as the CLI, after `--map`). */
+  private pathMapOptions(dbPath: string): PathMapOptions {
+    const currentRoot = storeProjectRoot(dbPath);
+    const fromSetting = Object.entries(this.options.pathMappings ?? {}).map(([from, to]) => parsePathMapping(`${from}=${to}`, this.folder, 'setting clew.pathMappings'));
+    return { currentRoot, explicit: [...fromSetting, ...configPathMappings(currentRoot ?? this.folder)] };
+  }
+
   private async ensureOpen(): Promise<{ store: Store; hasher: FileHasher } | undefined> {
     const dbPath = this.locate();
     if (dbPath !== this.dbPath) {
@@ -158,7 +171,13 @@ export class ClewModel {
       this.dbPath = dbPath;
     }
     if (!fs.existsSync(dbPath)) return undefined;
-    this.store ??= await openStore(dbPath, { readOnly: true });
+    this.store ??= await openStore(dbPath, {
+      readOnly: true,
+      pathMap: this.pathMapOptions(dbPath),
+      onPathMap: (report) => {
+        this.pathMap = report;
+      },
+    });
     this.hasher ??= createFileHasher({ useCache: true, storeDir: path.dirname(dbPath), concurrency: this.options.concurrency, saveDelayMs: 3000 });
     return { store: this.store, hasher: this.hasher };
   }
@@ -249,6 +268,7 @@ export class ClewModel {
     await this.store?.close();
     this.hasher = undefined;
     this.store = undefined;
+    this.pathMap = undefined;
   }
 
   /** The run's newest verification row (a rerun's verdict when it was re-executed last). */

@@ -9,6 +9,8 @@ export interface ModelSettings {
   storePath?: string;
   exclude: readonly string[];
   concurrency?: number;
+  /** `clew.pathMappings`: recorded OLD → NEW for data kept outside the project. */
+  pathMappings?: Readonly<Record<string, string>>;
   /** PEM text of the TSA certificate stamps are checked against, read when needed. */
   tsaCertificate?(): string | undefined;
 }
@@ -48,6 +50,7 @@ export class ModelSet {
           concurrency: settings.concurrency || undefined,
           log: this.log,
           tsaCertificate: settings.tsaCertificate,
+          pathMappings: settings.pathMappings,
         }),
     );
     this.subscriptions = this.current.map((m) => m.onDidChange((change) => this.onChange(m, change)));

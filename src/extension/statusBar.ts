@@ -1,5 +1,6 @@
 /** Status bar `✓ 12 ✗ 1 ! 0` (recorded files verified / changed / missing); click → Show Status. */
 import * as vscode from 'vscode';
+import { describePathMap } from '../engine/store/pathMap';
 import { addCounts, type VerdictCounts } from '../engine/verify/verdicts';
 import type { ClewModel } from './model';
 
@@ -24,7 +25,8 @@ export class ClewStatusBar implements vscode.Disposable {
     const reproduced = runs.filter((v) => v?.status === 'verified').length;
     const notReproduced = runs.filter((v) => v && v.status !== 'verified').length;
     const rerun = reproduced + notReproduced > 0 ? `; ${reproduced} runs verified by re-execution${notReproduced > 0 ? `, ${notReproduced} not reproduced` : ''}` : '';
-    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing${rerun} — click for details`;
+    const moved = withStore.flatMap((m) => (m.pathMap ? [`\n${describePathMap(m.pathMap)}`] : [])).join('');
+    this.item.tooltip = error ? `Clew: ${error}` : `Clew: ${c.verified} recorded files verified, ${c.mismatch} changed, ${c.missing} missing${rerun} — click for details${moved}`;
     this.item.backgroundColor = c.mismatch > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

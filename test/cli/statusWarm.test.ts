@@ -204,6 +204,21 @@ describe('warm status after edits: changed content is never reported verified', 
     assert.deepEqual(await status(db, { json: true }), intact);
   });
 
+  test('a config file appearing (it may map moved paths) sends status back to the store', async () => {
+    const expected = await slow(db, { json: true });
+    assert.ok(await warmOnly(db));
+    const config = path.join(dir, '.scitex', 'clew', 'config.yaml');
+    fs.writeFileSync(config, 'paths:\n  map: {}\n');
+    try {
+      assert.equal(await warmOnly(db), undefined);
+      assert.deepEqual(await status(db, { json: true }), expected);
+      assert.ok(await warmOnly(db), 'warm again with the config unchanged');
+    } finally {
+      fs.rmSync(config);
+    }
+    assert.equal(await warmOnly(db), undefined);
+  });
+
   test('a torn or foreign snapshot is a miss, never an answer', async () => {
     const expected = await slow(db, { json: true });
     const snap = warmSnapshotPath(db);

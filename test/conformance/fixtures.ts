@@ -1,7 +1,9 @@
 /**
  * Materialises an upstream fixture scenario (test/fixtures/upstream/<name>) into a writable copy,
  * either at the root it was recorded under (/tmp/clew-fixture/<name>) or relocated to a fresh
- * temp dir with the fixture's own tools/relocate.py. Fixture files are never touched in place.
+ * temp dir with the fixture's own tools/relocate.py, or moved: copied to a fresh temp dir with its
+ * store untouched (still naming the recorded root, which is held absent meanwhile), as a project
+ * copied off a cluster would be. Fixture files are never touched in place.
  * Scenarios are discovered from the folder, so new (unseen) ones are covered automatically.
  */
 import { execFileSync } from 'node:child_process';
@@ -78,7 +80,7 @@ function replaceRoot(text: string, from: string, to: string): string {
   return from === to ? text : text.split(from).join(to);
 }
 
-export function materialise(scenario: string, mode: 'recorded' | 'relocated'): Materialised {
+export function materialise(scenario: string, mode: 'recorded' | 'relocated' | 'moved'): Materialised {
   const dir = path.join(FIXTURES_DIR, scenario);
   const recordedRoot = (JSON.parse(fs.readFileSync(path.join(dir, 'scenario.json'), 'utf8')) as { root: string }).root;
   let root: string;
@@ -90,6 +92,11 @@ export function materialise(scenario: string, mode: 'recorded' | 'relocated'): M
     unlock = lockFolder(root);
     fs.rmSync(root, { recursive: true, force: true });
   } else {
+    // A moved copy is only "moved" while nothing exists at the recorded root: hold it absent.
+    if (mode === 'moved') {
+      unlock = lockFolder(recordedRoot);
+      fs.rmSync(recordedRoot, { recursive: true, force: true });
+    }
     tempParent = fs.mkdtempSync(path.join(os.tmpdir(), 'clew conformance é '));
     root = path.join(fs.realpathSync(tempParent), scenario);
   }

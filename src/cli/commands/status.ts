@@ -28,9 +28,9 @@ export const statusCommand: CliCommand = {
       if (code !== undefined) return code;
     }
     const recording = beginWarmRecording(warm);
-    return withStore(globals, io, { useCache: !values.rehash }, async ({ view, hasher, cached }) => {
+    return withStore(globals, io, { useCache: !values.rehash }, async ({ view, hasher, cached, pathMapped }) => {
       const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(hasher), cwd: io.cwd }, limit);
-      recording.save(runs);
+      if (!pathMapped) recording.save(runs);
       const report = { status, runs, dbPath: view.dbPath, cached };
       io.out(asJson ? renderStatusJson(report) : renderStatusText(report, io.color));
       return statusExitCode(runs);

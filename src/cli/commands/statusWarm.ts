@@ -3,7 +3,9 @@
  * (engine/status), and leaves one behind after every slow status. Kept free of sql.js and of the
  * other commands, so dist/cli.js can try it before loading the rest of the CLI.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LEGACY_RELATIVE_PATHS, STORE_RELATIVE_PATH } from '../../engine/store/locate';
 import type { FileHasher } from '../../engine/hash/types';
 import { decodeModel, encodeModel, recordingHasher, rehashChanged, reverify } from '../../engine/status/warmStatus';
 import { readSnapshot, storeGeneration, writeSnapshot, type WarmEntry, type WarmSnapshot } from '../../engine/status/warmSnapshot';
@@ -17,8 +19,36 @@ export interface WarmRequest {
   limit: number;
 }
 
+/**
+ * pathMapSources.storeProjectRoot, restated: importing that module would pull the YAML parser into
+ * dist/cli.js, whose point is to be small.
+ */
+function storeProjectRoot(dbPath: string): string | undefined {
+  const abs = path.resolve(dbPath);
+  for (const rel of [STORE_RELATIVE_PATH, ...LEGACY_RELATIVE_PATHS]) if (abs.endsWith(path.sep + rel)) return abs.slice(0, -rel.length - 1);
+  return undefined;
+}
+
+/**
+ * What else decides how the store is read: a path map from a config file (found upward from the
+ * store's project folder, engine/config/clewConfig.ts CONFIG_NAMES) — so each candidate file's stat.
+ */
+function configGeneration(dbPath: string): string {
+  const parts: string[] = [];
+  let dir = storeProjectRoot(dbPath) ?? path.dirname(path.resolve(dbPath));
+  for (;;) {
+    for (const name of ['config.yaml', 'config.yml', 'config.json']) {
+      const s = fs.statSync(path.join(dir, '.scitex', 'clew', name), { bigint: true, throwIfNoEntry: false });
+      if (s) parts.push(`${name}@${dir}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return parts.join('|');
+    dir = parent;
+  }
+}
+
 function keyOf(req: WarmRequest, generation: string): string {
-  return `${path.resolve(req.dbPath)}\n${req.limit}\n${generation}`;
+  return `${path.resolve(req.dbPath)}\n${req.limit}\n${generation}\n${configGeneration(req.dbPath)}`;
 }
 
 /** Everything status may print, rendered once, as a cached (no --rehash) status prints it. */
@@ -75,6 +105,10 @@ export function beginWarmRecording(req: WarmRequest): { wrap(hasher: FileHasher)
       try {
         const entries: WarmEntry[] | undefined = recording?.entries();
         if (!entries || !recording || generation === undefined || storeGeneration(req.dbPath) !== generation) return;
+        // An absent file outside the store's project folder is what moved-store detection looks
+        // at: its verdict could change without the store or the file changing. No snapshot then.
+        const root = storeProjectRoot(req.dbPath);
+        if (entries.some((e) => !e.present && (root === undefined || !e.path.startsWith(root + path.sep)))) return;
         writeSnapshot(req.dbPath, { key: keyOf(req, generation), takenAtNs: recording.takenAtNs, entries, ...outputsOf(req.dbPath, runs, entries) });
       } catch {
         // No snapshot only means no warm path next time.

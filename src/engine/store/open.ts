@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { ClewError, errorMessage } from '../errors';
 import { assetPath } from '../util/assets';
+import { planAndApplyPathMap, type PathMapOptions, type PathMapReport } from './pathMap';
 import type { Row, SqlValue, Store, StoreView, WriteOp, WriteOpResult } from './types';
 import { NotSqliteError, storeStateKey, TruncatedError, trySnapshot } from './walSnapshot';
 import { createWriter, type Writer } from './writer';
@@ -21,6 +22,10 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** How long a write waits for another process's lock (default 5 minutes, as upstream). */
   busyTimeoutMs?: number;
+  /** Read recorded paths as current ones (a store that moved, ./pathMap.ts); the file is never changed. */
+  pathMap?: PathMapOptions;
+  /** Told when a snapshot is read through a path map different from the last one (undefined: none any more). */
+  onPathMap?(report: PathMapReport | undefined): void;
 }
 
 let sqlJsPromise: Promise<SqlJsStatic> | undefined;
@@ -69,6 +74,15 @@ class SqlJsView implements StoreView {
     }
     return cols;
   }
+  /** Rewrites one path column of this in-memory snapshot; returns the rows changed. */
+  rewriteColumn(table: string, column: string, map: (value: string) => string | undefined): number {
+    this.db.create_function('clew_map_path', (value: unknown) => (typeof value === 'string' ? (map(value) ?? null) : null));
+    const t = `"${table.replace(/"/g, '""')}"`;
+    const c = `"${column.replace(/"/g, '""')}"`;
+    // OR IGNORE: two recorded paths mapping onto one (a UNIQUE clash) keep the recorded one.
+    this.db.run(`UPDATE OR IGNORE ${t} SET ${c} = clew_map_path(${c}) WHERE clew_map_path(${c}) IS NOT NULL`);
+    return this.db.getRowsModified();
+  }
   close(): void {
     this.db.close();
   }
@@ -109,6 +123,14 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   // Contract: a view stays usable until two newer views have been taken (callers hold a view
   // across async hashing); older ones are closed to free their WASM memory.
   let retired: SqlJsView | undefined;
+  let toldPathMap = '';
+  const mapPaths = (view: SqlJsView) => {
+    if (!options.pathMap) return;
+    const report = planAndApplyPathMap(view, (t, c, map) => view.rewriteColumn(t, c, map), options.pathMap);
+    const key = report ? JSON.stringify([report.detected, report.explicit]) : '';
+    if (key !== toldPathMap) options.onPathMap?.(report);
+    toldPathMap = key;
+  };
   const retire = (view: SqlJsView | undefined) => {
     if (!view || view === retired) return;
     retired?.close();
@@ -154,6 +176,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
       }
       const view = new SqlJsView(abs, ++version, db);
       checkShape(view, abs);
+      mapPaths(view);
       retire(cached?.view);
       cached = { key, view };
       return view;

@@ -1,0 +1,139 @@
+/**
+ * Stores that moved (issue #14): a store recorded under /scratch/u/proj and read under
+ * /home/me/proj records absolute paths that no longer exist. A path map rewrites those paths in
+ * the in-memory sql.js snapshot only, so every engine query sees current paths while the user's
+ * store is never written (new runs keep recording real paths). Combined hashes are left as they
+ * are: upstream never recomputes them during verification (spec §3), so they stay valid.
+ */
+import * as path from 'node:path';
+import { ClewError } from '../errors';
+import { detectMove } from './detectMove';
+import type { StoreView } from './types';
+
+export interface PathMapping {
+  /** Recorded absolute prefix (whole path segments). */
+  from: string;
+  /** What it is read as here. */
+  to: string;
+}
+
+export interface PathMapOptions {
+  /** Project root the store lives in now; undefined turns detection off. */
+  currentRoot?: string;
+  /** `--map`, config `paths.map`, setting `clew.pathMappings`: applied before detection. */
+  explicit?: readonly PathMapping[];
+}
+
+/** What a snapshot was read with; `detected` is the automatic recorded-root → current-root move. */
+export interface PathMapReport {
+  detected?: PathMapping;
+  explicit: PathMapping[];
+  /** Path values rewritten in the snapshot. */
+  rewritten: number;
+}
+
+/** Every column upstream fills with an absolute path (the fixture tool relocate.py's list). */
+export const PATH_COLUMNS: readonly (readonly [string, string])[] = [
+  ['runs', 'script_path'],
+  ['file_hashes', 'file_path'],
+  ['claims', 'file_path'],
+  ['claims', 'source_file'],
+  // The file backend stores the stamp JSON's path here; URLs never match a path prefix.
+  ['stamps', 'service_url'],
+];
+
+/** Parses `OLD=NEW`; NEW may be relative to `base`, OLD must be absolute (recorded paths are). */
+export function parsePathMapping(text: string, base: string, origin: string): PathMapping {
+  const at = text.indexOf('=');
+  const from = at > 0 ? text.slice(0, at).trim() : '';
+  const to = at > 0 ? text.slice(at + 1).trim() : '';
+  if (!from || !to) throw new ClewError('usage', `${origin}: '${text}' is not OLD=NEW`);
+  if (!path.isAbsolute(from)) throw new ClewError('usage', `${origin}: '${from}' must be an absolute path (stores record absolute paths)`);
+  return { from: trimSep(path.normalize(from)), to: trimSep(path.resolve(base, to)) };
+}
+
+function trimSep(p: string): string {
+  return p.length > 1 && p.endsWith(path.sep) ? p.slice(0, -1) : p;
+}
+
+/** The mapped value of `value`, or undefined when no mapping covers it; the longest `from` wins. */
+export function mapPath(value: string, mappings: readonly PathMapping[]): string | undefined {
+  let best: PathMapping | undefined;
+  for (const m of mappings) {
+    const covers = value === m.from || value.startsWith(m.from === path.sep ? m.from : m.from + path.sep);
+    if (covers && (!best || m.from.length > best.from.length)) best = m;
+  }
+  if (!best) return undefined;
+  return best.to + value.slice(best.from.length === 1 ? 0 : best.from.length);
+}
+
+/**
+ * Distinct recorded absolute paths the detection looks at (stamps' JSON paths are not evidence),
+ * except those under `notUnder`: a store that did not move is then a cheap indexed scan.
+ */
+export function recordedPaths(view: StoreView, notUnder?: string): string[] {
+  const seen = new Set<string>();
+  for (const [table, column] of PATH_COLUMNS.slice(0, 4)) {
+    if (!view.hasColumn(table, column)) continue;
+    const c = `"${column}"`;
+    const skip = notUnder === undefined ? '' : ` WHERE NOT (${c} = ? OR substr(${c}, 1, ?) = ?)`;
+    const params = notUnder === undefined ? [] : [notUnder, notUnder.length + 1, notUnder + path.sep];
+    for (const row of view.all<{ p: string | null }>(`SELECT DISTINCT ${c} AS p FROM "${table}"${skip}`, params)) {
+      if (typeof row.p === 'string' && path.isAbsolute(row.p)) seen.add(row.p);
+    }
+  }
+  return [...seen];
+}
+
+/** Runs an UPDATE on the snapshot's own database (never the file): the open store provides it. */
+export type SnapshotRewriter = (table: string, column: string, map: (value: string) => string | undefined) => number;
+
+export function planAndApplyPathMap(view: StoreView, rewrite: SnapshotRewriter, options: PathMapOptions): PathMapReport | undefined {
+  const explicit = [...(options.explicit ?? [])];
+  const currentRoot = options.currentRoot === undefined ? undefined : path.resolve(options.currentRoot);
+  const unmapped = recordedPaths(view, currentRoot).filter((p) => mapPath(p, explicit) === undefined);
+  const detected = currentRoot ? detectMove(unmapped, currentRoot) : undefined;
+  const mappings = detected ? [...explicit, detected] : explicit;
+  if (mappings.length === 0) return undefined;
+  let rewritten = 0;
+  for (const [table, column] of PATH_COLUMNS) {
+    if (view.hasColumn(table, column)) rewritten += rewrite(table, column, (v) => mapPath(v, mappings));
+  }
+  if (view.hasColumn('runs', 'metadata')) rewrite('runs', 'metadata', (v) => mapReplayInfo(v, mappings));
+  return { ...(detected ? { detected } : {}), explicit, rewritten };
+}
+
+/**
+ * `clew record` keeps how to replay a run in runs.metadata (`clew.cwd`, `clew.argv`,
+ * `clew.executable`, record/replayInfo.ts): reruns of a moved store start in the current folder.
+ * Only whole values that are mapped paths change; anything else (JSON or not) is left alone.
+ */
+function mapReplayInfo(metadata: string, mappings: readonly PathMapping[]): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(metadata);
+  } catch {
+    return undefined;
+  }
+  const clew = typeof parsed === 'object' && parsed !== null ? (parsed as { clew?: unknown }).clew : undefined;
+  if (typeof clew !== 'object' || clew === null) return undefined;
+  const info = clew as Record<string, unknown>;
+  let changed = false;
+  const map = (v: unknown): unknown => {
+    const mapped = typeof v === 'string' ? mapPath(v, mappings) : undefined;
+    if (mapped === undefined) return v;
+    changed = true;
+    return mapped;
+  };
+  for (const key of ['cwd', 'executable']) if (key in info) info[key] = map(info[key]);
+  if (Array.isArray(info.argv)) info.argv = info.argv.map(map);
+  return changed ? JSON.stringify(parsed) : undefined;
+}
+
+/** The one line users see (CLI stderr, editor log), e.g. the detected move and the explicit maps. */
+export function describePathMap(report: PathMapReport): string {
+  const parts: string[] = [];
+  if (report.detected) parts.push(`store recorded under ${report.detected.from}, read here as ${report.detected.to}`);
+  for (const m of report.explicit) parts.push(`${m.from} read as ${m.to}`);
+  return `${parts.join('; ')} (paths mapped; the store is unchanged)`;
+}
