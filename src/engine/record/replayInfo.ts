@@ -67,8 +67,11 @@ export function replayInfoFor(argv: readonly string[], cwd: string, env: NodeJS.
   return { argv: [...argv], cwd, executable: argv[0] === undefined ? null : resolveExecutable(argv[0], cwd, env.PATH ?? ''), env: selectReplayEnv(env) };
 }
 
-/** The replay info in a `runs.metadata` value, or undefined when absent or malformed. */
-export function replayInfoOf(metadata: string | null | undefined): ReplayInfo | undefined {
+/**
+ * A `runs.metadata` value parsed, with its `clew` object (Clew's key; other keys belong to whoever
+ * wrote them), or undefined when the value is absent, not JSON, or has no such object.
+ */
+export function clewMetadataOf(metadata: string | null | undefined): { parsed: Record<string, unknown>; clew: Record<string, unknown> } | undefined {
   if (!metadata) return undefined;
   let parsed: unknown;
   try {
@@ -78,7 +81,14 @@ export function replayInfoOf(metadata: string | null | undefined): ReplayInfo | 
   }
   const clew = typeof parsed === 'object' && parsed !== null ? (parsed as { clew?: unknown }).clew : undefined;
   if (typeof clew !== 'object' || clew === null) return undefined;
-  const info = clew as Partial<ReplayInfo>;
+  return { parsed: parsed as Record<string, unknown>, clew: clew as Record<string, unknown> };
+}
+
+/** The replay info in a `runs.metadata` value, or undefined when absent or malformed. */
+export function replayInfoOf(metadata: string | null | undefined): ReplayInfo | undefined {
+  const found = clewMetadataOf(metadata);
+  if (!found) return undefined;
+  const info = found.clew as Partial<ReplayInfo>;
   if (!Array.isArray(info.argv) || info.argv.length === 0 || !info.argv.every((a) => typeof a === 'string')) return undefined;
   if (typeof info.cwd !== 'string' || !path.isAbsolute(info.cwd)) return undefined;
   const env: Record<string, string> = {};

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ClewError } from '../errors';
 import { detectMove } from './detectMove';
 import type { StoreView } from './types';
+import { clewMetadataOf } from '../record/replayInfo';
 
 export interface PathMapping {
   /** Recorded absolute prefix (whole path segments). */
@@ -109,15 +110,9 @@ export function planAndApplyPathMap(view: StoreView, rewrite: SnapshotRewriter, 
  * Only whole values that are mapped paths change; anything else (JSON or not) is left alone.
  */
 function mapReplayInfo(metadata: string, mappings: readonly PathMapping[]): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(metadata);
-  } catch {
-    return undefined;
-  }
-  const clew = typeof parsed === 'object' && parsed !== null ? (parsed as { clew?: unknown }).clew : undefined;
-  if (typeof clew !== 'object' || clew === null) return undefined;
-  const info = clew as Record<string, unknown>;
+  const found = clewMetadataOf(metadata);
+  if (!found) return undefined;
+  const info = found.clew;
   let changed = false;
   const map = (v: unknown): unknown => {
     const mapped = typeof v === 'string' ? mapPath(v, mappings) : undefined;
@@ -127,7 +122,7 @@ function mapReplayInfo(metadata: string, mappings: readonly PathMapping[]): stri
   };
   for (const key of ['cwd', 'executable']) if (key in info) info[key] = map(info[key]);
   if (Array.isArray(info.argv)) info.argv = info.argv.map(map);
-  return changed ? JSON.stringify(parsed) : undefined;
+  return changed ? JSON.stringify(found.parsed) : undefined;
 }
 
 /** The one line users see (CLI stderr, editor log), e.g. the detected move and the explicit maps. */
