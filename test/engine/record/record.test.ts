@@ -5,13 +5,12 @@
  */
 import { after, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { straceAvailable } from '../../../src/engine/record/capture';
 import { combinedHash } from '../../../src/engine/record/session';
-import { CLI } from '../../support/repo';
+import { clew, query } from '../../support/recordedProject';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-record-'));
 after(() => fs.rmSync(base, { recursive: true, force: true }));
@@ -20,15 +19,6 @@ function project(name: string): string {
   const root = path.join(fs.realpathSync(base), name);
   fs.mkdirSync(path.join(root, '.git'), { recursive: true });
   return root;
-}
-function clew(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, SCITEX_CLEW_HOST: 'test-host' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function query<T>(root: string, sql: string): T[] {
-  const db = path.join(root, '.scitex/clew/runtime/clew.db');
-  const out = execFileSync('python3', ['-c', 'import sqlite3,sys,json;c=sqlite3.connect(sys.argv[1]);c.row_factory=sqlite3.Row;print(json.dumps([dict(r) for r in c.execute(sys.argv[2])]))', db, sql]);
-  return JSON.parse(out.toString()) as T[];
 }
 interface FileRow {
   session_id: string;

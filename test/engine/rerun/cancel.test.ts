@@ -11,7 +11,7 @@ import { createFileHasher } from '../../../src/engine/hash/fileHasher';
 import { rerunDag } from '../../../src/engine/rerun/rerun';
 import { openStore } from '../../../src/engine/store/open';
 import { spawn } from 'node:child_process';
-import { CLI, newProject, processesMatching, query, recordSh, STORE, tempBase, write } from './support';
+import { CLI, newProject, processesMatching, query, recordSh, STORE, tempBase, write } from '../../support/recordedProject';
 
 const base = tempBase('clew-rerun-cancel-');
 after(() => fs.rmSync(base, { recursive: true, force: true }));

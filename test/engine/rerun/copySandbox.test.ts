@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RerunDagResult, RerunVerification } from '../../../src/engine/rerun/types';
-import { clew, dumpDelta, newProject, recordSh, storeDump, tempBase, treeHash, write } from './support';
+import { clew, dumpDelta, newProject, recordSh, storeDump, tempBase, treeHash, write } from '../../support/recordedProject';
 
 const base = tempBase('clew-rerun-copy-');
 after(() => fs.rmSync(base, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { RerunDagResult } from '../../../src/engine/rerun/types';
 import { materialise } from '../../conformance/fixtures';
-import { clew, dumpDelta, storeDump, treeHash } from './support';
+import { clew, dumpDelta, storeDump, treeHash } from '../../support/recordedProject';
 
 const STAND_IN = path.resolve(__dirname, '../../../../test/support/python');
 

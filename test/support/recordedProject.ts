@@ -1,5 +1,5 @@
 /**
- * Shared by the rerun tests: small projects recorded with the real CLI (`clew record`), a full
+ * Shared by the record and rerun tests: small projects recorded with the real CLI (`clew record`), a full
  * tree hash of the user's files, and a dump of the store as python's sqlite3 sees it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
+import { CLI } from './repo';
+
+export { CLI };
 export const STORE = '.scitex/clew/runtime/clew.db';
 
 export interface CliResult {
