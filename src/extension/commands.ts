@@ -16,7 +16,8 @@ import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
 import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
-import type { DagPayload, DagSource } from '../engine/mermaid/types';
+import { grouperFromOption, grouperFromSpec } from '../engine/mermaid/grouperSpec';
+import type { DagPayload, DagSource, Grouper } from '../engine/mermaid/types';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 import type { RerunResults } from './rerun';
 import { STAMP_BACKENDS } from '../engine/stamps/types';
@@ -78,18 +79,51 @@ async function engineOrExplain(model: ClewModel | undefined) {
   return engine;
 }
 
+/** Problems already shown, so a broken grouper is said once per session, not on every redraw. */
+const toldGrouperProblems = new Set<string>();
+
+/**
+ * The panel's grouper: the `clew.dag.grouper` setting (a name, a short form such as `pattern:P\\d+`,
+ * a spec object, or `none`), else the project config's `grouper` key. One that cannot be drawn is
+ * said once and the diagram is drawn without it.
+ */
+function panelGrouper(folder: string, log: vscode.LogOutputChannel): Grouper | undefined {
+  const setting = vscode.workspace.getConfiguration('clew', vscode.Uri.file(folder)).get<unknown>('dag.grouper');
+  let found: { grouper?: Grouper; problem?: string; from: string } | undefined;
+  if (setting === 'none') return undefined;
+  if (typeof setting === 'string' && setting.trim() !== '') {
+    const g = grouperFromOption(setting);
+    found = typeof g === 'string' ? { problem: g, from: 'the clew.dag.grouper setting' } : { grouper: g, from: 'setting' };
+  } else if (typeof setting === 'object' && setting !== null) {
+    const g = grouperFromSpec(setting);
+    found = typeof g === 'string' ? { problem: g, from: 'the clew.dag.grouper setting' } : { grouper: g, from: 'setting' };
+  } else {
+    const config = findGrouperConfig(folder);
+    if (config) found = { ...config, from: config.file };
+  }
+  if (found?.problem) {
+    const message = `Clew: drawing without the grouper of ${found.from}: ${found.problem}`;
+    log.warn(message);
+    if (!toldGrouperProblems.has(message)) {
+      toldGrouperProblems.add(message);
+      void vscode.window.showWarningMessage(message);
+    }
+  }
+  return found?.grouper;
+}
+
 /**
  * The DAG panel's diagram for a source: upstream's chain diagram behind one file, or every run of
  * the folder; files collapse into their runs above MAX_DIAGRAM_NODES nodes (the title says so).
  */
-export function createDagBuilder(ctx: Pick<CommandContext, 'models'>) {
+export function createDagBuilder(ctx: Pick<CommandContext, 'models' | 'log'>) {
   return async function buildDagPayload(source: DagSource, signal?: AbortSignal): Promise<DagPayload | undefined> {
     const model = ctx.models().find((m) => m.folder === source.folder);
     const engine = await model?.engine();
     if (!engine || !model) return undefined;
     const verifyCtx = { ...engine, cwd: model.folder, signal };
-    // Bounded for display, with the project's default grouper (as upstream and `clew mermaid`).
-    const grouper = findGrouperConfig(model.folder)?.grouper;
+    // Bounded for display, with the grouper of the setting or the project's config (as `clew mermaid`).
+    const grouper = panelGrouper(model.folder, ctx.log);
     const display = { maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) };
     if (source.manuscript) {
       // A manuscript: its claims, fed by the DAG behind their sources.

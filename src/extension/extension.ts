@@ -121,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
       void (sessionId ? vscode.commands.executeCommand('clew.rerunRun', sessionId) : vscode.commands.executeCommand('clew.rerunDag', target ? vscode.Uri.file(target) : undefined));
     },
     log: (message) => log.warn(message),
-    build: createDagBuilder({ models }),
+    build: createDagBuilder({ models, log }),
     defaultSource: () => (set.models[0] ? { folder: set.models[0].folder } : undefined),
   });
   const decorationsEnabled = () => vscode.workspace.getConfiguration('clew').get<boolean>('decorations.enabled') ?? true;

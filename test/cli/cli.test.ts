@@ -112,7 +112,16 @@ describe('clew CLI on seq-mismatch', () => {
     assert.match(quirky.out, /\n {4}group_f134246bef48\[\/"✓ 🗂️ output bundle \(×2\)"\\\]:::file_ok\n/, 'upstream leaves the bundle green');
     const grouped = clew(m.root, 'mermaid', '--grouper', 'session_bundle:1', ...targets);
     assert.match(grouped.out, /\n {4}group_f134246bef48\[\/"⚠ 🗂️ output bundle \(×2\)"\\\]:::file_bad\n/, 'fixed: computed from changed data');
-    assert.equal(clew(m.root, 'mermaid', '--grouper', 'auto').code, 2);
+    assert.equal(clew(m.root, 'mermaid', '--grouper', 'auto').code, 0);
+    const custom = clew(m.root, 'mermaid', '--grouper', '{"type": "custom", "import": "lab.groupers:mine"}');
+    assert.equal(custom.code, 2);
+    assert.match(custom.err, /custom grouper imports a Python function \(lab\.groupers:mine\), which Clew cannot run/);
+    assert.match(clew(m.root, 'mermaid', '--grouper', 'pattern').err, /pattern grouper needs a 'regex'/);
+    // directory:1 groups every folder, however few files: 08_analyze's two outputs become one
+    // node named after their folder (red, since this project's data changed upstream of them).
+    const byFolder = clew(m.root, 'mermaid', '--grouper', 'directory:1', ...targets);
+    assert.equal(byFolder.code, 0);
+    assert.match(byFolder.out, /\[\/"⚠ 🗂️ 08_analyze_out\/ \(×2\)"\\\]:::file_bad\n/);
     // Upstream's default grouper from the project's config file; --grouper none ignores it.
     const config = path.join(m.root, '.scitex/clew/config.yaml');
     fs.writeFileSync(config, 'grouper:\n  type: session_bundle\n  max_files: 1\n');

@@ -83,4 +83,33 @@ describe('DAG panel', () => {
     assert.equal(result.report.nodeCount, result.payload.nodes.length, 'every node drawn, claims included');
     assert.ok(claims.every((c) => c.path === paper.fsPath && c.line), 'claim nodes point at their manuscript line');
   });
+
+  it('groups files as the clew.dag.grouper setting says, and draws without a grouper it cannot use', async () => {
+    const clew = (await getClewExtension()).exports as ClewApi;
+    await waitFor(() => clew.models()[0]?.runs.length, { message: 'the model to load' });
+    const settings = vscode.workspace.getConfiguration('clew');
+    const target = vscode.Uri.file(path.join(workspaceRoot(), '08_analyze_out/report.json'));
+    try {
+      // directory:2 — 08_analyze writes report.json and stats_by_source.csv into one folder.
+      await settings.update('dag.grouper', 'directory:2', vscode.ConfigurationTarget.Workspace);
+      const grouped = (await vscode.commands.executeCommand('clew.showDag', target)) as ShowDagResult;
+      assert.ok(grouped.report?.type === 'rendered', JSON.stringify(grouped.report));
+      if (grouped.report.type !== 'rendered') return;
+      const groups = grouped.payload.nodes.filter((n) => n.kind === 'group');
+      const group = groups.find((n) => n.label === '08_analyze_out/ (×2)');
+      assert.ok(group, JSON.stringify(groups.map((g) => g.label)));
+      assert.equal(group.verdict, 'suspect', 'downstream of the changed clean_C.csv');
+      // Each group stands for two of the ten files.
+      assert.equal(grouped.payload.nodes.filter((n) => n.kind === 'file').length, 10 - 2 * groups.length);
+      assert.equal(grouped.report.nodeCount, grouped.payload.nodes.length, 'every node drawn, the group included');
+      // A Python callable cannot run here: drawn without grouping, and said (logged and shown once).
+      await settings.update('dag.grouper', { type: 'custom', import: 'lab.groupers:mine' }, vscode.ConfigurationTarget.Workspace);
+      const plain = (await vscode.commands.executeCommand('clew.showDag', target)) as ShowDagResult;
+      assert.ok(plain.report?.type === 'rendered', JSON.stringify(plain.report));
+      assert.equal(plain.payload.nodes.filter((n) => n.kind === 'group').length, 0);
+      assert.equal(plain.payload.nodes.filter((n) => n.kind === 'file').length, 10);
+    } finally {
+      await settings.update('dag.grouper', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });

@@ -9,14 +9,15 @@ import { diagramPayload } from '../../engine/mermaid/payload';
 import { dagHtmlPage } from '../../engine/mermaid/html';
 import { provenanceDiagram, type DiagramRequest, type Grouper } from '../../engine/mermaid/provenanceDiagram';
 import type { PathMode } from '../../engine/mermaid/upstreamStyle';
-import { findGrouperConfig, grouperFromSpec } from '../../engine/mermaid/grouperConfig';
+import { findGrouperConfig } from '../../engine/mermaid/grouperConfig';
+import { grouperFromOption } from '../../engine/mermaid/grouperSpec';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { json } from '../render/style';
 import type { CliCommand } from '../types';
 
 const USAGE = `Usage: clew mermaid [FILE…] [--target F]… [--session ID] [--claims] [--no-files] [--hashes]
-                    [--grouper identity|drop_all_files|session_bundle[:N]|none]
+                    [--grouper NAME|NAME:VALUE|JSON|none]
                     [--path-mode name|relative|absolute] [--upstream-quirks]
                     [--format mermaid|json|html] [-o OUT] [--cached]
 
@@ -26,9 +27,13 @@ Draws provenance as scitex-clew does (same node ids, shapes, labels and colours)
   FILE FILE… / --target F…   the DAG behind several files
   --session ID     a run and its primary parents (also --session-id)
   --claims         the DAG behind every claim's source
---no-files draws one node per run; --hashes adds short hashes; --grouper session_bundle:N draws
-a run's inputs (outputs) as one bundle node when it has more than N (default 3); without
---grouper, the nearest .scitex/clew/config.{yaml,yml,json} may name one (--grouper none: ignore it). Fixed on purpose, unlike
+--no-files draws one node per run; --hashes adds short hashes. --grouper draws a run's inputs
+(outputs) as groups, as scitex-clew's groupers do: identity, drop_all_files, auto,
+session_bundle[:N] (one bundle above N files, default 3), pattern:REGEX (files whose names agree
+once REGEX is replaced by {X}), directory[:MIN[:DEPTH]] (MIN or more files of one folder, default
+10), or a JSON spec such as '{"type":"compose","steps":[{"type":"pattern","regex":"P\\d+"},"directory"]}'.
+Without --grouper, the nearest .scitex/clew/config.{yaml,yml,json} may name one (--grouper none:
+ignore it). Fixed on purpose, unlike
 scitex-clew: red reaches every descendant of a failure, same-named files get separate nodes,
 --no-files draws the real edges, legacy short hashes are not red. --upstream-quirks reproduces
 scitex-clew's output exactly, defects included. Formats: mermaid text (default), json
@@ -38,13 +43,12 @@ Exit 0 when drawn (use \`clew dag\` for a verdict as exit code).`;
 
 const PATH_MODES: readonly PathMode[] = ['name', 'relative', 'absolute'];
 
-/** `identity`, `drop_all_files`, `session_bundle` or `session_bundle:N` (upstream's default N: 3); `none`. */
+/** `--grouper`: a name, a short form or a JSON spec (grouperFromOption); `none` ignores the config's. */
 function parseGrouper(spec: string | undefined): Grouper | 'none' | undefined {
   if (spec === undefined || spec === 'none') return spec;
-  const bundle = /^session_bundle:(\d+)$/.exec(spec);
-  const grouper = grouperFromSpec(bundle ? { type: 'session_bundle', max_files: Number(bundle[1]) } : spec);
+  const grouper = grouperFromOption(spec);
   if (typeof grouper !== 'string') return grouper;
-  throw new ClewError('usage', `--grouper must be identity, drop_all_files or session_bundle[:N], got '${spec}' (${grouper})`);
+  throw new ClewError('usage', `--grouper: ${grouper}`);
 }
 
 export const mermaidCommand: CliCommand = {

@@ -1,10 +1,11 @@
 /**
  * Rendering verified runs as upstream's mermaid text (spec §7.2–§7.4) and as the node/edge model:
- * the detailed diagram (scripts, files, session_bundle groups) and the no-files one. Pure.
+ * the detailed diagram (scripts, files, grouper groups) and the no-files one. Pure.
  */
 import { createHash } from 'node:crypto';
 import type { RunVerification, FileVerification, VerificationStatus } from '../verify/types';
 import type { DiagramEdge, DiagramMode, DiagramNode, Grouper, ProvenanceDiagram, SelectedRuns } from './types';
+import { applyGrouper, isGroup, type FileGroup, type Grouped } from './groupers';
 import {
   UPSTREAM_CLASS_DEFS,
   basenameFileId,
@@ -135,44 +136,52 @@ export function detailedDiagram(selected: SelectedRuns, options: ResolvedOptions
         if (role === 'input') addEdge(id, scriptId, 'input');
         else addEdge(scriptId, id, 'output');
       };
-      const files = options.grouper?.type === 'drop_all_files' ? [] : dataFiles(run, role);
-      if (options.grouper?.type === 'session_bundle' && files.length > options.grouper.maxFiles) {
-        const group = groupNode(role, files, failed, options);
-        place(group.node.id, () => group);
-        continue;
-      }
-      for (const file of files) {
-        const id = fileId(file.path);
-        place(id, () => fileNode(id, file, failed.has(file.path), role === 'output' && rerunOutputs, options));
+      const files = dataFiles(run, role);
+      const items: Grouped<FileVerification>[] = options.grouper ? applyGrouper(options.grouper, role, files) : files;
+      for (const item of items) {
+        if (isGroup(item)) {
+          const group = groupNode(item, failed, role === 'output' && rerunOutputs, options);
+          place(group.node.id, () => group);
+          continue;
+        }
+        const id = fileId(item.path);
+        place(id, () => fileNode(id, item, failed.has(item.path), role === 'output' && rerunOutputs, options));
       }
     }
   });
   return finish(selected.mode, lines, nodes, edges);
 }
 
-/**
- * Upstream's session_bundle group (spec §7.4): one trapezoid for a run's inputs (or outputs) when
- * there are more than max_files; id = the first 12 hex of sha256 over the sorted member hashes'
- * bytes, so the same set of files read by one run and written by another is one node.
- */
 /** A node of the model and its line in the text. */
 interface DrawnNode {
   node: DiagramNode;
   line: string;
 }
 
-function groupNode(role: 'input' | 'output', members: readonly FileVerification[], failed: ReadonlySet<string>, options: ResolvedOptions): DrawnNode {
+/**
+ * A grouper's group (spec §7.4): one trapezoid; id = the first 12 hex of sha256 over the sorted
+ * member hashes' bytes, so the same set of files read by one run and written by another is one
+ * node. ⚠ when any member failed; as for single files, a rerun-verified run's outputs are ✓✓ and
+ * frozen members (trusted, not re-hashed) are said to be.
+ */
+function groupNode(group: FileGroup<FileVerification>, failed: ReadonlySet<string>, rerunOutput: boolean, options: ResolvedOptions): DrawnNode {
+  const members = group.members;
   const root = membersRoot(members.map((m) => m.expected_hash));
   const bad = members.some((m) => failed.has(m.path) || fileFails(m, options.quirks));
-  const className = bad ? 'file_bad' : 'file_ok';
-  const name = `${role} bundle (×${members.length})`;
-  const parts = [`${bad ? '⚠' : '✓'} 🗂️ ${name}`, ...(options.showHashes ? [`root=${root.slice(0, 8)}...`] : [])];
+  const frozen = !options.quirks && members.some((m) => m.frozen);
+  const className = bad ? 'file_bad' : frozen ? 'file_frozen' : rerunOutput && !options.quirks ? 'file_rerun' : 'file_ok';
+  const badge = bad ? '⚠' : className === 'file_rerun' ? '✓✓' : '✓';
+  const parts = [
+    `${badge} 🗂️ ${group.label}`,
+    ...(options.showHashes ? [`root=${root.slice(0, 8)}...`] : []),
+    ...(className === 'file_frozen' ? ['(frozen members, not re-hashed)'] : []),
+  ];
   const ownFailure = members.find((m) => m.status === 'mismatch' || m.status === 'missing');
   return {
     node: {
       id: `group_${root.slice(0, 12)}`,
       kind: 'group',
-      name,
+      name: group.label,
       path: null,
       members: members.map((m) => m.path),
       className,

@@ -19,7 +19,15 @@ export interface DiagramRequest extends Omit<RenderOptions, 'cwd'> {
   claims?: boolean;
 }
 
-export type Grouper = { type: 'identity' } | { type: 'drop_all_files' } | { type: 'session_bundle'; maxFiles: number };
+/** Upstream's groupers (spec §7.4) with their options in camelCase; `custom` (Python code) is refused. */
+export type Grouper =
+  | { type: 'identity' }
+  | { type: 'drop_all_files' }
+  | { type: 'session_bundle'; maxFiles: number }
+  | { type: 'pattern'; regex: string; placeholder: string }
+  | { type: 'directory'; minSize: number; depth: number }
+  | { type: 'auto'; patternRegexes: string[]; directoryMin: number; bundleMax: number }
+  | { type: 'compose'; steps: Grouper[] };
 
 export type DiagramMode = 'all' | 'session' | 'target' | 'targets' | 'claims';
 

@@ -35,6 +35,17 @@ test('the three YAML forms, JSON, and walking up from a subdirectory', () => {
 
 test('no grouper key, an unsupported grouper and a broken file are told apart', () => {
   assert.equal(findGrouperConfig(project('none', 'config.yaml', 'verify:\n  severity: warn\n'))?.grouper, undefined);
-  assert.match(findGrouperConfig(project('auto', 'config.yaml', 'grouper: auto\n'))?.problem ?? '', /'auto' grouper is not supported/);
-  assert.match(findGrouperConfig(project('broken', 'config.json', '{not json'))?.problem ?? '', /cannot read it/);
+  assert.match(findGrouperConfig(project('custom', 'config.yaml', 'verify: {}\ngrouper: {type: custom, import: "lab:g"}\n'))?.problem ?? '', /^line 2: the custom grouper imports a Python function \(lab:g\)/);
+  assert.match(findGrouperConfig(project('broken', 'config.json', '{not json'))?.problem ?? '', /config\.json line 1, column 2: not valid JSON/);
+});
+
+test('nested specs: compose steps as YAML lists, auto with its options', () => {
+  const yaml = 'grouper:\n  type: compose\n  steps:\n    - {type: pattern, regex: "P\\\\d{2}"}\n    - type: directory\n      depth: 2\n      min_size: 10\n';
+  assert.deepEqual(findGrouperConfig(project('compose', 'config.yaml', yaml))?.grouper, {
+    type: 'compose',
+    steps: [{ type: 'pattern', regex: 'P\\d{2}', placeholder: '{X}' }, { type: 'directory', minSize: 10, depth: 2 }],
+  });
+  assert.deepEqual(findGrouperConfig(project('auto', 'config.yaml', 'grouper: {type: auto, bundle_max: 5}\n'))?.grouper, {
+    type: 'auto', patternRegexes: ['P\\d+', '\\d{4}-\\d{2}-\\d{2}', 'fold_\\d+'], directoryMin: 10, bundleMax: 5,
+  });
 });
