@@ -95,10 +95,20 @@ async function hasMember(candidate: ArchiveCandidate): Promise<boolean> {
   return set.has(candidate.member);
 }
 
-/** Digest of one member's bytes, streamed out of tar (`algorithm` as node:crypto names it). */
+/**
+ * Digest of one member's bytes, streamed out of tar (`algorithm` as node:crypto names it). A name
+ * stored twice (an archive appended to with `tar -r`) means its last copy, as Python's tarfile and
+ * an extraction to disk both read it; `tar -x -O` alone would stream every copy, one after another.
+ */
 export async function hashMember(candidate: ArchiveCandidate, algorithm = 'sha256'): Promise<string> {
+  const copies = (await listArchive(candidate)).filter((n) => n === candidate.member).length;
+  const args = await tarArgs('-x', candidate.archive, candidate.member);
+  if (copies > 1) {
+    if (!(await isGnuTar())) throw new ArchiveError(`${path.basename(candidate.archive)} holds ${candidate.member} ${copies} times, and only GNU tar can read the last copy alone`);
+    args.splice(args.indexOf('-f'), 0, `--occurrence=${copies}`);
+  }
   const hash = createHash(algorithm);
-  await runTar(await tarArgs('-x', candidate.archive, candidate.member), (c) => hash.update(c), tarTimeoutMs(Number(candidate.key.size)));
+  await runTar(args, (c) => hash.update(c), tarTimeoutMs(Number(candidate.key.size)));
   return hash.digest('hex');
 }
 

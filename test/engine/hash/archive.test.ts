@@ -60,3 +60,23 @@ test('the hasher reads a gone file from its archive member; exact names only; ca
   assert.deepEqual((await again.hashMany([gone])).get(gone), { kind: 'hash', hash: want, cached: true, archive: path.join(project, 'res.tar.gz') });
   await again.dispose();
 });
+
+test('a member stored twice (an archive appended to) is read as its last copy, not both copies', async () => {
+  const project = path.join(dir, 'twice');
+  fs.mkdirSync(path.join(project, 'out'), { recursive: true });
+  const file = path.join(project, 'out', 'table.csv');
+  fs.writeFileSync(file, 'first\n');
+  execFileSync('tar', ['cf', 'out.tar', 'out'], { cwd: project });
+  fs.writeFileSync(file, 'second, longer\n');
+  execFileSync('tar', ['rf', 'out.tar', 'out/table.csv'], { cwd: project });
+  fs.rmSync(path.join(project, 'out'), { recursive: true });
+  const store = path.join(dir, 'twice-store');
+  fs.mkdirSync(store);
+  const hasher = createFileHasher({ useCache: false, storeDir: store, concurrency: 0 });
+  try {
+    const got = (await hasher.hashMany([file])).get(file);
+    assert.deepEqual(got, { kind: 'hash', hash: createHash('sha256').update('second, longer\n').digest('hex'), cached: false, archive: path.join(project, 'out.tar') });
+  } finally {
+    await hasher.dispose();
+  }
+});
