@@ -85,14 +85,15 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   }, (m) => log.warn(m));
   const models = () => set.models;
   const surfaces = createSurfaces(models);
-  const watchers = createModelWatchers(models, { storeChanged: () => void refreshAll(), filesChanged: (paths) => set.refreshFiles(paths) });
+  const watchers = createModelWatchers(models, { storeChanged: () => void refreshAll('store'), filesChanged: (paths) => set.refreshFiles(paths) });
   const reports = new ReportDocuments();
   const movedStoreNotice = createMovedStoreNotice(log);
 
-  async function refreshAll(): Promise<void> {
+  /** 'store': a store changed on disk (read what was added); 'full': read and re-check everything. */
+  async function refreshAll(kind: 'full' | 'store' = 'full'): Promise<void> {
     const started = Date.now();
-    await set.refreshAll();
-    log.info(`refreshed ${set.models.length} folder(s) in ${Date.now() - started} ms`);
+    await (kind === 'store' ? set.refreshStores() : set.refreshAll());
+    log.info(`refreshed ${set.models.length} folder(s) in ${Date.now() - started} ms (${kind === 'store' ? 'store changed' : 'full'})`);
     movedStoreNotice(set.models);
     surfaces.update();
     watchers.update();

@@ -5,9 +5,11 @@
  *
  * Contracts:
  * - refresh() re-reads the store snapshot and re-verifies through the stat-cached, worker-pool
- *   hasher; refreshFiles(paths) re-hashes only those recorded files. Both are serialised (one at
- *   a time, requests coalesced) and fire onDidChange with exactly the file paths whose verdict
- *   changed (plus folders whose "contains missing files" flag changed).
+ *   hasher; refreshFiles(paths) re-hashes only those recorded files; refreshStore() (the store
+ *   changed on disk) reads only the rows added since the last read when the store only grew — a
+ *   run recorded — and re-verifies only what they touch, else does a full refresh. All are
+ *   serialised (one at a time, requests coalesced) and fire onDidChange with exactly the file
+ *   paths whose verdict changed (plus folders whose "contains missing files" flag changed).
  * - Every verdict is the engine's (engine/verify/verdicts.ts), every query the engine's
  *   (recordedFiles, verifyStatus, listClaims); the model only keeps their answers and says what changed.
  */
@@ -15,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Claim, listClaims } from '../engine/claims/claims';
 import { createFileHasher } from '../engine/hash/fileHasher';
-import type { FileHasher } from '../engine/hash/types';
+import type { FileHasher, HashOutcome } from '../engine/hash/types';
 import { latestVerifications, rerunStanding, type LatestVerification, type RerunStanding } from '../engine/rerun/log';
 import { checkStamp, listStamps } from '../engine/stamps/stamps';
 import type { StampCheck } from '../engine/stamps/types';
@@ -26,7 +28,9 @@ import { configPathMappings, storeProjectRoot } from '../engine/store/pathMapSou
 import type { Store, StoreView } from '../engine/store/types';
 import { isUnder } from '../engine/util/paths';
 import { verifyStatus } from '../engine/verify';
-import { recordedFiles, type RecordedFileRow } from '../engine/verify/recordedFiles';
+import { recentRuns } from '../engine/verify/rows';
+import { verifyRuns } from '../engine/verify/runVerify';
+import { recordedFiles, recordedFilesFor, recordedMark, recordedSince, type RecordedFileRow, type RecordedMark } from '../engine/verify/recordedFiles';
 import type { RunVerification } from '../engine/verify/types';
 import { countVerdicts, fileVerdict, type FileVerdict, type VerdictCounts } from '../engine/verify/verdicts';
 
@@ -47,6 +51,12 @@ export interface ModelOptions {
   /** PEM of the TSA certificate stamps are checked against (setting clew.stamps.tsaCertificate). */
   tsaCertificate?(): string | undefined;
 }
+
+/** A store change re-checks every recorded file (not only the added rows) when the last full check is older. */
+const FULL_REFRESH_EVERY_MS = 10 * 60_000;
+
+/** How many runs the Runs view and the status bar verify (newest first). */
+const RUNS_SHOWN = 500;
 
 /** How many stamps the editor lists and checks (newest first). */
 const STAMPS_SHOWN = 50;
@@ -89,7 +99,17 @@ export class ClewModel {
   private readonly listeners = new Set<Listener>();
   private queue: Promise<void> = Promise.resolve();
   private pendingFull = false;
+  private pendingStore = false;
   private pendingPaths = new Set<string>();
+  /** Where the store's rows stood at the last read, and the snapshot read then. */
+  private mark: RecordedMark | undefined;
+  private markedView: StoreView | undefined;
+  /** The hash outcome of every path verified since the last full refresh (files and run files). */
+  private outcomes = new Map<string, HashOutcome>();
+  /** Paths whose verdict changed in narrow refreshes since the runs were last verified. */
+  private unverifiedRunFiles = new Set<string>();
+  /** When the last full refresh ended (ms): files nothing watches are re-checked at least this often. */
+  private lastFullRefresh = 0;
   private scheduled = false;
 
   constructor(private readonly options: ModelOptions) {
@@ -115,6 +135,12 @@ export class ClewModel {
     return this.schedule();
   }
 
+  /** The store changed on disk: read what was added since the last read (a full refresh when unsure). */
+  refreshStore(): Promise<void> {
+    this.pendingStore = true;
+    return this.schedule();
+  }
+
   /** Narrow refresh: re-hash only these paths, if they are recorded. */
   refreshFiles(paths: readonly string[]): Promise<void> {
     let any = false;
@@ -133,11 +159,14 @@ export class ClewModel {
     this.queue = this.queue.then(async () => {
       this.scheduled = false;
       const full = this.pendingFull;
+      const store = this.pendingStore;
       const paths = [...this.pendingPaths];
       this.pendingFull = false;
+      this.pendingStore = false;
       this.pendingPaths.clear();
       try {
         if (full) await this.fullRefresh();
+        else if (store) await this.storeRefresh(paths);
         else if (paths.length > 0) await this.narrowRefresh(paths);
         this.lastError = undefined;
       } catch (err) {
@@ -200,6 +229,7 @@ export class ClewModel {
     const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
     const rows = recordedFiles(view, inside);
     const outcomes = await opened.hasher.hashMany([...rows.keys()]);
+    this.outcomes = new Map(outcomes);
     this.verifications = latestVerifications(view);
     const files = new Map<string, RecordedFile>();
     for (const [p, row] of rows) {
@@ -207,7 +237,12 @@ export class ClewModel {
       files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)), ...(rerun ? { rerun } : {}) });
     }
     this.files = files;
-    this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, 500)).runs;
+    // The files just hashed are not hashed again for the runs (a second stat of every file).
+    this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, RUNS_SHOWN, this.outcomes)).runs;
+    this.mark = recordedMark(view);
+    this.markedView = view;
+    this.unverifiedRunFiles.clear();
+    this.lastFullRefresh = Date.now();
     // limit -1: SQLite's "no limit" (the editor shows every claim).
     this.claims = listClaims(view, { limit: -1 });
     this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
@@ -225,8 +260,11 @@ export class ClewModel {
     for (const p of paths) {
       const f = this.files.get(p);
       if (!f) continue;
-      const next = fileVerdict(f.expectedHash, f.frozen, outcomes.get(p));
+      const outcome = outcomes.get(p);
+      if (outcome) this.outcomes.set(p, outcome);
+      const next = fileVerdict(f.expectedHash, f.frozen, outcome);
       if (next === f.verdict) continue;
+      this.unverifiedRunFiles.add(p);
       if (next === 'missing' || f.verdict === 'missing') missingMoved = true;
       f.verdict = next;
       changed.push(p);
@@ -239,6 +277,80 @@ export class ClewModel {
     }
     if (changed.length === 0) return;
     for (const l of this.listeners) l({ paths: changed });
+  }
+
+  /**
+   * The store changed: when it only grew since the last read, re-read and re-hash only the paths
+   * of the added rows (plus `changedPaths` from the watchers) and re-verify only the runs that
+   * hold them or are new; anything else (rows deleted or replaced, another store) is a full refresh.
+   * Recorded files not in the added rows keep their verdicts: their own changes reach the model
+   * through the file watchers (narrow refreshes), whose paths are merged in here.
+   */
+  private async storeRefresh(changedPaths: string[]): Promise<void> {
+    const opened = await this.ensureOpen();
+    const view = opened ? await opened.store.snapshot() : undefined;
+    if (view && view === this.markedView) return changedPaths.length > 0 ? this.narrowRefresh(changedPaths) : undefined;
+    // Recorded files outside the folder (or in folders VS Code does not watch) change unseen:
+    // a store change after FULL_REFRESH_EVERY_MS re-checks everything.
+    const due = Date.now() - this.lastFullRefresh > FULL_REFRESH_EVERY_MS;
+    const delta = view && this.mark && !due ? recordedSince(view, this.mark) : undefined;
+    if (!opened || !view || !delta) return this.fullRefresh();
+    const inside = (p: string) => isUnder(p, this.folder) && !(this.options.excluded?.(p) ?? false);
+    const touched = new Set([...delta.paths, ...changedPaths.filter((p) => this.files.has(p))]);
+    for (const p of touched) this.outcomes.delete(p);
+    const rows = recordedFilesFor(view, touched, inside);
+    const outcomes = await opened.hasher.hashMany([...rows.keys()]);
+    const verifications = latestVerifications(view);
+    const changed: string[] = [];
+    let missingMoved = false;
+    const put = (row: RecordedFileRow, outcome: HashOutcome | undefined) => {
+      const was = this.files.get(row.path);
+      const rerun = rerunStanding(verifications.get(row.sessionId));
+      const next: RecordedFile = { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcome), ...(rerun ? { rerun } : {}) };
+      this.files.set(row.path, next);
+      if (was?.verdict === next.verdict && was.sessionId === next.sessionId && was.rerun === next.rerun) return;
+      if (was?.verdict === 'missing' || next.verdict === 'missing') missingMoved = true;
+      this.unverifiedRunFiles.add(row.path);
+      changed.push(row.path);
+    };
+    for (const [p, row] of rows) {
+      const outcome = outcomes.get(p);
+      if (outcome) this.outcomes.set(p, outcome);
+      put(row, outcome);
+    }
+    // A rerun logged since changes the ✓✓ of every file of that run (few runs, so a scan is fine).
+    const rerunChanged = new Set<string>();
+    for (const id of new Set([...verifications.keys(), ...this.verifications.keys()])) {
+      if (rerunStanding(verifications.get(id)) !== rerunStanding(this.verifications.get(id))) rerunChanged.add(id);
+    }
+    this.verifications = verifications;
+    if (rerunChanged.size > 0) for (const f of this.files.values()) if (rerunChanged.has(f.sessionId) && !rows.has(f.path)) put(f, this.outcomes.get(f.path));
+    this.runs = await this.reverifiedRuns(view, opened.hasher, delta.sessions);
+    this.mark = delta.mark;
+    this.markedView = view;
+    this.claims = listClaims(view, { limit: -1 });
+    this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
+    if (missingMoved) {
+      const before = this.foldersWithMissing;
+      this.foldersWithMissing = this.missingFolders();
+      for (const d of this.foldersWithMissing) if (!before.has(d)) changed.push(d);
+      for (const d of before) if (!this.foldersWithMissing.has(d)) changed.push(d);
+    }
+    for (const l of this.listeners) l({ paths: changed });
+  }
+
+  /** The newest runs, re-verified only where new or holding a file whose verdict changed since. */
+  private async reverifiedRuns(view: StoreView, hasher: FileHasher, newSessions: ReadonlySet<string>): Promise<RunVerification[]> {
+    const previous = new Map(this.runs.map((r) => [r.session_id, r]));
+    const rows = recentRuns(view, RUNS_SHOWN);
+    const stale = rows.filter((row) => {
+      const old = previous.get(row.session_id);
+      return !old || newSessions.has(row.session_id) || old.files.some((f) => this.unverifiedRunFiles.has(f.path));
+    });
+    const fresh = await verifyRuns(view, hasher, stale, { propagate: true }, this.outcomes);
+    const bySession = new Map(fresh.map((r) => [r.session_id, r]));
+    this.unverifiedRunFiles.clear();
+    return rows.map((row) => bySession.get(row.session_id) ?? (previous.get(row.session_id) as RunVerification));
   }
 
   private missingFolders(): Set<string> {
@@ -269,6 +381,8 @@ export class ClewModel {
     this.hasher = undefined;
     this.store = undefined;
     this.pathMap = undefined;
+    this.mark = undefined;
+    this.markedView = undefined;
   }
 
   /** The run's newest verification row (a rerun's verdict when it was re-executed last). */

@@ -66,6 +66,11 @@ export class ModelSet {
     await Promise.all(this.current.map((m) => m.refresh()));
   }
 
+  /** A store changed on disk: each model reads what was added since its last read. */
+  async refreshStores(): Promise<void> {
+    await Promise.all(this.current.map((m) => m.refreshStore()));
+  }
+
   refreshFiles(paths: readonly string[]): void {
     for (const m of this.current) void m.refreshFiles(paths);
   }

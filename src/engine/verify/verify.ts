@@ -49,9 +49,10 @@ export async function verifyRun(ctx: VerifyContext, target: string, options: { p
  * Spec §3.5 over the `limit` newest runs. Fix of §13.10: runs that are neither verified nor have
  * a mismatched/missing file (e.g. unknown) are listed in `other`, so the counts add up.
  */
-export async function verifyStatus(ctx: VerifyContext, limit = 1000): Promise<{ status: StatusResult; runs: RunVerification[] }> {
+export async function verifyStatus(ctx: VerifyContext, limit = 1000, shared?: Map<string, HashOutcome>): Promise<{ status: StatusResult; runs: RunVerification[] }> {
   const runs = recentRuns(ctx.view, limit);
-  const results = await verifyRuns(ctx.view, ctx.hasher, runs, { ...ctx, propagate: true });
+  // `shared`: outcomes the caller already has (the editor's model hashed every recorded file).
+  const results = await verifyRuns(ctx.view, ctx.hasher, runs, { ...ctx, propagate: true }, shared);
   return { status: summarizeStatus(results), runs: results };
 }
 
