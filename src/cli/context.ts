@@ -61,7 +61,7 @@ export async function withStore<T>(
 }
 
 /** A moved store is read through a map (engine/store/pathMap.ts): `--map` first, then the config file, then detection. */
-function pathMapOptions(dbPath: string, globals: GlobalOptions, io: CliIo): PathMapOptions {
+export function pathMapOptions(dbPath: string, globals: GlobalOptions, io: CliIo): PathMapOptions {
   const currentRoot = storeProjectRoot(dbPath);
   const fromCli = (globals.map ?? []).map((m) => parsePathMapping(m, io.cwd, '--map'));
   return { currentRoot, explicit: [...fromCli, ...configPathMappings(currentRoot ?? io.cwd)] };

@@ -120,3 +120,25 @@ test('a copy whose recorded paths still exist is not mapped: it reads the origin
     original.cleanup();
   }
 });
+
+test('a run recorded into a moved store links the runs that wrote its inputs under their old paths', async () => {
+  await withMoved((m) => {
+    const finalCsv = path.join(m.root, '07_merge_out/final.csv');
+    const query = (sql: string) =>
+      spawnSync('python3', ['-c', 'import sqlite3,sys,json; print(json.dumps(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall()))', m.dbPath, sql], { encoding: 'utf8' });
+    const writer = JSON.parse(query(`SELECT session_id FROM file_hashes WHERE file_path = '${path.join(m.recordedRoot, '07_merge_out/final.csv')}' AND role = 'output'`).stdout) as string[][];
+    assert.equal(writer.length, 1, 'the fixture recorded final.csv under its old root');
+    const r = clew(m.root, ['record', '-i', finalCsv, '-o', 'summary.txt', '--session-id', 'after-the-move', '--', 'sh', '-c', 'wc -l 07_merge_out/final.csv > summary.txt']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /store recorded under .*, read here as .*; this run records the paths it sees/);
+    const parents = JSON.parse(query("SELECT parent_session FROM session_parents WHERE session_id = 'after-the-move'").stdout) as string[][];
+    assert.deepEqual(parents, [[writer[0][0]]]);
+    const row = JSON.parse(query("SELECT parent_session FROM runs WHERE session_id = 'after-the-move'").stdout) as string[][];
+    assert.deepEqual(row, [[writer[0][0]]]);
+    const recorded = JSON.parse(query("SELECT file_path FROM file_hashes WHERE session_id = 'after-the-move' ORDER BY role").stdout) as string[][];
+    assert.deepEqual(recorded, [[finalCsv], [path.join(m.root, 'summary.txt')]], 'new rows hold the real, current paths');
+    // The chain behind the new output now reaches back through the old runs.
+    const chain = clew(m.root, ['chain', 'summary.txt', '--json']);
+    assert.ok((JSON.parse(chain.stdout) as { runs: unknown[] }).runs.length >= 2, chain.stdout);
+  });
+});

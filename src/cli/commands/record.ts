@@ -5,7 +5,9 @@ import { ClewError } from '../../engine/errors';
 import { runRecorded } from '../../engine/record/runRecorded';
 import { locateStore } from '../../engine/store/locate';
 import { openStore } from '../../engine/store/open';
+import { describePathMap, mappingsOf, recordedFormsOf, type PathMapping } from '../../engine/store/pathMap';
 import { parseCommandArgs } from '../args';
+import { pathMapOptions } from '../context';
 import { json } from '../render/style';
 import type { CliCommand } from '../types';
 
@@ -44,7 +46,17 @@ export const recordCommand: CliCommand = {
     if (!Number.isFinite(timeout) || timeout < 0) throw new ClewError('usage', `--timeout must be a number of seconds, got '${values.timeout}'`);
     const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
     fs.mkdirSync(path.dirname(located.dbPath), { recursive: true });
-    const store = await openStore(located.dbPath, { create: true });
+    // A store that moved is read through its path map (as every command reads it) only to learn
+    // the old forms of the paths this run reads, so they still link the runs that wrote them.
+    let mappings: PathMapping[] = [];
+    const store = await openStore(located.dbPath, {
+      create: true,
+      pathMap: pathMapOptions(located.dbPath, globals, io),
+      onPathMap: (report) => {
+        mappings = mappingsOf(report);
+        if (report) io.err(`clew: ${describePathMap(report)}; this run records the paths it sees`);
+      },
+    });
     try {
       const result = await runRecorded({
         store,
@@ -57,6 +69,7 @@ export const recordCommand: CliCommand = {
         sessionId: values['session-id'],
         autoCapture: values.auto ? true : undefined,
         timeoutMs: timeout * 1000,
+        recordedForms: (p) => recordedFormsOf(p, mappings),
         onNotice: (m) => io.err(`clew: ${m}`),
       });
       if (globals.json || values.json) io.out(json(result));

@@ -53,6 +53,8 @@ export interface RecordRequest {
   timeoutMs?: number;
   /** Environment the command runs with (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** A store that moved: the old forms of a current path (SessionStartOptions.recordedForms). */
+  recordedForms?(absPath: string): string[];
   onNotice?(message: string): void;
 }
 
@@ -103,7 +105,7 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
   const script = request.script ? resolvePath(request.script, request.cwd) : detectScript(request.command, request.cwd);
   // What a rerun needs to replay this exact command (argv, cwd, interpreter, selected env).
   const metadata = { clew: replayInfoFor(request.command, request.cwd, request.env ?? process.env) };
-  const session = await RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata });
+  const session = await RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata, ...(request.recordedForms ? { recordedForms: request.recordedForms } : {}) });
   for (const input of request.inputs ?? []) {
     if (!(await session.recordInput(input))) request.onNotice?.(`declared input not found, not recorded: ${input}`);
   }

@@ -23,6 +23,11 @@ export interface SessionStartOptions {
   parentSession?: string;
   metadata?: Record<string, unknown>;
   cwd?: string;
+  /**
+   * Other paths a file may be recorded under (a store that moved: its old absolute paths), so an
+   * input still links the runs that wrote it before the move. New rows always hold real paths.
+   */
+  recordedForms?(absPath: string): string[];
 }
 
 export type CloseStatus = 'success' | 'failed' | 'error';
@@ -73,6 +78,7 @@ export class RecordingSession {
     readonly scriptHash: string | null,
     private readonly cwd: string,
     private readonly host: string | null,
+    private readonly recordedForms: (absPath: string) => string[],
   ) {}
 
   /** on_session_start: creates/updates the schema, then writes the runs row as 'running'. */
@@ -92,7 +98,7 @@ export class RecordingSession {
         params: [sessionId, scriptPath, script?.hash ?? null, localIsoNow(), options.parentSession ?? null, metadata],
       },
     ]);
-    return new RecordingSession(store, sessionId, script?.hash ?? null, cwd, recordingHost());
+    return new RecordingSession(store, sessionId, script?.hash ?? null, cwd, recordingHost(), options.recordedForms ?? (() => []));
   }
 
   /** record_input: first hash per path wins; links every earlier producer as a parent. */
@@ -103,7 +109,8 @@ export class RecordingSession {
     const file = await hashIfFile(resolved);
     if (!file) return false;
     this.inputs.set(resolved, file.hash);
-    const producers = `SELECT session_id FROM file_hashes WHERE file_path = ? AND +role = 'output' AND session_id != ?`;
+    const forms = [resolved, ...this.recordedForms(resolved)];
+    const producers = `SELECT session_id FROM file_hashes WHERE file_path IN (${forms.map(() => '?').join(', ')}) AND +role = 'output' AND session_id != ?`;
     await this.store.write([
       {
         sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'input', ?, 0, ?)`,
@@ -112,12 +119,12 @@ export class RecordingSession {
       {
         sql: `INSERT OR IGNORE INTO session_parents (session_id, parent_session)
               SELECT ?, session_id FROM (${producers} GROUP BY session_id ORDER BY MAX(recorded_at) DESC, MAX(id) DESC)`,
-        params: [this.sessionId, resolved, this.sessionId],
+        params: [this.sessionId, ...forms, this.sessionId],
       },
       {
         sql: `UPDATE runs SET parent_session = (${producers} ORDER BY recorded_at DESC, id DESC LIMIT 1)
               WHERE session_id = ? AND parent_session IS NULL`,
-        params: [resolved, this.sessionId, this.sessionId],
+        params: [...forms, this.sessionId, this.sessionId],
       },
     ]);
     return true;

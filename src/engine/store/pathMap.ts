@@ -69,6 +69,25 @@ export function mapPath(value: string, mappings: readonly PathMapping[]): string
 }
 
 /**
+ * The forms `current` was recorded under before the store moved (the inverse of mapPath), e.g.
+ * /home/me/proj/x.csv → /scratch/u/proj/x.csv: a run recorded now into a moved store finds the
+ * runs that wrote its inputs under their old paths.
+ */
+export function recordedFormsOf(current: string, mappings: readonly PathMapping[]): string[] {
+  const forms = new Set<string>();
+  for (const m of mappings) {
+    if (current === m.to || current.startsWith(m.to === path.sep ? m.to : m.to + path.sep)) forms.add(m.from + current.slice(m.to.length === 1 ? 0 : m.to.length));
+  }
+  forms.delete(current);
+  return [...forms];
+}
+
+/** Every mapping a report applied (explicit first, then the detected move). */
+export function mappingsOf(report: PathMapReport | undefined): PathMapping[] {
+  return report ? [...report.explicit, ...(report.detected ? [report.detected] : [])] : [];
+}
+
+/**
  * Distinct recorded absolute paths the detection looks at (stamps' JSON paths are not evidence),
  * except those under `notUnder`: a store that did not move is then a cheap indexed scan.
  */
