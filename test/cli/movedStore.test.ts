@@ -142,3 +142,16 @@ test('a run recorded into a moved store links the runs that wrote its inputs und
     assert.ok((JSON.parse(chain.stdout) as { runs: unknown[] }).runs.length >= 2, chain.stdout);
   });
 });
+
+test('adding a claim again in a moved store replaces it (same id) instead of adding a twin under the new path', async () => {
+  await withMoved((m) => {
+    const count = () => spawnSync('python3', ['-c', 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM claims").fetchone()[0])', m.dbPath], { encoding: 'utf8' }).stdout.trim();
+    const before = count();
+    const r = clew(m.root, ['claims', 'add', '--file', 'paper.tex', '--type', 'value', '--line', '12', '--value', 'overall mean = 71.1627', '--source', '08_analyze_out/report.json', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const claim = JSON.parse(r.stdout) as { claim_id: string; file_path: string };
+    assert.equal(claim.claim_id, 'claim_aca6cd358199', 'the id recorded under the old root');
+    assert.equal(claim.file_path, path.join(m.root, 'paper.tex'));
+    assert.equal(count(), before);
+  });
+});

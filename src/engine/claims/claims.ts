@@ -111,13 +111,26 @@ export interface AddClaimOptions {
   claimId?: string;
 }
 
+/**
+ * The id of the claim already stored for this place, type and value. Normally the same as
+ * claimIdFor's; in a store that moved it is the id derived from the old path (the view shows
+ * the path mapped), so adding the claim again replaces it instead of adding a twin.
+ */
+function sameClaimId(view: StoreView, filePath: string, o: AddClaimOptions): string | undefined {
+  if (!view.hasTable('claims')) return undefined;
+  return view.get<{ claim_id: string }>(
+    'SELECT claim_id FROM claims WHERE file_path = ? AND line_number IS ? AND claim_type = ? AND claim_value IS ? ORDER BY registered_at DESC LIMIT 1',
+    [filePath, o.lineNumber || null, o.claimType, o.claimValue ?? null],
+  )?.claim_id;
+}
+
 export async function addClaim(ctx: ClaimsContext, o: AddClaimOptions): Promise<Claim> {
   if (!(CLAIM_TYPES as readonly string[]).includes(o.claimType)) throw new ClewError('usage', `claim type must be one of ${CLAIM_TYPES.join(', ')}, got '${o.claimType}'`);
   if (o.lineNumber !== undefined && (!Number.isInteger(o.lineNumber) || o.lineNumber < 0)) throw new ClewError('usage', `line number must be a whole number, got ${o.lineNumber}`);
   const filePath = resolvePath(o.filePath, ctx.cwd);
   const explicitId = o.claimId?.trim();
   if (o.claimId !== undefined && !explicitId) throw new ClewError('usage', 'claim id must not be empty');
-  const claimId = explicitId ?? claimIdFor(filePath, o.claimType, o.lineNumber, o.claimValue);
+  const claimId = explicitId ?? sameClaimId(ctx.view, filePath, o) ?? claimIdFor(filePath, o.claimType, o.lineNumber, o.claimValue);
   const sourceFile = o.sourceFile ? resolvePath(o.sourceFile, ctx.cwd) : null;
   let sourceHash: string | null = null;
   if (sourceFile && fs.existsSync(sourceFile)) {
