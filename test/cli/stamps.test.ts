@@ -93,6 +93,13 @@ describe('clew stamp / check-stamp on a seq-clean copy', () => {
     const listed = JSON.parse((await clew(m.root, ['list-stamps', '--json', '--limit', '1'])).out) as { count: number; stamps: { stamp_id: string }[] };
     assert.equal(listed.count, 1);
     assert.equal(listed.stamps[0].stamp_id, record.stamp_id);
+    // The same commands as one group: stamps list|check|create.
+    const grouped = JSON.parse((await clew(m.root, ['stamps', 'list', '--json', '--limit', '1'])).out) as typeof listed;
+    assert.deepEqual(grouped, listed);
+    assert.equal((await clew(m.root, ['stamps', 'check', record.stamp_id, '--files'])).code, 12);
+    const unknown = await clew(m.root, ['stamps', 'verify']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown stamps command 'verify' \(create, list or check\)/);
   });
 
   test('a rewritten run exits 12, deleted runs exit 11', async () => {

@@ -10,7 +10,7 @@ import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
-import { checkStampCommand, listStampsCommand, stampCommand } from './stamps';
+import { checkStampCommand, listStampsCommand, stampCommand, stampsGroupCommand } from './stamps';
 import { statusCommand } from './status';
 import { claimCommand } from './upstream/claim';
 import { exportClaimsCommand } from './upstream/exportClaims';
@@ -36,6 +36,7 @@ export const COMMANDS: readonly CliCommand[] = [
   stampCommand,
   listStampsCommand,
   checkStampCommand,
+  stampsGroupCommand,
   // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
   upstreamVerifyCommand,
   listRunsCommand,

@@ -157,3 +157,23 @@ export const checkStampCommand: CliCommand = {
     });
   },
 };
+
+const GROUP_USAGE = `Usage: clew stamps create|list|check [OPTIONS]
+
+The stamp commands as one group: create = clew stamp, list = clew list-stamps, check = clew
+check-stamp, each with the same options (clew stamps create --help).`;
+
+const GROUP: Readonly<Record<string, CliCommand>> = { create: stampCommand, list: listStampsCommand, check: checkStampCommand };
+
+/** `clew stamps create|list|check`: the same three commands under one name. */
+export const stampsGroupCommand: CliCommand = {
+  name: 'stamps',
+  summary: 'stamp commands as a group: stamps create|list|check',
+  usage: GROUP_USAGE,
+  async run(argv, globals, io) {
+    const [sub, ...rest] = argv;
+    const command = sub === undefined ? undefined : GROUP[sub];
+    if (!command) throw new ClewError('usage', `${sub === undefined ? 'clew stamps needs create, list or check' : `unknown stamps command '${sub}' (create, list or check)`}\n${GROUP_USAGE}`);
+    return command.run(rest, globals, io);
+  },
+};
