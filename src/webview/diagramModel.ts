@@ -105,8 +105,14 @@ export function nodeStyle(model: DiagramModel, node: ModelNode): Map<string, str
  */
 export const MERMAID_MAX_NODES = 150;
 
-/** `auto` (the default): mermaid up to MERMAID_MAX_NODES nodes, the layered renderer above. */
+/** Mermaid's layout is drawn on request up to this many nodes (~6 s); above, never. */
+export const MERMAID_ON_REQUEST_MAX = 1000;
+
+/**
+ * `auto` (the default): mermaid up to MERMAID_MAX_NODES nodes, the layered renderer above;
+ * `mermaid` only up to MERMAID_ON_REQUEST_MAX nodes.
+ */
 export function rendererFor(nodeCount: number, choice: DagLayout = 'auto'): 'mermaid' | 'layered' {
-  if (choice !== 'auto') return choice;
-  return nodeCount > MERMAID_MAX_NODES ? 'layered' : 'mermaid';
+  if (choice === 'layered') return 'layered';
+  return nodeCount > (choice === 'mermaid' ? MERMAID_ON_REQUEST_MAX : MERMAID_MAX_NODES) ? 'layered' : 'mermaid';
 }

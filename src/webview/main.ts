@@ -7,12 +7,9 @@
  * State saved with setState ({ payload, view }) survives hiding the panel and reloading the window.
  */
 import mermaid from 'mermaid';
-import { MERMAID_MAX_NODES, parseDiagram, rendererFor } from './diagramModel';
+import { MERMAID_MAX_NODES, MERMAID_ON_REQUEST_MAX, parseDiagram, rendererFor } from './diagramModel';
 import { renderLayered, themeColours } from './layeredRender';
 import type { DagNodeRef, DagPayload, HostToWebview, WebviewToHost } from './messages';
-
-/** Mermaid's layout is offered on request up to this many nodes (it needs ~6 ms a node). */
-const MERMAID_ON_REQUEST_MAX = 1000;
 
 interface ViewState {
   scale: number;

@@ -7,13 +7,13 @@ import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { RunVerification } from '../../../src/engine/verify/types';
-import { diagramPayload } from '../../../src/engine/mermaid/payload';
+import { dagDisplaySettings, diagramPayload, MAX_DIAGRAM_NODES, MAX_DIAGRAM_NODES_LIMIT } from '../../../src/engine/mermaid/payload';
 import { renderDiagram, provenanceDiagram } from '../../../src/engine/mermaid/provenanceDiagram';
 import { withClaims } from '../../../src/engine/mermaid/claimsOverlay';
 import { openStore } from '../../../src/engine/store/open';
 import { createFileHasher } from '../../../src/engine/hash/fileHasher';
 import { listClaims } from '../../../src/engine/claims/claims';
-import { MERMAID_MAX_NODES, decodeLabel, nodeStyle, parseDiagram, rendererFor } from '../../../src/webview/diagramModel';
+import { MERMAID_MAX_NODES, MERMAID_ON_REQUEST_MAX, decodeLabel, nodeStyle, parseDiagram, rendererFor } from '../../../src/webview/diagramModel';
 import { materialise } from '../../conformance/fixtures';
 
 function run(i: number, inputs: string[], outputs: string[], script = `/code/step${i}.py`): RunVerification {
@@ -88,6 +88,16 @@ test('mermaid draws small graphs, the layered renderer large ones, unless the se
   assert.equal(rendererFor(MERMAID_MAX_NODES), 'mermaid');
   assert.equal(rendererFor(MERMAID_MAX_NODES + 1), 'layered');
   assert.equal(rendererFor(5000, 'auto'), 'layered');
-  assert.equal(rendererFor(5000, 'mermaid'), 'mermaid');
+  assert.equal(rendererFor(MERMAID_ON_REQUEST_MAX, 'mermaid'), 'mermaid');
+  assert.equal(rendererFor(5000, 'mermaid'), 'layered', 'mermaid is never asked to draw what it cannot');
   assert.equal(rendererFor(10, 'layered'), 'layered');
+});
+
+test('the DAG settings: a bounded node limit for collapsing, a known layout, defaults otherwise', () => {
+  assert.deepEqual(dagDisplaySettings({}), { maxNodes: MAX_DIAGRAM_NODES, layout: 'auto' });
+  assert.ok(MAX_DIAGRAM_NODES >= 5000, 'a 5,000-node DAG is drawn whole by default');
+  assert.deepEqual(dagDisplaySettings({ maxNodes: 1000, layout: 'layered' }), { maxNodes: 1000, layout: 'layered' });
+  assert.deepEqual(dagDisplaySettings({ maxNodes: 250.7, layout: 'mermaid' }), { maxNodes: 250, layout: 'mermaid' });
+  assert.deepEqual(dagDisplaySettings({ maxNodes: 1e9, layout: 'elk' }), { maxNodes: MAX_DIAGRAM_NODES_LIMIT, layout: 'auto' });
+  for (const bad of [0, -5, 3, Number.NaN, '500', null]) assert.equal(dagDisplaySettings({ maxNodes: bad }).maxNodes, MAX_DIAGRAM_NODES, String(bad));
 });
