@@ -101,6 +101,7 @@ export function renderLayered(model: DiagramModel, renderId: string, colours: La
   const layout = layeredLayout(sizes, model.edges);
   const svg = el('svg', {
     id: renderId,
+    class: 'clew-layered',
     xmlns: SVG,
     width: '100%',
     viewBox: `0 0 ${layout.width} ${layout.height}`,

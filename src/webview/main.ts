@@ -259,7 +259,7 @@ async function draw(): Promise<void> {
     }
     applyTransform();
     const fills = nodes.map((g) => getComputedStyle(g.querySelector('rect, polygon, path') ?? g).fill);
-    vscode.postMessage({ type: 'rendered', nodeCount: nodes.length, fills });
+    vscode.postMessage({ type: 'rendered', nodeCount: nodes.length, fills, layout: drawnWith });
   } catch (err) {
     canvas.textContent = `Could not draw this DAG: ${err instanceof Error ? err.message : String(err)}`;
     vscode.postMessage({ type: 'renderFailed', message: err instanceof Error ? err.message : String(err) });
