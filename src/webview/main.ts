@@ -1,9 +1,12 @@
 /**
- * The DAG panel's front end: renders mermaid text (bundled locally, securityLevel strict), makes
- * nodes clickable (file: open, Alt+click: reveal in the explorer; run: show the run), focuses on a
- * node's upstream or downstream, zooms and pans, exports SVG/PNG, and reports what it drew.
+ * The DAG panel's front end: renders mermaid text (bundled locally, securityLevel strict) with
+ * mermaid's layout for small graphs and with Clew's layered renderer (./layeredRender.ts) above
+ * MERMAID_MAX_NODES, or as the setting / the layout button says; makes nodes clickable (file:
+ * open, Alt+click: reveal in the explorer; run: show the run), focuses on a node's upstream or
+ * downstream, zooms and pans, exports SVG/PNG, and reports what it drew and with which renderer.
  * Never inserts host-provided text as HTML: labels reach the DOM only through mermaid's own
- * sanitised SVG, and the toolbar is built with textContent.
+ * sanitised SVG or as textContent of the layered renderer's SVG, and the toolbar is built with
+ * textContent.
  * State saved with setState ({ payload, view }) survives hiding the panel and reloading the window.
  */
 import mermaid from 'mermaid';
@@ -232,7 +235,9 @@ async function draw(): Promise<void> {
   drawnWith = rendererFor(drawnNodes, view.layout ?? payload.layout);
   drawToolbar();
   const focusText = view.focus ? `Showing the ${view.focus.direction === 'up' ? 'upstream' : 'downstream'} of “${byId.get(view.focus.id)?.label ?? ''}”. ` : '';
-  const layoutText = drawnWith === 'layered' && drawnNodes > MERMAID_MAX_NODES && !view.layout ? `${drawnNodes} nodes: drawn with Clew's layered layout (mermaid's is slow above ${MERMAID_MAX_NODES} nodes).` : '';
+  const asked = view.layout ?? payload.layout ?? 'auto';
+  const why = asked === 'auto' ? `mermaid's is slow above ${MERMAID_MAX_NODES} nodes` : asked === 'mermaid' ? `mermaid's is offered up to ${MERMAID_ON_REQUEST_MAX} nodes` : '';
+  const layoutText = drawnWith === 'layered' && why ? `${drawnNodes} nodes: drawn with Clew's layered layout (${why}).` : '';
   status.textContent = focusText + layoutText;
   try {
     const renderId = `clew-dag-${++renderCount}`;
