@@ -161,5 +161,12 @@ test('the layout button switches renderers; both draw the same nodes in the same
     await tab.click('#toolbar button:has-text("Fast layout")');
     await tab.locator('#dag svg.clew-layered').waitFor();
     assert.deepEqual(await drawn(), layered);
-  });
+    // Exports work on the layered drawing too.
+    const [svg] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export SVG")')]);
+    assert.match(fs.readFileSync(await svg.path(), 'utf8'), /^<svg[^>]*clew-layered[\s\S]*f4\.csv[\s\S]*<\/svg>$/);
+    const [png] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export PNG")')]);
+    const pngBytes = fs.readFileSync(await png.path());
+    assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+    assert.ok(pngBytes.length > 1000);
+  }, { acceptDownloads: true });
 });
