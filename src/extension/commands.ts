@@ -12,7 +12,7 @@ import { addCounts } from '../engine/verify/verdicts';
 import type { CommandHandlers } from './commandTable';
 import type { ClewModel } from './model';
 import { showDagPanel } from './dagPanel';
-import { diagramPayload, MAX_DIAGRAM_NODES } from '../engine/mermaid/payload';
+import { dagDisplaySettings, diagramPayload } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
 import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
@@ -114,7 +114,8 @@ function panelGrouper(folder: string, log: vscode.LogOutputChannel): Grouper | u
 
 /**
  * The DAG panel's diagram for a source: upstream's chain diagram behind one file, or every run of
- * the folder; files collapse into their runs above MAX_DIAGRAM_NODES nodes (the title says so).
+ * the folder; files collapse into their runs above `clew.dag.maxNodes` nodes (the title says so),
+ * and `clew.dag.layout` says how the webview draws it.
  */
 export function createDagBuilder(ctx: Pick<CommandContext, 'models' | 'log'>) {
   return async function buildDagPayload(source: DagSource, signal?: AbortSignal): Promise<DagPayload | undefined> {
@@ -124,7 +125,9 @@ export function createDagBuilder(ctx: Pick<CommandContext, 'models' | 'log'>) {
     const verifyCtx = { ...engine, cwd: model.folder, signal };
     // Bounded for display, with the grouper of the setting or the project's config (as `clew mermaid`).
     const grouper = panelGrouper(model.folder, ctx.log);
-    const display = { maxNodes: MAX_DIAGRAM_NODES, ...(grouper ? { grouper } : {}) };
+    const config = vscode.workspace.getConfiguration('clew.dag');
+    const settings = dagDisplaySettings({ maxNodes: config.get('maxNodes'), layout: config.get('layout') });
+    const display = { maxNodes: settings.maxNodes, ...(grouper ? { grouper } : {}) };
     if (source.manuscript) {
       // A manuscript: its claims, fed by the DAG behind their sources.
       const claims = listClaims(engine.view, { filePath: source.manuscript, limit: 10_000 });
@@ -132,11 +135,11 @@ export function createDagBuilder(ctx: Pick<CommandContext, 'models' | 'log'>) {
       const behind = sources.length > 0
         ? await provenanceDiagram(verifyCtx, { targetFiles: sources, ...display })
         : renderDiagram({ mode: 'claims', runs: [], scratch: new Set() });
-      return { ...diagramPayload(withClaims(behind, claims), `Claims of ${path.basename(source.manuscript)}`), source };
+      return { ...diagramPayload(withClaims(behind, claims), `Claims of ${path.basename(source.manuscript)}`), source, layout: settings.layout };
     }
     const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), ...display });
     const title = `DAG of ${path.basename(source.targetFile ?? model.folder)}`;
-    return { ...diagramPayload(diagram, title), source };
+    return { ...diagramPayload(diagram, title), source, layout: settings.layout };
   };
 }
 

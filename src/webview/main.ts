@@ -1,12 +1,17 @@
 /**
- * The DAG panel's front end: renders mermaid text (bundled locally, securityLevel strict), makes
- * nodes clickable (file: open, Alt+click: reveal in the explorer; run: show the run), focuses on a
- * node's upstream or downstream, zooms and pans, exports SVG/PNG, and reports what it drew.
+ * The DAG panel's front end: renders mermaid text (bundled locally, securityLevel strict) with
+ * mermaid's layout for small graphs and with Clew's layered renderer (./layeredRender.ts) above
+ * MERMAID_MAX_NODES, or as the setting / the layout button says; makes nodes clickable (file:
+ * open, Alt+click: reveal in the explorer; run: show the run), focuses on a node's upstream or
+ * downstream, zooms and pans, exports SVG/PNG, and reports what it drew and with which renderer.
  * Never inserts host-provided text as HTML: labels reach the DOM only through mermaid's own
- * sanitised SVG, and the toolbar is built with textContent.
+ * sanitised SVG or as textContent of the layered renderer's SVG, and the toolbar is built with
+ * textContent.
  * State saved with setState ({ payload, view }) survives hiding the panel and reloading the window.
  */
 import mermaid from 'mermaid';
+import { MERMAID_MAX_NODES, MERMAID_ON_REQUEST_MAX, parseDiagram, rendererFor } from './diagramModel';
+import { renderLayered, themeColours } from './layeredRender';
 import type { DagNodeRef, DagPayload, HostToWebview, WebviewToHost } from './messages';
 
 interface ViewState {
@@ -15,6 +20,8 @@ interface ViewState {
   y: number;
   /** Focus: only this node's upstream or downstream is drawn. */
   focus?: { id: string; direction: 'up' | 'down' };
+  /** The layout button's choice; unset: the payload's (the `clew.dag.layout` setting). */
+  layout?: 'mermaid' | 'layered';
 }
 
 interface SavedState {
@@ -130,6 +137,9 @@ function button(label: string, title: string, onClick: () => void, enabled = tru
   return b;
 }
 
+let drawnWith: 'mermaid' | 'layered' = 'mermaid';
+let drawnNodes = 0;
+
 function drawToolbar(): void {
   const zoom = (factor: number) => () => {
     view.scale = Math.min(8, Math.max(0.1, view.scale * factor));
@@ -154,6 +164,15 @@ function drawToolbar(): void {
       view.focus = undefined;
       void draw();
     }, Boolean(view.focus)),
+    drawnWith === 'layered'
+      ? button('Mermaid layout', drawnNodes > MERMAID_ON_REQUEST_MAX ? `Mermaid's layout is offered up to ${MERMAID_ON_REQUEST_MAX} nodes` : 'Draw with mermaid\'s own layout (slow on large graphs)', () => {
+          view.layout = 'mermaid';
+          void draw();
+        }, drawnNodes <= MERMAID_ON_REQUEST_MAX)
+      : button('Fast layout', 'Draw with Clew\'s layered layout (fast on thousands of nodes)', () => {
+          view.layout = 'layered';
+          void draw();
+        }),
     ...(payload?.canRerun
       ? [
           button('Rerun DAG', 'Re-execute every run of this diagram in a sandbox and compare outputs', () => vscode.postMessage({ type: 'rerun' })),
@@ -211,11 +230,23 @@ async function draw(): Promise<void> {
   if (view.focus && !byId.has(view.focus.id)) view.focus = undefined;
   if (selected && !byId.has(selected.id)) selected = undefined;
   const text = view.focus ? restrict(payload.mermaid, reachable(payload.edges, view.focus.id, view.focus.direction)) : payload.mermaid;
+  const model = parseDiagram(text);
+  drawnNodes = model.nodes.length;
+  drawnWith = rendererFor(drawnNodes, view.layout ?? payload.layout);
   drawToolbar();
-  status.textContent = view.focus ? `Showing the ${view.focus.direction === 'up' ? 'upstream' : 'downstream'} of “${byId.get(view.focus.id)?.label ?? ''}”` : '';
+  const focusText = view.focus ? `Showing the ${view.focus.direction === 'up' ? 'upstream' : 'downstream'} of “${byId.get(view.focus.id)?.label ?? ''}”. ` : '';
+  const asked = view.layout ?? payload.layout ?? 'auto';
+  const why = asked === 'auto' ? `mermaid's is slow above ${MERMAID_MAX_NODES} nodes` : asked === 'mermaid' ? `mermaid's is offered up to ${MERMAID_ON_REQUEST_MAX} nodes` : '';
+  const layoutText = drawnWith === 'layered' && why ? `${drawnNodes} nodes: drawn with Clew's layered layout (${why}).` : '';
+  status.textContent = focusText + layoutText;
   try {
-    const { svg } = await mermaid.render(`clew-dag-${++renderCount}`, text);
-    canvas.innerHTML = svg; // mermaid's output, sanitised by its strict security level
+    const renderId = `clew-dag-${++renderCount}`;
+    if (drawnWith === 'layered') {
+      canvas.replaceChildren(renderLayered(model, renderId, themeColours(theme())));
+    } else {
+      const { svg } = await mermaid.render(renderId, text);
+      canvas.innerHTML = svg; // mermaid's output, sanitised by its strict security level
+    }
     const nodes = Array.from(canvas.querySelectorAll<SVGGElement>('g.node'));
     for (const g of nodes) {
       const id = /flowchart-(.+)-\d+$/.exec(g.id)?.[1]; // mermaid 11 prefixes ids with the render id
@@ -233,7 +264,7 @@ async function draw(): Promise<void> {
     }
     applyTransform();
     const fills = nodes.map((g) => getComputedStyle(g.querySelector('rect, polygon, path') ?? g).fill);
-    vscode.postMessage({ type: 'rendered', nodeCount: nodes.length, fills });
+    vscode.postMessage({ type: 'rendered', nodeCount: nodes.length, fills, layout: drawnWith });
   } catch (err) {
     canvas.textContent = `Could not draw this DAG: ${err instanceof Error ? err.message : String(err)}`;
     vscode.postMessage({ type: 'renderFailed', message: err instanceof Error ? err.message : String(err) });

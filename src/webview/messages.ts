@@ -14,7 +14,8 @@ export type ExportFormat = 'svg' | 'png';
 
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'rendered'; nodeCount: number; fills: string[] }
+  /** `layout`: which renderer drew it (mermaid's layout or the layered renderer). */
+  | { type: 'rendered'; nodeCount: number; fills: string[]; layout?: 'mermaid' | 'layered' }
   | { type: 'renderFailed'; message: string }
   /** Open a graph file; `reveal` shows it in the explorer instead. */
   | { type: 'openFile'; path: string; reveal?: boolean; line?: number }

@@ -44,6 +44,28 @@ describe('DAG panel', () => {
     assert.ok(tab, 'a Clew DAG tab is open');
   });
 
+  it('draws the same nodes and colours with the layered renderer (clew.dag.layout) inside the panel CSP', async () => {
+    const config = vscode.workspace.getConfiguration('clew');
+    await config.update('dag.layout', 'layered', vscode.ConfigurationTarget.Global);
+    try {
+      const target = vscode.Uri.file(path.join(workspaceRoot(), '08_analyze_out/report.json'));
+      const result = (await vscode.commands.executeCommand('clew.showDag', target)) as ShowDagResult;
+      assert.equal(result.payload.layout, 'layered');
+      assert.ok(result.report?.type === 'rendered', JSON.stringify(result.report));
+      if (result.report.type !== 'rendered') return;
+      assert.equal(result.report.layout, 'layered', 'drawn by the layered renderer');
+      assert.equal(result.report.nodeCount, 18);
+      const count = (rgb: string) => result.report?.type === 'rendered' ? result.report.fills.filter((f) => f.replace(/\s/g, '') === rgb).length : -1;
+      assert.deepEqual([count('rgb(207,34,46)'), count('rgb(210,153,34)'), count('rgb(45,164,78)')], [2, 5, 11], JSON.stringify(result.report.fills));
+    } finally {
+      await config.update('dag.layout', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // Back to the default for the next tests.
+    const again = (await vscode.commands.executeCommand('clew.showDag', vscode.Uri.file(path.join(workspaceRoot(), '08_analyze_out/report.json')))) as ShowDagResult;
+    assert.equal(again.payload.layout, 'auto');
+    assert.ok(again.report?.type === 'rendered' && again.report.layout === 'mermaid', `18 nodes are drawn by mermaid: ${JSON.stringify(again.report)}`);
+  });
+
   it('redraws by itself when a recorded file changes on disk', async () => {
     const clew = (await getClewExtension()).exports as ClewApi;
     const panel = clew.dagPanel();

@@ -3,13 +3,31 @@
  * node table the webview needs to make nodes clickable (file → path, run → session id).
  */
 import { DIAGRAM_LEGEND, VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
-import type { DagPayload, ProvenanceDiagram } from './types';
+import type { DagLayout, DagPayload, ProvenanceDiagram } from './types';
 
 /**
- * Above this many nodes mermaid's layout gets slow and, for deep chains, overflows its stack
- * (bench/render.ts: a 5,000-node chain fails). Display callers pass it as `maxNodes`.
+ * The panel draws graphs whole up to this many nodes (the default of the `clew.dag.maxNodes`
+ * setting; display callers pass it as `maxNodes`). Above it files collapse into their runs, then
+ * only the nearest runs are kept. Large graphs are drawn by the webview's layered renderer, not
+ * mermaid's layout (which overflows its stack on a 5,000-node chain): bench/render.ts.
  */
-export const MAX_DIAGRAM_NODES = 1000;
+export const MAX_DIAGRAM_NODES = 10_000;
+
+/** The most `clew.dag.maxNodes` may ask for: ~20,000 nodes already take seconds to draw. */
+export const MAX_DIAGRAM_NODES_LIMIT = 20_000;
+
+const LAYOUTS: readonly DagLayout[] = ['auto', 'mermaid', 'layered'];
+
+/**
+ * The DAG settings as the panel uses them: `clew.dag.maxNodes` (collapse above it; a whole number
+ * from 10 to MAX_DIAGRAM_NODES_LIMIT, else the default) and `clew.dag.layout` (else `auto`).
+ */
+export function dagDisplaySettings(settings: { maxNodes?: unknown; layout?: unknown }): { maxNodes: number; layout: DagLayout } {
+  const n = settings.maxNodes;
+  const maxNodes = typeof n === 'number' && Number.isFinite(n) && n >= 10 ? Math.min(Math.floor(n), MAX_DIAGRAM_NODES_LIMIT) : MAX_DIAGRAM_NODES;
+  const layout = LAYOUTS.find((l) => l === settings.layout) ?? 'auto';
+  return { maxNodes, layout };
+}
 
 /**
  * The panel tells verdicts apart where upstream paints every failure red: a missing file, a node

@@ -128,6 +128,12 @@ export interface DagSource {
   manuscript?: string;
 }
 
+/**
+ * How the webview draws: `mermaid`'s own layout, Clew's `layered` renderer (fast on thousands of
+ * nodes), or `auto`: mermaid for small graphs, layered above webview/diagramModel.MERMAID_MAX_NODES.
+ */
+export type DagLayout = 'auto' | 'mermaid' | 'layered';
+
 /** Everything the webview (panel or standalone page) draws: plain JSON. */
 export interface DagPayload {
   title: string;
@@ -140,4 +146,6 @@ export interface DagPayload {
   source?: DagSource;
   /** Set by the editor's panel in a trusted workspace: offer Rerun DAG / Rerun Run (never in the standalone page). */
   canRerun?: boolean;
+  /** Default `auto`; the `clew.dag.layout` setting. The panel's layout button overrides it. */
+  layout?: DagLayout;
 }

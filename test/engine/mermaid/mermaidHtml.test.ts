@@ -102,3 +102,71 @@ test('the page zooms, focuses on a node and exports SVG and PNG', { skip: CHROMI
     { acceptDownloads: true },
   );
 });
+
+/** A chain of `runs` runs, each reading the previous output; the first one writes the hostile names too. */
+function longChain(runs: number): SelectedRuns {
+  const chain: RunVerification[] = [];
+  for (let i = 0; i < runs; i++) {
+    const input = i > 0 ? [{ ...file(`f${i - 1}.csv`, 'input'), status: 'verified' as const, is_verified: true }] : [];
+    chain.push(run(`s${i}`, `/code/step${i}.py`, [...input, file(`f${i}.csv`, 'output'), ...(i === 0 ? HOSTILE.map((h) => file(h, 'output')) : [])]));
+  }
+  return { mode: 'targets', runs: chain, scratch: new Set(), edges: chain.slice(1).map((r, i) => [`s${i}`, r.session_id]) };
+}
+
+test('a 600-node DAG is drawn whole by the layered renderer under the page CSP: names as text, nodes clickable', { skip: CHROMIUM_MISSING }, async () => {
+  const payload = diagramPayload(renderDiagram(longChain(300)), 'large');
+  assert.equal(payload.nodes.length, 600 + HOSTILE.length);
+  const page = path.join(dir, 'large.html');
+  fs.writeFileSync(page, dagHtmlPage(payload));
+  await withDiagramPage(page, async (tab, dialogs) => {
+    const facts = await tab.evaluate(() => ({
+      nodes: Array.from(document.querySelectorAll('#dag svg g.node'), (g) => g.id),
+      images: document.querySelectorAll('img').length,
+      pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
+      status: document.getElementById('status')?.textContent ?? '',
+      labels: Array.from(document.querySelectorAll('#dag svg g.node'), (n) => n.textContent ?? ''),
+      fill: getComputedStyle(document.querySelector('#dag svg g.node rect') as Element).fill,
+    }));
+    assert.equal(facts.nodes.length, payload.nodes.length, 'every node drawn, none collapsed');
+    assert.match(facts.status, /layered layout/);
+    // The ids the panel wires clicks by, as mermaid writes them.
+    assert.deepEqual(new Set(facts.nodes.map((id) => /flowchart-(.+)-\d+$/.exec(id)?.[1])), new Set(payload.nodes.map((n) => n.id)));
+    assert.equal(facts.images, 0);
+    assert.equal(facts.pwned, 0);
+    assert.deepEqual(dialogs, []);
+    assert.ok(facts.labels.some((l) => l.includes('"><img src=x onerror="window.__pwned=1">.csv')), 'the hostile name shows as text');
+    assert.equal(facts.fill, 'rgb(45, 164, 78)', 'classDef colours reach the shapes');
+    assert.equal(await tab.locator('#toolbar button:has-text("Mermaid layout")').count(), 1, 'the layout button offers mermaid');
+    // Focus works on the layered drawing: f2.csv's upstream is f2 ← s2 ← f1 ← s1 ← f0 ← s0.
+    await tab.locator('#dag svg g.node', { hasText: /^✓ 📊 f2\.csv$/ }).click();
+    await tab.click('#toolbar button:has-text("Upstream")');
+    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 6);
+    assert.equal(await tab.locator('#dag svg.clew-layered').count(), 0, 'a focus this small is drawn by mermaid again');
+  });
+});
+
+test('the layout button switches renderers; both draw the same nodes in the same colours', { skip: CHROMIUM_MISSING }, async () => {
+  const payload = { ...diagramPayload(renderDiagram(longChain(5)), 'switch'), layout: 'layered' as const };
+  const page = path.join(dir, 'switch.html');
+  fs.writeFileSync(page, dagHtmlPage(payload));
+  await withDiagramPage(page, async (tab) => {
+    const drawn = () => tab.evaluate(() => Array.from(document.querySelectorAll('#dag svg g.node'), (g) => `${/flowchart-(.+)-\d+$/.exec(g.id)?.[1]} ${getComputedStyle(g.querySelector('rect, polygon, path') ?? g).fill}`).sort());
+    const layered = await drawn();
+    assert.equal(layered.length, payload.nodes.length);
+    assert.equal(await tab.locator('#dag svg.clew-layered').count(), 1, 'drawn by the layered renderer, as the payload asks');
+    await tab.click('#toolbar button:has-text("Mermaid layout")');
+    await tab.locator('#toolbar button:has-text("Fast layout")').waitFor();
+    await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length > 0 && !document.querySelector('#dag svg.clew-layered'));
+    assert.deepEqual(await drawn(), layered);
+    await tab.click('#toolbar button:has-text("Fast layout")');
+    await tab.locator('#dag svg.clew-layered').waitFor();
+    assert.deepEqual(await drawn(), layered);
+    // Exports work on the layered drawing too.
+    const [svg] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export SVG")')]);
+    assert.match(fs.readFileSync(await svg.path(), 'utf8'), /^<svg[^>]*clew-layered[\s\S]*f4\.csv[\s\S]*<\/svg>$/);
+    const [png] = await Promise.all([tab.waitForEvent('download'), tab.click('#toolbar button:has-text("Export PNG")')]);
+    const pngBytes = fs.readFileSync(await png.path());
+    assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+    assert.ok(pngBytes.length > 1000);
+  }, { acceptDownloads: true });
+});
