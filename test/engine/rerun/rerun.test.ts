@@ -78,6 +78,22 @@ describe('rerun a deterministic pipeline', () => {
     assert.match(text.stdout, /step2\.sh/);
   });
 
+  test('--chain feeds each run its parent\u2019s regenerated outputs: an intermediate edited since verifies from the roots', () => {
+    const root = pipeline('chain');
+    // Someone edited the intermediate after it was recorded: run-2's recorded input is gone.
+    write(root, 'work/mid.csv', 'edited by hand\n');
+    const tree = treeHash(root);
+    const independent = json<RerunDagResult>(clew(root, ['rerun-dag', '--json']).stdout);
+    const second = independent.runs.find((r) => r.session_id === 'run-2');
+    assert.equal(second?.status, 'unknown', 'without --chain, run-2 cannot get its recorded input');
+    assert.match(second?.rerun.reason ?? '', /mid\.csv/);
+    const r = clew(root, ['rerun-dag', '--chain', '--jobs', '2', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const chained = json<RerunDagResult>(r.stdout);
+    assert.deepEqual(chained.runs.map((x) => [x.session_id, x.status]), [['run-1', 'verified'], ['run-2', 'verified']]);
+    assert.deepEqual(treeHash(root), tree, 'the hand edit is left as it is');
+  });
+
   test('--skip-unchanged answers from hashes without executing, and leaves no row', () => {
     const root = pipeline('skip');
     const r = clew(root, ['rerun', 'run-1', '--skip-unchanged', '--json']);
