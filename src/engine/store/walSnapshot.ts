@@ -3,7 +3,8 @@
  * overlaid with every page of the WAL up to its last valid commit frame, validated with SQLite's
  * own salt and checksum rules, taken under the consistency protocol that rules out torn images:
  *   - the WAL header (magic, page size, ckptSeq, salts) is identical before reading main, at the
- *     start of the frame scan and after it — one WAL generation throughout; or
+ *     start of the frame scan and after it, and the -wal we read is still the file at its path
+ *     (not one deleted and started anew meanwhile) — one WAL generation throughout; or
  *   - with no valid WAL: stat(main) unchanged across the read and not modified within SETTLE_MS.
  * A read that fails the protocol is retried; after the retry budget, callers use a locking reader.
  */
@@ -116,14 +117,36 @@ function asRollbackImage(image: Buffer): Buffer {
   return image;
 }
 
+/**
+ * True while `fd` is still the file at `p`. When the last connection closes, SQLite checkpoints and
+ * deletes the -wal; the next writer starts a new one and may checkpoint it into the main file while
+ * we read it. Our descriptor would still show the old, unchanging header: that is not one generation.
+ */
+function stillTheFileAt(fd: number, p: string): boolean {
+  try {
+    const open = fs.fstatSync(fd, { bigint: true });
+    if (open.nlink === 0n) return false;
+    const now = fs.statSync(p, { bigint: true });
+    return open.ino === now.ino && open.dev === now.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Test seam: runs after the first look at the WAL, before the main file is read (a writer acting mid-read). */
+export interface SnapshotHooks {
+  beforeMainRead?(): void;
+}
+
 /** One attempt; undefined when the consistency protocol rejected it (caller retries). */
-export function trySnapshot(dbPath: string): Uint8Array | undefined {
+export function trySnapshot(dbPath: string, hooks: SnapshotHooks = {}): Uint8Array | undefined {
   const walPath = `${dbPath}-wal`;
   const walFd = openIfExists(walPath);
   try {
     const h1 = readWalHeader(walFd);
     const s1 = statKey(dbPath);
     const started = Date.now();
+    hooks.beforeMainRead?.();
     const main = fs.readFileSync(dbPath);
     const h2 = readWalHeader(walFd);
     const wal = walFd !== undefined && h2 ? scanWal(walFd, h2) : undefined;
@@ -131,6 +154,7 @@ export function trySnapshot(dbPath: string): Uint8Array | undefined {
     const s2 = statKey(dbPath);
     if (h1 || h2 || h3) {
       if (!sameGeneration(h1, h2) || !sameGeneration(h2, h3)) return undefined;
+      if (walFd !== undefined && !stillTheFileAt(walFd, walPath)) return undefined;
     } else {
       const mtimeMs = Number(BigInt((s1 ?? '0:0:0').split(':')[2]) / 1_000_000n);
       if (s1 !== s2 || started - mtimeMs < SETTLE_MS) return undefined;

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { createFileHasher } from '../../../src/engine/hash/fileHasher';
 import { openStore } from '../../../src/engine/store/open';
 import { recordedPaths } from '../../../src/engine/store/pathMap';
+import { trySnapshot } from '../../../src/engine/store/walSnapshot';
 import { coreSchemaOps } from '../../../src/engine/store/schema';
 import type { SqlValue, StoreView } from '../../../src/engine/store/types';
 import { listRuns, newestProducer, verifyChain, verifyStatus } from '../../../src/engine/verify';
@@ -244,4 +245,40 @@ test('chain, status and list never write the store, also with the moved-store ch
   assert.ok(fs.readFileSync(db).equals(before), 'the store file is byte-for-byte unchanged');
   assert.equal(fs.statSync(db).mtimeMs, mtime);
   assert.deepEqual(fs.readdirSync(runtime).filter((f) => f.startsWith('clew.db')), ['clew.db'], 'no -wal, -shm or -journal appeared');
+});
+
+test('a WAL deleted and started anew during the read is not taken for the same generation', () => {
+  const dir = scratch();
+  const db = path.join(dir, 'clew.db');
+  execFileSync('python3', ['-c', PY_WAL_STORE, path.join(dir, 'work.db'), db, 'grow', JSON.stringify(DDL)]);
+  const walBefore = fs.statSync(`${db}-wal`).ino;
+  // What a python writer does when it is the last connection: checkpoint and delete the -wal; the
+  // next one starts a new -wal (another file), commits, and checkpoints it into the main file too.
+  const writer = `
+import sqlite3, sys
+sqlite3.connect(sys.argv[1]).close()
+con = sqlite3.connect(sys.argv[1]); con.execute("PRAGMA journal_mode=WAL")
+con.execute("INSERT INTO runs (session_id, started_at, status) VALUES ('late', '2026-02-01', 'success')"); con.commit()
+con.execute("PRAGMA wal_checkpoint(FULL)"); con.close()
+`;
+  let acted = false;
+  const image = trySnapshot(db, {
+    beforeMainRead: () => {
+      execFileSync('python3', ['-c', writer, db]);
+      acted = true;
+    },
+  });
+  assert.ok(acted);
+  assert.equal(image, undefined, 'the old descriptor still shows the old header: the attempt is rejected');
+  assert.ok(!fs.existsSync(`${db}-wal`) || fs.statSync(`${db}-wal`).ino !== walBefore);
+  return (async () => {
+    const store = await openStore(db, { readOnly: true });
+    try {
+      const view = await store.snapshot();
+      assert.equal(view.get<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE session_id = 'late'")?.n, 1, 'the retry sees the new commit');
+      assert.equal(view.get<{ ok: string }>('SELECT integrity_check AS ok FROM pragma_integrity_check()')?.ok, 'ok');
+    } finally {
+      await store.close();
+    }
+  })();
 });
