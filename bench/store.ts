@@ -241,7 +241,7 @@ async function inProcess(db: string, targets: readonly string[]): Promise<void> 
   );
   const same = (o: readonly string[]) => JSON.stringify(o) === JSON.stringify(first.value.order);
   console.log(`  ${first.value.order.length} runs / ${first.value.rows} file rows; python finds the same runs in the same order: ${same(py.same.order)} (upstream's query shape: ${same(py.upstream.order)})`);
-  report('  chain query, first after open', first.ms, py.same.first_ms, 'python3 connect + same queries', 'target within 2× (ratio ≥ 0.5)');
+  report('  chain query, first after open (this process\'s first SQLite work: V8 compiles the WASM it runs)', first.ms, py.same.first_ms, 'python3 connect + same queries', 'target within 2× (ratio ≥ 0.5)');
   report(`  chain query, steady state (${targets.length - 1} other files, median of ${PASSES} passes after ${WARM_PASSES})`, steadyMs, py.same.steady_ms, 'python3 sqlite3, same queries', 'target < 10 ms and within 2× (ratio ≥ 0.5)');
   report('  the same, against upstream\'s query shape', steadyMs, py.upstream.steady_ms, 'python3 sqlite3, ORDER BY … LIMIT 1 per input', 'for reference');
   const hasher = createFileHasher({ useCache: false, concurrency: 1 });
@@ -259,6 +259,12 @@ async function inProcess(db: string, targets: readonly string[]): Promise<void> 
     console.log(`    ${sql.slice(0, 60)}… → ${plan.join('; ')}`);
   }
   await store.close();
+  // As in the editor after the store changed: a fresh snapshot (cold SQLite cache) in a process that has run queries before.
+  const again = await openStore(db, { readOnly: true });
+  const fresh = await again.snapshot();
+  const firstFresh = await timed(() => chainQueries(fresh, targets[0]));
+  report('  chain query, first on a fresh snapshot in a warm process (the editor after a store change)', firstFresh.ms, py.same.first_ms, 'python3 connect + same queries', 'target < 10 ms and within 2× (ratio ≥ 0.5)');
+  await again.close();
 }
 
 async function main(): Promise<void> {
