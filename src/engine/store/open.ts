@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import { ClewError, errorMessage } from '../errors';
 import { assetPath } from '../util/assets';
 import { planAndApplyPathMap, type PathMapOptions, type PathMapReport } from './pathMap';
@@ -34,19 +34,31 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   return sqlJsPromise;
 }
 
+/** Prepared statements kept per view (python's sqlite3 keeps 128 the same way); IN-lists vary, so the cache is bounded. */
+const STATEMENT_CACHE = 64;
+
+interface CachedStatement {
+  stmt: Statement;
+  names?: string[];
+}
+
 class SqlJsView implements StoreView {
   private readonly columns = new Map<string, Set<string>>();
+  private readonly statements = new Map<string, CachedStatement>();
   constructor(readonly dbPath: string, readonly version: number, private readonly db: Database) {}
   all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): T[] {
-    const stmt = this.db.prepare(sql);
+    // Re-preparing every query was most of the cost of many small ones (a chain is ~300 of them).
+    let cached = this.statements.get(sql);
+    if (cached) this.statements.delete(sql);
+    else cached = { stmt: this.db.prepare(sql) };
+    const { stmt } = cached;
     try {
       stmt.bind(params as SqlValue[]);
       const rows: T[] = [];
       // Column names once per statement, values as arrays: getAsObject() asks SQLite for every
       // column's name on every row, which dominated large reads (bench/status.ts).
-      let names: string[] | undefined;
       while (stmt.step()) {
-        names ??= stmt.getColumnNames();
+        const names = (cached.names ??= stmt.getColumnNames());
         const values = stmt.get();
         const row: Row = {};
         for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
@@ -54,7 +66,14 @@ class SqlJsView implements StoreView {
       }
       return rows;
     } finally {
-      stmt.free();
+      // Reset ends the statement's read; most recently used last, the oldest freed beyond the bound.
+      stmt.reset();
+      this.statements.set(sql, cached);
+      if (this.statements.size > STATEMENT_CACHE) {
+        const [oldest, entry] = this.statements.entries().next().value as [string, CachedStatement];
+        entry.stmt.free();
+        this.statements.delete(oldest);
+      }
     }
   }
   get<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): T | undefined {
@@ -84,6 +103,8 @@ class SqlJsView implements StoreView {
     return this.db.getRowsModified();
   }
   close(): void {
+    for (const { stmt } of this.statements.values()) stmt.free();
+    this.statements.clear();
     this.db.close();
   }
 }
@@ -171,6 +192,9 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
       let db: Database;
       try {
         db = new SQL.Database(image);
+        // The snapshot is ours alone: keep its read lock instead of re-checking the (in-memory) file
+        // for a hot journal and a changed header before every statement. Nothing is written by this.
+        db.exec('PRAGMA locking_mode = EXCLUSIVE');
       } catch (err) {
         throw new ClewError('store-corrupt', `${abs} cannot be opened as SQLite (${errorMessage(err)})`);
       }

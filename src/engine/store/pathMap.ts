@@ -89,20 +89,43 @@ export function mappingsOf(report: PathMapReport | undefined): PathMapping[] {
 
 /**
  * Distinct recorded absolute paths the detection looks at (stamps' JSON paths are not evidence),
- * except those under `notUnder`: a store that did not move is then a cheap indexed scan.
+ * except those under `notUnder`. "Not under" is asked as two ranges around the folder's prefix,
+ * which SQLite answers from the file_path index without visiting the paths under it: a store that
+ * did not move costs two index searches instead of a scan of every row (~0.4 s at 1M rows).
  */
 export function recordedPaths(view: StoreView, notUnder?: string): string[] {
   const seen = new Set<string>();
+  let params: string[] = [];
+  if (notUnder !== undefined) {
+    const base = notUnder.length > 1 && notUnder.endsWith(path.sep) ? notUnder.slice(0, -1) : notUnder;
+    const prefix = base.endsWith(path.sep) ? base : base + path.sep;
+    // Every path starting with prefix sorts in [prefix, after): the separator's next code point.
+    const after = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    params = [prefix, base, after];
+  }
   for (const [table, column] of PATH_COLUMNS.slice(0, 4)) {
     if (!view.hasColumn(table, column)) continue;
     const c = `"${column}"`;
-    const skip = notUnder === undefined ? '' : ` WHERE NOT (${c} = ? OR substr(${c}, 1, ?) = ?)`;
-    const params = notUnder === undefined ? [] : [notUnder, notUnder.length + 1, notUnder + path.sep];
-    for (const row of view.all<{ p: string | null }>(`SELECT DISTINCT ${c} AS p FROM "${table}"${skip}`, params)) {
+    const t = `"${table}"`;
+    let sql = `SELECT DISTINCT ${c} AS p FROM ${t}`;
+    if (notUnder !== undefined) {
+      // Two range searches when the column leads an index (file_hashes.file_path); one scan otherwise.
+      sql = leadsAnIndex(view, table, column)
+        ? `${sql} WHERE ${c} < ?1 AND ${c} != ?2 UNION ALL SELECT DISTINCT ${c} FROM ${t} WHERE ${c} >= ?3`
+        : `${sql} WHERE (${c} < ?1 AND ${c} != ?2) OR ${c} >= ?3`;
+    }
+    for (const row of view.all<{ p: string | null }>(sql, params)) {
       if (typeof row.p === 'string' && path.isAbsolute(row.p)) seen.add(row.p);
     }
   }
   return [...seen];
+}
+
+function leadsAnIndex(view: StoreView, table: string, column: string): boolean {
+  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return view
+    .all<{ name: string }>(`PRAGMA index_list(${quoted(table)})`)
+    .some((index) => view.get<{ name: string }>(`PRAGMA index_info(${quoted(index.name)})`)?.name === column);
 }
 
 /** Runs an UPDATE on the snapshot's own database (never the file): the open store provides it. */
@@ -111,7 +134,8 @@ export type SnapshotRewriter = (table: string, column: string, map: (value: stri
 export function planAndApplyPathMap(view: StoreView, rewrite: SnapshotRewriter, options: PathMapOptions): PathMapReport | undefined {
   const explicit = [...(options.explicit ?? [])];
   const currentRoot = options.currentRoot === undefined ? undefined : path.resolve(options.currentRoot);
-  const unmapped = recordedPaths(view, currentRoot).filter((p) => mapPath(p, explicit) === undefined);
+  // Without a project root there is nothing to detect: the recorded paths need not be read at all.
+  const unmapped = currentRoot ? recordedPaths(view, currentRoot).filter((p) => mapPath(p, explicit) === undefined) : [];
   const detected = currentRoot ? detectMove(unmapped, currentRoot) : undefined;
   const mappings = detected ? [...explicit, detected] : explicit;
   if (mappings.length === 0) return undefined;

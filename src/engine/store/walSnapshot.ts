@@ -3,7 +3,8 @@
  * overlaid with every page of the WAL up to its last valid commit frame, validated with SQLite's
  * own salt and checksum rules, taken under the consistency protocol that rules out torn images:
  *   - the WAL header (magic, page size, ckptSeq, salts) is identical before reading main, at the
- *     start of the frame scan and after it — one WAL generation throughout; or
+ *     start of the frame scan and after it, and the -wal we read is still the file at its path
+ *     (not one deleted and started anew meanwhile) — one WAL generation throughout; or
  *   - with no valid WAL: stat(main) unchanged across the read and not modified within SETTLE_MS.
  * A read that fails the protocol is retried; after the retry budget, callers use a locking reader.
  */
@@ -109,14 +110,43 @@ function mainPageSize(main: Buffer, dbPath: string): number {
   return raw === 1 ? 65536 : raw;
 }
 
+/** Marks an image as a rollback-journal database (file format bytes 18–19), as sql.js cannot open WAL ones. */
+function asRollbackImage(image: Buffer): Buffer {
+  image[18] = 1;
+  image[19] = 1;
+  return image;
+}
+
+/**
+ * True while `fd` is still the file at `p`. When the last connection closes, SQLite checkpoints and
+ * deletes the -wal; the next writer starts a new one and may checkpoint it into the main file while
+ * we read it. Our descriptor would still show the old, unchanging header: that is not one generation.
+ */
+function stillTheFileAt(fd: number, p: string): boolean {
+  try {
+    const open = fs.fstatSync(fd, { bigint: true });
+    if (open.nlink === 0n) return false;
+    const now = fs.statSync(p, { bigint: true });
+    return open.ino === now.ino && open.dev === now.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Test seam: runs after the first look at the WAL, before the main file is read (a writer acting mid-read). */
+export interface SnapshotHooks {
+  beforeMainRead?(): void;
+}
+
 /** One attempt; undefined when the consistency protocol rejected it (caller retries). */
-export function trySnapshot(dbPath: string): Uint8Array | undefined {
+export function trySnapshot(dbPath: string, hooks: SnapshotHooks = {}): Uint8Array | undefined {
   const walPath = `${dbPath}-wal`;
   const walFd = openIfExists(walPath);
   try {
     const h1 = readWalHeader(walFd);
     const s1 = statKey(dbPath);
     const started = Date.now();
+    hooks.beforeMainRead?.();
     const main = fs.readFileSync(dbPath);
     const h2 = readWalHeader(walFd);
     const wal = walFd !== undefined && h2 ? scanWal(walFd, h2) : undefined;
@@ -124,6 +154,7 @@ export function trySnapshot(dbPath: string): Uint8Array | undefined {
     const s2 = statKey(dbPath);
     if (h1 || h2 || h3) {
       if (!sameGeneration(h1, h2) || !sameGeneration(h2, h3)) return undefined;
+      if (walFd !== undefined && !stillTheFileAt(walFd, walPath)) return undefined;
     } else {
       const mtimeMs = Number(BigInt((s1 ?? '0:0:0').split(':')[2]) / 1_000_000n);
       if (s1 !== s2 || started - mtimeMs < SETTLE_MS) return undefined;
@@ -137,18 +168,23 @@ export function trySnapshot(dbPath: string): Uint8Array | undefined {
       if (main.length % pageSize !== 0 || (headerValid && headerPages * pageSize > main.length)) {
         throw new TruncatedError(`${dbPath} is truncated (${main.length} bytes; its header says ${headerPages} pages of ${pageSize} bytes)`);
       }
-      const image = Buffer.from(main);
-      image[18] = 1;
-      image[19] = 1;
-      return image;
+      // `main` is our own copy: patched in place (a second copy of a 500 MB store cost ~0.5 s and
+      // its size again in memory, bench/store.ts).
+      return asRollbackImage(main);
     }
     if (h2 && h2.pageSize !== pageSize) return undefined;
-    const image = Buffer.alloc(wal.dbPages * pageSize);
-    main.copy(image, 0, 0, Math.min(main.length, image.length));
+    const size = wal.dbPages * pageSize;
+    // The WAL's pages go over our copy of main where it is big enough (the usual case: a WAL
+    // rewrites pages and appends a few); only a database that grew past main needs a new buffer.
+    let image: Buffer;
+    if (size <= main.length) {
+      image = main.subarray(0, size);
+    } else {
+      image = Buffer.alloc(size);
+      main.copy(image, 0, 0, main.length);
+    }
     for (const [pgno, page] of wal.pages) if (pgno <= wal.dbPages) page.copy(image, (pgno - 1) * pageSize);
-    image[18] = 1;
-    image[19] = 1;
-    return image;
+    return asRollbackImage(image);
   } finally {
     if (walFd !== undefined) fs.closeSync(walFd);
   }

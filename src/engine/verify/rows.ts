@@ -3,7 +3,7 @@
  * (frozen, provenance, exception_reason) tolerated when missing, as older stores lack them.
  * `+role` keeps SQLite off the low-selectivity role index (storage note §4.2).
  */
-import type { StoreView } from '../store/types';
+import type { SqlValue, StoreView } from '../store/types';
 
 export interface RunRow {
   session_id: string;
@@ -77,12 +77,47 @@ export function filesOfSessions(view: StoreView, sessionIds: readonly string[]):
 /**
  * The newest producer of a path: role output, latest recorded_at. Ties within upstream's
  * 1-second resolution (spec §13.2) are broken by the later row id, i.e. the later write.
+ *
+ * Asked as upstream's `ORDER BY recorded_at DESC, id DESC LIMIT 1`, but without making SQLite sort:
+ * in sql.js that sort (a temporary b-tree per call) cost 2–3× the index search itself, and a chain
+ * asks this once per input of every run (bench/store.ts). The path's few output rows come from the
+ * file_path index and the newest is picked here, in SQLite's order (NULL first, text by UTF-8
+ * bytes). Anything else (numbers, blobs) is left to SQLite's own ORDER BY.
  */
 export function newestProducer(view: StoreView, filePath: string, excludeSession?: string): string | undefined {
-  const row = view.get<{ session_id: string }>(
+  const params = [filePath, excludeSession ?? ''];
+  const rows = view.all<{ session_id: string; recorded_at: SqlValue; id: number }>(
+    `SELECT session_id, recorded_at, id FROM file_hashes WHERE file_path = ? AND +role = 'output' AND session_id != ?`,
+    params,
+  );
+  let best: (typeof rows)[number] | undefined;
+  for (const row of rows) {
+    const at = row.recorded_at;
+    if (at !== null && typeof at !== 'string') return sortedNewestProducer(view, params);
+    if (!best || newerRow(row.recorded_at as string | null, row.id, best.recorded_at as string | null, best.id)) best = row;
+  }
+  return best?.session_id;
+}
+
+function sortedNewestProducer(view: StoreView, params: readonly SqlValue[]): string | undefined {
+  return view.get<{ session_id: string }>(
     `SELECT session_id FROM file_hashes WHERE file_path = ? AND +role = 'output' AND session_id != ?
      ORDER BY recorded_at DESC, id DESC LIMIT 1`,
-    [filePath, excludeSession ?? ''],
-  );
-  return row?.session_id;
+    params,
+  )?.session_id;
+}
+
+/** (at, id) after (bestAt, bestId) in SQLite's ORDER BY for NULL/TEXT values (BINARY collation). */
+function newerRow(at: string | null, id: number, bestAt: string | null, bestId: number): boolean {
+  if (at === null || bestAt === null) return at === bestAt ? id > bestId : at !== null;
+  const order = at === bestAt ? 0 : compareUtf8(at, bestAt);
+  return order > 0 || (order === 0 && id > bestId);
+}
+
+const SURROGATES = /[\uD800-\uDFFF]/;
+
+/** memcmp order of the UTF-8 encodings: code-unit order, unless surrogate pairs are involved. */
+function compareUtf8(a: string, b: string): number {
+  if (SURROGATES.test(a) || SURROGATES.test(b)) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return a < b ? -1 : a > b ? 1 : 0;
 }
