@@ -47,12 +47,12 @@ function configGeneration(dbPath: string): string {
   }
 }
 
-function keyOf(req: WarmRequest, generation: string): string {
+export function keyOf(req: WarmRequest, generation: string): string {
   return `${path.resolve(req.dbPath)}\n${req.limit}\n${generation}\n${configGeneration(req.dbPath)}`;
 }
 
 /** Everything status may print, rendered once, as a cached (no --rehash) status prints it. */
-function outputsOf(dbPath: string, runs: readonly RunVerification[], entries: readonly WarmEntry[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
+export function outputsOf(dbPath: string, runs: readonly RunVerification[], entries: readonly WarmEntry[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
   const input = { status: summarizeStatus(runs), runs, dbPath: path.resolve(dbPath), cached: true };
   return {
     outputs: { json: renderStatusJson(input), plain: renderStatusText(input, false), color: renderStatusText(input, true) },

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { assetPath } from '../util/assets';
 import type { BatchReply } from './hashWorker';
 import { hashOutcome } from './sha256';
+import { claimAndHash, HashTable, newHashTableJob } from './tableHash';
 import type { HashOutcome } from './types';
 
 interface Pending {
@@ -100,6 +101,36 @@ export class HashPool {
       const job = { id, paths: [...paths], next };
       for (const w of live) w.worker.postMessage(job);
     });
+  }
+
+  /**
+   * Hashes `paths` into shared memory (tableHash.ts) on every live worker and, with
+   * `callingThread`, on this thread too until the list is exhausted (it blocks meanwhile: for
+   * callers with nothing else to do, e.g. while the workers are still booting). Without live
+   * workers the calling thread does it all. Entries left PENDING or OTHER are the caller's.
+   */
+  async hashTable(paths: readonly string[], options: { callingThread?: boolean; signal?: AbortSignal } = {}): Promise<HashTable> {
+    const job = newHashTableJob(this.nextId++, paths);
+    const abort = () => Atomics.store(job.next, 1, 1);
+    options.signal?.addEventListener('abort', abort);
+    const live = this.workers.filter((w) => w.busy !== Number.MAX_SAFE_INTEGER);
+    const workersDone = new Promise<void>((resolve) => {
+      let running = live.length;
+      if (running === 0) return resolve();
+      this.batches.set(job.id, {
+        onResults: () => undefined,
+        onWorkerDone: () => {
+          if (--running > 0) return;
+          this.batches.delete(job.id);
+          resolve();
+        },
+      });
+      for (const w of live) w.worker.postMessage({ table: job });
+    });
+    if (options.callingThread || live.length === 0) claimAndHash(job, Buffer.allocUnsafe(1 << 20));
+    await workersDone;
+    options.signal?.removeEventListener('abort', abort);
+    return new HashTable(job);
   }
 
   get threads(): number {
