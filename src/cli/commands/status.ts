@@ -35,7 +35,7 @@ export const statusCommand: CliCommand = {
     const options = { useCache: !values.rehash, refreshCache: false, prestart: prefetch ? false : undefined };
     return withStore(globals, io, options, async ({ view, hasher, cached, pathMapped }) => {
       const inner = prefetch ? prefetchedHasher(hasher, prefetch) : hasher;
-      const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(inner), cwd: io.cwd }, limit);
+      const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(inner, prefetch?.takenAtNs), cwd: io.cwd }, limit);
       await prefetch?.dispose();
       if (!pathMapped) recording.save(runs);
       const report = { status, runs, dbPath: view.dbPath, cached };

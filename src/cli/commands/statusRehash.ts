@@ -9,16 +9,13 @@
  *   (engine/hash/prefetchedHasher.ts); the rest (files the store gained, missing files) it hashes itself.
  * Like statusWarm.ts, kept free of sql.js and of the other commands.
  */
-import * as path from 'node:path';
 import { defaultConcurrency } from '../../engine/hash/fileHasher';
 import { HashPool } from '../../engine/hash/pool';
 import { nowNs } from '../../engine/hash/statCache';
 import type { HashTable } from '../../engine/hash/tableHash';
-import { rehashedEntries } from '../../engine/status/rehashSnapshot';
+import { differingEntries, entriesWith } from '../../engine/status/rehashSnapshot';
 import { decodeModel, reverify } from '../../engine/status/warmStatus';
-import { readSnapshot, storeGeneration, writeSnapshot, type StoredSnapshot } from '../../engine/status/warmSnapshot';
-import { summarizeStatus } from '../../engine/verify/verify';
-import { renderStatusJson, renderStatusText, statusExitCode } from '../render/statusReport';
+import { readSnapshot, storeGeneration, writeSnapshot, type StatusOutputs, type StoredSnapshot } from '../../engine/status/warmSnapshot';
 import type { CliIo } from '../types';
 import { keyOf, outputsOf, type WarmRequest } from './statusWarm';
 
@@ -44,7 +41,8 @@ export function startRehash(req: WarmRequest): RehashPrefetch | undefined {
     // With a current snapshot this thread has nothing else to do: it hashes too (it blocks here),
     // in place of one worker, whose boot (~40 ms of CPU here) would only compete with the hashing.
     const pool = new HashPool(current ? Math.max(1, defaultConcurrency() - 1) : defaultConcurrency());
-    const table = pool.hashTable(snapshot.paths, { callingThread: current });
+    // Stats only for the full status, which keeps them for its snapshot (rehashSnapshot.ts says why the other needs none).
+    const table = pool.hashTable(snapshot.paths, { callingThread: current, withStats: !current });
     return { current, snapshot, generation, takenAtNs, table, dispose: () => pool.dispose() };
   } catch {
     return undefined;
@@ -56,31 +54,39 @@ export function startRehash(req: WarmRequest): RehashPrefetch | undefined {
  * printed) when the full status must answer. Leaves the next warm snapshot behind.
  */
 export async function answerRehash(req: WarmRequest, prefetch: RehashPrefetch, json: boolean, io: CliIo): Promise<number | undefined> {
+  const pick = (o: StatusOutputs) => (json ? o.json : io.color ? o.color : o.plain);
   let text: string;
   let code: number;
   let save: (() => void) | undefined;
   try {
     if (!prefetch.current) return undefined;
     const { snapshot } = prefetch;
-    const fresh = rehashedEntries(snapshot, await prefetch.table);
-    if (!fresh) return undefined;
-    const runs = reverify(decodeModel(snapshot.model, snapshot), fresh.differing);
-    const report = { status: summarizeStatus(runs), runs, dbPath: path.resolve(req.dbPath), cached: false };
-    text = json ? renderStatusJson(report) : renderStatusText(report, io.color);
-    code = statusExitCode(runs);
-    save = () => {
-      // Not when a commit landed meanwhile: the answer is right for the store we checked, but the
-      // next status must read the store again.
-      if (storeGeneration(req.dbPath) !== prefetch.generation) return;
-      const answer = fresh.differing.size === 0 ? snapshot : outputsOf(req.dbPath, runs, fresh.entries);
-      writeSnapshot(req.dbPath, { key: snapshot.key, takenAtNs: prefetch.takenAtNs, entries: fresh.entries, outputs: answer.outputs, exitCode: answer.exitCode, model: answer.model });
-    };
+    const differing = differingEntries(snapshot, await prefetch.table);
+    if (!differing) return undefined;
+    if (differing.size === 0) {
+      // Every file as the snapshot says: its answer, and the snapshot stays as it is.
+      text = pick(snapshot.outputs.rehash);
+      code = snapshot.exitCode;
+    } else {
+      const runs = reverify(decodeModel(snapshot.model, snapshot), differing);
+      const entries = entriesWith(snapshot, differing);
+      const answer = outputsOf(req.dbPath, runs, entries);
+      text = pick(answer.outputs.rehash);
+      code = answer.exitCode;
+      save = () => {
+        // Not when a commit landed meanwhile: the answer is right for the store we checked, but
+        // the next status must read the store again. The snapshot's own takenAt stays the racy
+        // reference: the entries kept are the ones it judged.
+        if (storeGeneration(req.dbPath) !== prefetch.generation) return;
+        writeSnapshot(req.dbPath, { key: snapshot.key, takenAtNs: snapshot.takenAtNs, entries, ...answer });
+      };
+    }
   } catch {
     return undefined;
   }
   io.out(text);
   try {
-    save();
+    save?.();
   } catch {
     // No snapshot only means no warm path next time.
   }

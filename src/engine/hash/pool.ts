@@ -109,9 +109,10 @@ export class HashPool {
    * callers with nothing else to do, e.g. while the workers are still booting). Without live
    * workers the calling thread does it all. Entries left PENDING or OTHER are the caller's.
    */
-  async hashTable(paths: readonly string[], options: { callingThread?: boolean; signal?: AbortSignal } = {}): Promise<HashTable> {
-    const job = newHashTableJob(this.nextId++, paths);
+  async hashTable(paths: readonly string[], options: { callingThread?: boolean; signal?: AbortSignal; withStats?: boolean } = {}): Promise<HashTable> {
+    const job = newHashTableJob(this.nextId++, paths, options.withStats ?? true);
     const abort = () => Atomics.store(job.next, 1, 1);
+    if (options.signal?.aborted) abort();
     options.signal?.addEventListener('abort', abort);
     const live = this.workers.filter((w) => w.busy !== Number.MAX_SAFE_INTEGER);
     const workersDone = new Promise<void>((resolve) => {

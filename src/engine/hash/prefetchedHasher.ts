@@ -20,6 +20,8 @@ export function prefetchedHasher(inner: FileHasher, prefetch: Prefetch): FileHas
   return {
     async hashMany(paths, request = {}) {
       const table = await prefetch.table;
+      // A caller that keeps stats cannot use a table hashed without them: everything is re-hashed.
+      if (request.onStat && !table.hasStats) return inner.hashMany(paths, request);
       index ??= new Map(table.paths.map((p, i) => [p, i]));
       const found = new Map<string, HashOutcome>();
       const rest: string[] = [];

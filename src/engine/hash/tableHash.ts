@@ -2,7 +2,8 @@
  * Hashing a list of files into shared memory: the fastest way to re-read every byte of many files.
  * Every thread taking part (the workers, and optionally the calling thread) claims the next index
  * from one shared counter and writes the answer for that index straight into shared typed arrays:
- * a state, the stat taken on the opened file BEFORE its bytes are read, and the 32-byte digest.
+ * a state, the 32-byte digest and, when asked for, the stat taken on the opened file BEFORE its
+ * bytes are read.
  * No per-file message, no per-file object on the calling thread.
  *
  * The stat layout is the warm snapshot's (warmSnapshot.ts): u64 words present, dev, ino, size,
@@ -28,20 +29,22 @@ export interface HashTableJob {
   /** [0]: next index to claim, [1]: non-zero when aborted. */
   next: Int32Array;
   state: Int32Array;
-  /** STAT_WORDS per entry, valid when HASHED. */
+  /** STAT_WORDS per entry, valid when HASHED; empty when the job takes no stats. */
   stats: BigUint64Array;
+  withStats: boolean;
   /** DIGEST_BYTES per entry, valid when HASHED. */
   digests: Uint8Array;
 }
 
-export function newHashTableJob(id: number, paths: readonly string[]): HashTableJob {
+export function newHashTableJob(id: number, paths: readonly string[], withStats: boolean): HashTableJob {
   const n = paths.length;
   return {
     id,
     paths: [...paths],
     next: new Int32Array(new SharedArrayBuffer(8)),
     state: new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4))),
-    stats: new BigUint64Array(new SharedArrayBuffer(Math.max(8, n * STAT_WORDS * 8))),
+    stats: new BigUint64Array(new SharedArrayBuffer(withStats ? Math.max(8, n * STAT_WORDS * 8) : 8)),
+    withStats,
     digests: new Uint8Array(new SharedArrayBuffer(Math.max(1, n * DIGEST_BYTES))),
   };
 }
@@ -57,8 +60,9 @@ function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
   try {
     // fstat of the descriptor we read: taken before any byte is read, and of the very inode read
     // even if the path is replaced meanwhile. A later change shows another stat next time.
-    const s = fs.fstatSync(fd, { bigint: true });
-    if (!s.isFile()) return OTHER;
+    // Node 20 builds four Date objects per BigIntStats: skipped when the caller needs no stats.
+    const s = job.withStats ? fs.fstatSync(fd, { bigint: true }) : undefined;
+    if (s && !s.isFile()) return OTHER; // without the stat, a directory fails the read (EISDIR) below
     const hash = createHash('sha256');
     for (;;) {
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
@@ -66,6 +70,7 @@ function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
       hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
     }
     job.digests.set(hash.digest(), i * DIGEST_BYTES);
+    if (!s) return HASHED;
     const at = i * STAT_WORDS;
     job.stats[at] = 1n;
     job.stats[at + 1] = s.dev;
@@ -101,6 +106,18 @@ export class HashTable {
     return this.job.paths;
   }
 
+  get hasStats(): boolean {
+    return this.job.withStats;
+  }
+
+  /** True when entry `i` is HASHED with exactly these 32 bytes at `offset` of `digests`. */
+  digestEquals(i: number, digests: Uint8Array, offset: number): boolean {
+    const mine = this.job.digests;
+    const at = i * DIGEST_BYTES;
+    for (let k = 0; k < DIGEST_BYTES; k++) if (mine[at + k] !== digests[offset + k]) return false;
+    return true;
+  }
+
   stateAt(i: number): number {
     return Atomics.load(this.job.state, i);
   }
@@ -118,7 +135,7 @@ export class HashTable {
     return undefined;
   }
 
-  /** The stat of a HASHED entry (taken before it was read). */
+  /** The stat of a HASHED entry (taken before it was read); only for a job with stats. */
   statAt(i: number): { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint } {
     const s = this.job.stats;
     const at = i * STAT_WORDS;

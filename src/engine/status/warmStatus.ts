@@ -35,8 +35,8 @@ function settle(entry: WarmEntry, outcome: HashOutcome | undefined): boolean {
   return true;
 }
 
-export function recordingHasher(inner: FileHasher): Recording {
-  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+/** `takenAtNs`: when stats may have been taken before this call (a prefetch), the time before those. */
+export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Date.now()) * 1_000_000n): Recording {
   const seen = new Map<string, WarmEntry>();
   let ok = true;
   const hasher: FileHasher = {
