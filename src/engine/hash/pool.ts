@@ -29,14 +29,19 @@ export class HashPool {
   private nextId = 1;
 
   constructor(size: number) {
-    if (size <= 0) return;
+    this.addWorkers(size);
+  }
+
+  /** Starts `count` more workers (none when the worker bundle is unavailable). */
+  addWorkers(count: number): void {
+    if (count <= 0) return;
     let script: string;
     try {
       script = assetPath('hashWorker.js');
     } catch {
       return;
     }
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < count; i++) {
       const worker = new Worker(script);
       worker.unref();
       const slot = { worker, busy: 0 };
