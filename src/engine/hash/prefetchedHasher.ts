@@ -19,7 +19,12 @@ export function prefetchedHasher(inner: FileHasher, prefetch: Prefetch): FileHas
   let index: Map<string, number> | undefined;
   return {
     async hashMany(paths, request = {}) {
-      const table = await prefetch.table;
+      let table: HashTable;
+      try {
+        table = await prefetch.table;
+      } catch {
+        return inner.hashMany(paths, request); // the prefetch failed: as if there were none
+      }
       // A caller that keeps stats cannot use a table hashed without them: everything is re-hashed.
       if (request.onStat && !table.hasStats) return inner.hashMany(paths, request);
       index ??= new Map(table.paths.map((p, i) => [p, i]));

@@ -112,6 +112,23 @@ describe('prefetchedHasher', () => {
     assert.equal(outcomes.get(added)?.kind, 'hash');
   });
 
+  test('a failed prefetch is as if there were none', async () => {
+    const asked: string[] = [];
+    const inner: FileHasher = {
+      async hashMany(paths) {
+        asked.push(...paths);
+        return new Map(paths.map((p): [string, HashOutcome] => [p, { kind: 'missing' }]));
+      },
+      dispose: async () => undefined,
+    };
+    const table = Promise.reject(new Error('the threads could not start'));
+    table.catch(() => undefined);
+    const hasher = prefetchedHasher(inner, { table, dispose: async () => undefined });
+    const outcomes = await hasher.hashMany(files.slice(0, 2));
+    assert.deepEqual(asked, files.slice(0, 2));
+    assert.equal(outcomes.size, 2);
+  });
+
   test('a table without stats is not used by a caller that keeps stats', async () => {
     const pool = new HashPool(0);
     const asked: string[] = [];
