@@ -52,7 +52,7 @@ export function newHashTableJob(id: number, paths: readonly string[], withStats:
 function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
   let fd: number;
   try {
-    fd = fs.openSync(job.paths[i], 'r');
+    fd = fs.openSync(job.paths[i], fs.constants.O_RDONLY); // the number: no flag-string parsing per file
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? MISSING : OTHER;
