@@ -61,7 +61,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // A runtime path, so esbuild keeps the full CLI in its own bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo, handoff?: CliHandoff): Promise<number> };
-  return full.runCli(argv, io, handoff);
+  try {
+    return await full.runCli(argv, io, handoff);
+  } finally {
+    await handoff.rehash?.dispose();
+  }
 }
 
 if (require.main === module) {

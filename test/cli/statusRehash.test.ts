@@ -217,6 +217,21 @@ describe('rehash after edits and commits', () => {
     assert.ok(changedEntries(snapshot).some((c) => c.index === index), 'its mtime is within the granularity of the stats');
   });
 
+  test('a rehash whose command fails after its threads started still exits (no store beside the snapshot)', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-rehash-nostore-'));
+    try {
+      const runtime = path.join(copy, '.scitex', 'clew', 'runtime');
+      fs.mkdirSync(runtime, { recursive: true });
+      fs.copyFileSync(warmSnapshotPath(db), path.join(runtime, path.basename(warmSnapshotPath(db))));
+      const r = spawnSync(process.execPath, [CLI, '--db', path.join(runtime, 'clew.db'), 'status', '--rehash', '--json'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.signal, null, 'it exited by itself');
+      assert.equal(r.status, 3, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, /no Clew store/);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   test('a stale path list (the store gained and lost files): same verdicts as reading the store', async () => {
     await status(db, [], { json: true });
     const staleBytes = fs.readFileSync(warmSnapshotPath(db));
