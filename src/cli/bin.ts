@@ -6,19 +6,21 @@
  */
 import * as path from 'node:path';
 import { locateStore } from '../engine/store/locate';
+import { answerRehash, startRehash } from './commands/statusRehash';
 import { tryWarmStatus } from './commands/statusWarm';
 import { processIo } from './io';
-import type { CliIo } from './types';
+import type { CliHandoff, CliIo } from './types';
 
 interface WarmArgs {
   db?: string;
   json: boolean;
   limit: number;
+  rehash: boolean;
 }
 
-/** Only the plain forms of `clew [--db P] [--json] status [--json] [--limit N]`; anything else goes the full way. */
+/** Only the plain forms of `clew [--db P] [--json] status [--json] [--limit N] [--rehash]`; anything else goes the full way. */
 export function warmArgs(argv: readonly string[]): WarmArgs | undefined {
-  const args: WarmArgs = { json: false, limit: 1000 };
+  const args: WarmArgs = { json: false, limit: 1000, rehash: false };
   let command = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -26,6 +28,7 @@ export function warmArgs(argv: readonly string[]): WarmArgs | undefined {
     else if (a === '--db' && i + 1 < argv.length) args.db = argv[++i];
     else if (a.startsWith('--db=')) args.db = a.slice(5);
     else if (a === 'status' && !command) command = true;
+    else if (command && a === '--rehash') args.rehash = true;
     else if (command && (a === '--limit' || a.startsWith('--limit='))) {
       const value = a === '--limit' ? argv[++i] : a.slice(8);
       if (value === undefined || !/^[0-9]+$/.test(value)) return undefined;
@@ -38,10 +41,18 @@ export function warmArgs(argv: readonly string[]): WarmArgs | undefined {
 /** What `clew` runs, exported for callers that require dist/cli.js (tests) without a process start. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const warm = warmArgs(argv);
+  const handoff: CliHandoff = {};
   if (warm) {
     let code: number | undefined;
     try {
-      code = await tryWarmStatus({ dbPath: locateStore({ explicit: warm.db, cwd: io.cwd, env: io.env }).dbPath, limit: warm.limit }, warm.json, io);
+      const req = { dbPath: locateStore({ explicit: warm.db, cwd: io.cwd, env: io.env }).dbPath, limit: warm.limit };
+      if (!warm.rehash) code = await tryWarmStatus(req, warm.json, io);
+      else {
+        // Hashing starts now, before the full CLI and sql.js load (statusRehash.ts).
+        handoff.rehash = startRehash(req);
+        if (handoff.rehash) code = await answerRehash(req, handoff.rehash, warm.json, io);
+        if (code !== undefined) await handoff.rehash?.dispose();
+      }
     } catch {
       code = undefined;
     }
@@ -49,8 +60,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   // A runtime path, so esbuild keeps the full CLI in its own bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo): Promise<number> };
-  return full.runCli(argv, io);
+  const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo, handoff?: CliHandoff): Promise<number> };
+  try {
+    return await full.runCli(argv, io, handoff);
+  } finally {
+    await handoff.rehash?.dispose();
+  }
 }
 
 if (require.main === module) {

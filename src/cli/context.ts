@@ -27,7 +27,12 @@ export interface StoreSession {
 export async function withStore<T>(
   globals: GlobalOptions,
   io: CliIo,
-  options: { useCache: boolean; /** Open for writing, creating the store if missing. */ writable?: boolean },
+  options: {
+    useCache: boolean;
+    /** Open for writing, creating the store if missing. */ writable?: boolean;
+    /** See FileHasherOptions.refreshCache. */ refreshCache?: boolean;
+    /** Start worker threads now (default: when every file will be re-read). False when the caller already has threads hashing. */ prestart?: boolean;
+  },
   fn: (session: StoreSession) => Promise<T>,
 ): Promise<T> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
@@ -35,7 +40,12 @@ export async function withStore<T>(
     throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   }
   // The hasher first: a rehash starts its worker threads now, so they boot while sql.js loads.
-  const hasher = createFileHasher({ useCache: options.useCache, storeDir: path.dirname(located.dbPath), prestart: !options.useCache });
+  const hasher = createFileHasher({
+    useCache: options.useCache,
+    storeDir: path.dirname(located.dbPath),
+    prestart: options.prestart ?? !options.useCache,
+    refreshCache: options.refreshCache,
+  });
   let pathMapped = false;
   let store: Store;
   try {

@@ -9,7 +9,7 @@ import { ClewError, errorMessage } from '../engine/errors';
 import { CLEW_VERSION as VERSION } from '../engine/version';
 import { COMMANDS } from './commands/index';
 import { processIo } from './io';
-import type { CliIo, GlobalOptions } from './types';
+import type { CliHandoff, CliIo, GlobalOptions } from './types';
 
 
 function helpText(): string {
@@ -67,7 +67,7 @@ export function extractGlobals(argv: string[]): { globals: GlobalOptions; rest: 
   return { globals, rest };
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, handoff: CliHandoff = {}): Promise<number> {
   try {
     const { globals, rest } = extractGlobals(argv);
     const [name, ...commandArgv] = rest;
@@ -85,7 +85,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(command.usage);
       return 0;
     }
-    return await command.run(commandArgv, globals, io);
+    return await command.run(commandArgv, globals, io, handoff);
   } catch (err) {
     if (err instanceof ClewError) {
       io.err(`clew: ${err.message}`);

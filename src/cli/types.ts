@@ -4,6 +4,8 @@
  * writes through `io`, and returns its exit status. Throw ClewError for user-facing failures:
  * the dispatcher prints one line `clew: <message>` on stderr and exits with the error's code.
  */
+import type { RehashPrefetch } from './commands/statusRehash';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -11,6 +13,12 @@ export interface CliIo {
   readonly color: boolean;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+}
+
+/** What dist/cli.js already started before loading the full CLI, for the command to take over. */
+export interface CliHandoff {
+  /** `status --rehash`: the last snapshot's files, being hashed (commands/statusRehash.ts). */
+  rehash?: RehashPrefetch;
 }
 
 export interface GlobalOptions {
@@ -30,5 +38,5 @@ export interface CliCommand {
   summary: string;
   /** Full usage text for `clew <name> --help`. */
   usage: string;
-  run(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number>;
+  run(argv: string[], globals: GlobalOptions, io: CliIo, handoff?: CliHandoff): Promise<number>;
 }

@@ -277,7 +277,7 @@ describe('the snapshot model', () => {
         is_verified_from_scratch: false,
       },
     ];
-    const snapshot = decodeSnapshot(encodeSnapshot({ key: 'k', takenAtNs: 1n, exitCode: 12, outputs: { json: '', plain: '', color: '' }, entries, model: encodeModel(runs, entries) }));
+    const snapshot = decodeSnapshot(encodeSnapshot({ key: 'k', takenAtNs: 1n, exitCode: 12, outputs: { json: '', plain: '', color: '', rehash: { json: '', plain: '', color: '' } }, entries, model: encodeModel(runs, entries) }));
     assert.ok(snapshot);
     assert.deepEqual(decodeModel(snapshot.model, snapshot), runs);
     assert.deepEqual(snapshot.entries(), entries);

@@ -1,4 +1,5 @@
 /** `clew status`: git-status-like overview of the newest runs. */
+import { prefetchedHasher } from '../../engine/hash/prefetchedHasher';
 import { locateStore } from '../../engine/store/locate';
 import { verifyStatus } from '../../engine/verify';
 import { parseCommandArgs } from '../args';
@@ -17,7 +18,7 @@ export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'show which recorded files changed or went missing',
   usage: USAGE,
-  async run(argv, globals, io) {
+  async run(argv, globals, io, handoff) {
     const { values } = parseCommandArgs(argv, { rehash: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' } }, USAGE);
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
     const asJson = Boolean(globals.json || values.json);
@@ -28,8 +29,14 @@ export const statusCommand: CliCommand = {
       if (code !== undefined) return code;
     }
     const recording = beginWarmRecording(warm);
-    return withStore(globals, io, { useCache: !values.rehash }, async ({ view, hasher, cached, pathMapped }) => {
-      const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(hasher), cwd: io.cwd }, limit);
+    // dist/cli.js may have set threads hashing the last status's files already (statusRehash.ts).
+    const prefetch = values.rehash && globals.map === undefined ? handoff?.rehash : undefined;
+    // A rehash leaves its results in the warm snapshot; it does not rewrite the stat cache.
+    const options = { useCache: !values.rehash, refreshCache: false, prestart: prefetch ? false : undefined };
+    return withStore(globals, io, options, async ({ view, hasher, cached, pathMapped }) => {
+      const inner = prefetch ? prefetchedHasher(hasher, prefetch) : hasher;
+      const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(inner, prefetch?.takenAtNs), cwd: io.cwd }, limit);
+      await prefetch?.dispose();
       if (!pathMapped) recording.save(runs);
       const report = { status, runs, dbPath: view.dbPath, cached };
       io.out(asJson ? renderStatusJson(report) : renderStatusText(report, io.color));

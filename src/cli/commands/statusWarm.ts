@@ -47,15 +47,22 @@ function configGeneration(dbPath: string): string {
   }
 }
 
-function keyOf(req: WarmRequest, generation: string): string {
+export function keyOf(req: WarmRequest, generation: string): string {
   return `${path.resolve(req.dbPath)}\n${req.limit}\n${generation}\n${configGeneration(req.dbPath)}`;
 }
 
 /** Everything status may print, rendered once, as a cached (no --rehash) status prints it. */
-function outputsOf(dbPath: string, runs: readonly RunVerification[], entries: readonly WarmEntry[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
+export function outputsOf(dbPath: string, runs: readonly RunVerification[], entries: readonly WarmEntry[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
   const input = { status: summarizeStatus(runs), runs, dbPath: path.resolve(dbPath), cached: true };
+  const rehash = { ...input, cached: false };
   return {
-    outputs: { json: renderStatusJson(input), plain: renderStatusText(input, false), color: renderStatusText(input, true) },
+    outputs: {
+      json: renderStatusJson(input),
+      plain: renderStatusText(input, false),
+      color: renderStatusText(input, true),
+      // What `status --rehash` prints when it finds every file as this status did (statusRehash.ts).
+      rehash: { json: renderStatusJson(rehash), plain: renderStatusText(rehash, false), color: renderStatusText(rehash, true) },
+    },
     exitCode: statusExitCode(runs),
     model: encodeModel(runs, entries),
   };
@@ -88,7 +95,7 @@ export async function tryWarmStatus(req: WarmRequest, json: boolean, io: CliIo):
 }
 
 /** For the slow path: wrap its hasher, then save what it verified as the next warm snapshot. */
-export function beginWarmRecording(req: WarmRequest): { wrap(hasher: FileHasher): FileHasher; save(runs: readonly RunVerification[]): void } {
+export function beginWarmRecording(req: WarmRequest): { wrap(hasher: FileHasher, takenAtNs?: bigint): FileHasher; save(runs: readonly RunVerification[]): void } {
   let generation: string | undefined;
   let recording: ReturnType<typeof recordingHasher> | undefined;
   try {
@@ -97,8 +104,8 @@ export function beginWarmRecording(req: WarmRequest): { wrap(hasher: FileHasher)
     generation = undefined;
   }
   return {
-    wrap(hasher) {
-      recording = recordingHasher(hasher);
+    wrap(hasher, takenAtNs) {
+      recording = recordingHasher(hasher, takenAtNs);
       return recording.hasher;
     },
     save(runs) {

@@ -11,6 +11,7 @@ import { archiveOutcome } from './archiveOutcome';
 import { HashPool } from './pool';
 import { hashOutcome } from './sha256';
 import { nowNs, StatCache, statKeyOf, type StatKey } from './statCache';
+import { HASHED } from './tableHash';
 import type { FileHasher, FileHasherOptions, HashOutcome, HashRequestOptions } from './types';
 
 export function defaultConcurrency(): number {
@@ -21,7 +22,8 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
   const concurrency = options.concurrency ?? defaultConcurrency();
   let pool: HashPool | undefined = options.prestart ? new HashPool(concurrency) : undefined;
   // Without useCache nothing is looked up: skip parsing the cache file (save() merges with it).
-  const cache = options.storeDir ? (options.useCache ? StatCache.open(options.storeDir) : StatCache.empty(options.storeDir)) : undefined;
+  const refresh = options.useCache || options.refreshCache !== false;
+  const cache = options.storeDir && refresh ? (options.useCache ? StatCache.open(options.storeDir) : StatCache.empty(options.storeDir)) : undefined;
   let saveTimer: NodeJS.Timeout | undefined;
   const saveCache = () => {
     if (!cache) return;
@@ -66,12 +68,35 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
     return outcome;
   }
 
+  /** Hashes `unique` on the pool into a shared table; fills `results` with the plain files, returns the other paths. */
+  async function hashIntoTable(unique: readonly string[], results: Map<string, HashOutcome>, request: HashRequestOptions): Promise<string[]> {
+    if (unique.length === 0) return [];
+    pool ??= new HashPool(concurrency);
+    const takenAt = nowNs();
+    const table = await pool.hashTable(unique, { signal: request.signal });
+    request.signal?.throwIfAborted();
+    const rest: string[] = [];
+    unique.forEach((p, i) => {
+      if (table.stateAt(i) !== HASHED) return void rest.push(p);
+      const stat = table.statAt(i);
+      const hash = table.hexAt(i);
+      request.onStat?.(p, stat);
+      results.set(p, { kind: 'hash', hash, cached: false });
+      cache?.remember(p, stat, hash, takenAt);
+    });
+    return rest;
+  }
+
   return {
     async hashMany(paths: readonly string[], request: HashRequestOptions = {}): Promise<Map<string, HashOutcome>> {
       const unique = [...new Set(paths)];
       const results = new Map<string, HashOutcome>();
       const slow: [string, { key: StatKey; takenAt: bigint } | 'slow'][] = [];
-      for (const p of unique) {
+      // Every byte is re-read anyway: the threads stat and hash each file themselves, answering in
+      // shared memory (tableHash.ts), instead of a stat loop here and a message per chunk of files.
+      // What they leave (missing, directories, errors) takes the general path below.
+      const triaged = options.useCache ? unique : await hashIntoTable(unique, results, request);
+      for (const p of triaged) {
         const t = triage(p, request.onStat);
         if (t === 'slow' || 'key' in t) slow.push([p, t]);
         else results.set(p, t);
@@ -81,6 +106,7 @@ export function createFileHasher(options: FileHasherOptions): FileHasher {
         done += n;
         request.onProgress?.({ done, total: unique.length, bytes: 0 });
       };
+      if (done > 0 && !options.useCache) request.onProgress?.({ done, total: unique.length, bytes: 0 });
       request.signal?.throwIfAborted();
       // Plain files go to the workers as one batch; whatever they hand back (directories,
       // errors, a dead worker) is classified here, on the calling thread.

@@ -1,14 +1,17 @@
 /**
- * Worker thread body (bundled to dist/hashWorker.js). Two messages:
+ * Worker thread body (bundled to dist/hashWorker.js). Three messages:
  * - {id, path} → {id, outcome}: one file, streamed (kept for single large files);
  * - {id, paths, next} → {id, results, finished}: a batch shared by every worker, each claiming the
  *   next index from the shared counter `next[0]` (work stealing, so no worker idles while another
  *   has a queue) until the list ends or `next[1]` (abort) is set. Results come back in chunks, so
  *   one message carries many files. An undefined result asks the caller to hash that path itself.
+ * - {table} → {id, results: [], finished}: the same sharing, answers written into shared memory
+ *   (tableHash.ts), one message per worker in all.
  */
 import { parentPort } from 'node:worker_threads';
 import { hashOutcome } from './sha256';
 import { hashFileSyncOutcome } from './syncHash';
+import { claimAndHash, type HashTableJob } from './tableHash';
 import type { HashOutcome } from './types';
 
 export interface HashJob {
@@ -47,7 +50,11 @@ function runBatch(job: BatchJob): void {
   parentPort?.postMessage({ id: job.id, results, finished: true } satisfies BatchReply);
 }
 
-parentPort?.on('message', (job: HashJob | BatchJob) => {
-  if ('paths' in job) runBatch(job);
+parentPort?.on('message', (job: HashJob | BatchJob | { table: HashTableJob }) => {
+  if ('table' in job) {
+    // Answers go straight into the job's shared arrays; the one message says this worker is done.
+    claimAndHash(job.table, buffer);
+    parentPort?.postMessage({ id: job.table.id, results: [], finished: true } satisfies BatchReply);
+  } else if ('paths' in job) runBatch(job);
   else void hashOutcome(job.path).then((outcome) => parentPort?.postMessage({ id: job.id, outcome }));
 });

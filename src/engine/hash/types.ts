@@ -28,8 +28,11 @@ export interface HashRequestOptions {
    * Called once per path with the stat taken BEFORE the file is read (undefined: missing), so a
    * caller can keep (stat, outcome) pairs without a second stat of its own (the warm status snapshot).
    */
-  onStat?(path: string, stat: BigIntStats | undefined): void;
+  onStat?(path: string, stat: FileStat | undefined): void;
 }
+
+/** The stat fields a hash is tied to (the stat cache's and the warm snapshot's key). */
+export type FileStat = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
 
 /**
  * Hashes many absolute paths. Never throws for a bad path: each path gets an outcome.
@@ -56,4 +59,10 @@ export interface FileHasherOptions {
   saveDelayMs?: number;
   /** Start the worker threads now rather than at the first file that needs reading (a rehash will read every file). */
   prestart?: boolean;
+  /**
+   * Without useCache: still record the new hashes in the stat cache file (default true). Off for
+   * `status --rehash`, whose warm snapshot carries its results: merging and rewriting the cache
+   * file was a serial tail after the last file was hashed.
+   */
+  refreshCache?: boolean;
 }

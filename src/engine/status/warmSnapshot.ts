@@ -21,7 +21,7 @@ import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
-const MAGIC = 'CLEWWS03';
+const MAGIC = 'CLEWWS04';
 
 /** A recorded file: its stat before hashing and what hashing found. */
 export interface WarmEntry {
@@ -37,13 +37,19 @@ export interface WarmEntry {
   hash: string;
 }
 
+export interface StatusOutputs {
+  json: string;
+  plain: string;
+  color: string;
+}
+
 export interface WarmSnapshot {
   key: string;
   /** Wall clock (ns) taken before the entries' stats: the racy rule's reference. */
   takenAtNs: bigint;
   exitCode: number;
-  /** What `status` prints: --json, plain text, ANSI-coloured text. */
-  outputs: { json: string; plain: string; color: string };
+  /** What `status` prints: --json, plain text, ANSI-coloured text; under `rehash` what `status --rehash` prints for the same files. */
+  outputs: StatusOutputs & { rehash: StatusOutputs };
   entries: WarmEntry[];
   /** Opaque payload (the verified runs), parsed only when something changed. */
   model: string;
@@ -146,14 +152,13 @@ const WORDS = 6;
  * an entry allocates nothing.
  */
 export function encodeSnapshot(s: WarmSnapshot): Buffer {
-  const out = new Out(Buffer.allocUnsafe(4096 + s.entries.length * 200 + 3 * (s.model.length + s.outputs.json.length + s.outputs.plain.length + s.outputs.color.length)));
+  const texts = [s.outputs.json, s.outputs.plain, s.outputs.color, s.outputs.rehash.json, s.outputs.rehash.plain, s.outputs.rehash.color];
+  const out = new Out(Buffer.allocUnsafe(4096 + s.entries.length * 200 + 3 * (s.model.length + texts.reduce((n, t) => n + t.length, 0))));
   out.str(MAGIC);
   out.str(s.key);
   out.u64(s.takenAtNs);
   out.u32(s.exitCode);
-  out.str(s.outputs.json);
-  out.str(s.outputs.plain);
-  out.str(s.outputs.color);
+  for (const t of texts) out.str(t);
   out.u32(s.entries.length);
   out.align8();
   // One typed array, copied once: per-field Buffer writes were most of the encoding time.
@@ -179,6 +184,8 @@ export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
   entry(index: number): WarmEntry;
   /** Just the hash of entry `index` ('' when missing), without building the entry. */
   hashAt(index: number): string;
+  /** The hashes as stored: 32 bytes per entry, zeros when missing. */
+  digests: Uint8Array;
   entries(): WarmEntry[];
 }
 
@@ -203,7 +210,7 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
     const takenAtNs = buf.readBigUInt64LE(pos);
     pos += 8;
     const exitCode = u32();
-    const outputs = { json: str(), plain: str(), color: str() };
+    const outputs = { json: str(), plain: str(), color: str(), rehash: { json: str(), plain: str(), color: str() } };
     const count = u32();
     pos = (pos + 7) & ~7;
     const tableBytes = count * WORDS * 8;
@@ -235,6 +242,7 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       paths,
       table,
       entry,
+      digests: buf.subarray(hashPos, hashPos + count * 32),
       hashAt: (i) => (buf.readUInt32LE(tablePos + i * WORDS * 8) === 1 ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : ''),
       entries: () => paths.map((_, i) => entry(i)),
       // The model is only needed when something changed: decode it on first use.

@@ -6,9 +6,8 @@
  *   any outcome differs;
  * - reverify: re-applies the verdict rules to the runs of the last status for those files only.
  */
-import * as fs from 'node:fs';
 import { createFileHasher } from '../hash/fileHasher';
-import type { FileHasher, HashOutcome } from '../hash/types';
+import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { checkFile } from '../verify/runVerify';
 import { decideRunStatus } from '../verify/verdicts';
 import type { RunVerification, VerificationStatus } from '../verify/types';
@@ -21,7 +20,7 @@ export interface Recording {
   entries(): WarmEntry[] | undefined;
 }
 
-function entryOf(p: string, s: fs.BigIntStats | undefined): WarmEntry {
+function entryOf(p: string, s: FileStat | undefined): WarmEntry {
   return s
     ? { path: p, present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' }
     : { path: p, present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' };
@@ -36,8 +35,8 @@ function settle(entry: WarmEntry, outcome: HashOutcome | undefined): boolean {
   return true;
 }
 
-export function recordingHasher(inner: FileHasher): Recording {
-  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+/** `takenAtNs`: when stats may have been taken before this call (a prefetch), the time before those. */
+export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Date.now()) * 1_000_000n): Recording {
   const seen = new Map<string, WarmEntry>();
   let ok = true;
   const hasher: FileHasher = {
