@@ -1,23 +1,37 @@
 /**
- * Streaming SHA-256 of files and directories (spec §2.6). Reads in 1 MiB chunks into one reused
- * buffer, so memory stays flat for huge files.
+ * Streaming SHA-256 of files and directories (spec §2.6). Reads in 4 MiB chunks into two reused
+ * buffers, so memory stays flat for huge files.
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { HashOutcome } from './types';
 
-const CHUNK = 1 << 20;
+/** 4 MiB: measured faster than 1 MiB against openssl on one large file (bench/hash.ts). */
+const CHUNK = 1 << 22;
 
 export async function hashFile(filePath: string): Promise<string> {
   const handle = await fsp.open(filePath, 'r');
   try {
     const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(CHUNK);
+    // Two buffers: the next chunk is read (on libuv's thread pool) while this one is hashed (on
+    // this thread), so a large file costs about max(read, hash) instead of their sum.
+    // Sized to the file (plus one byte, so one read reaches its end) when smaller than a chunk:
+    // hashing many small files allocates little. A file that grows meanwhile is still read whole.
+    // Pipes and /proc files report size 0 whatever they hold: they get a modest fixed buffer.
+    const stat = await handle.stat();
+    const chunk = stat.isFile() && stat.size > 0 ? Math.min(CHUNK, stat.size + 1) : 1 << 16;
+    let current = Buffer.allocUnsafe(chunk);
+    let next = Buffer.allocUnsafe(chunk);
+    let position = 0;
+    let reading = handle.read(current, 0, chunk, position);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      const { bytesRead } = await reading;
       if (bytesRead === 0) break;
-      hash.update(bytesRead === CHUNK ? buffer : buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      reading = handle.read(next, 0, chunk, position);
+      hash.update(bytesRead === chunk ? current : current.subarray(0, bytesRead));
+      [current, next] = [next, current];
     }
     return hash.digest('hex');
   } finally {

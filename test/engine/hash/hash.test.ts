@@ -151,3 +151,14 @@ describe('stat cache', () => {
     assert.equal(StatCache.open(storeDir).size, 2);
   });
 });
+
+test('hashFile reads whole files at every size around its 4 MiB chunk, and files whose size says 0', async () => {
+  for (const size of [0, 1, (4 << 20) - 1, 4 << 20, (4 << 20) + 1, 9_000_001]) {
+    const data = Buffer.alloc(size, size % 251);
+    if (size > 2) data.writeUInt16LE(size & 0xffff, size - 2);
+    assert.equal(await hashFile(file(`sized-${size}.bin`, data)), sha(data), `${size} bytes`);
+  }
+  // /proc files report size 0 but hold text: read to their end all the same.
+  const proc = '/proc/self/cmdline';
+  if (fs.existsSync(proc)) assert.notEqual(await hashFile(proc), sha(''));
+});
