@@ -139,6 +139,8 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('clew.decorations.enabled')) surfaces.decorations.setEnabled(decorationsEnabled());
       if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency') || e.affectsConfiguration('clew.pathMappings')) rebuild();
+      // Grouper, layout and collapse limit change the drawing only: the open panel redraws.
+      else if (e.affectsConfiguration('clew.dag')) scheduleDagPanelRebuild(0);
     }),
     set,
   );

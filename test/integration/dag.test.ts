@@ -70,14 +70,19 @@ describe('DAG panel', () => {
     const clew = (await getClewExtension()).exports as ClewApi;
     const panel = clew.dagPanel();
     if (!panel?.shown()) assert.fail('the panel from the previous test is open');
-    const redrawn = panel.nextReport();
     // Another process edits a root input: everything below it turns red. Restored afterwards,
     // because the other tests of this workspace expect the fixture as recorded.
     const sourceA = path.join(workspaceRoot(), '01_source_a_out/source_A.csv');
     const original = fs.readFileSync(sourceA);
     try {
       fs.appendFileSync(sourceA, '999,1.0,X\n');
-      const report = await Promise.race([redrawn, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      // The redraw the edit causes; a redraw still on its way from the previous test's settings
+      // change may report first, drawn before the edit was seen.
+      const deadline = Date.now() + 30_000;
+      let report: WebviewToHost | undefined;
+      do {
+        report = await Promise.race([panel.nextReport(), new Promise<undefined>((r) => setTimeout(() => r(undefined), Math.max(0, deadline - Date.now())))]);
+      } while (report && panel.shown()?.nodes.find((n) => n.label === 'source_A.csv')?.verdict !== 'mismatch');
       assert.ok(report, 'the panel redrew within 30 s');
       assert.equal(report.type, 'rendered', JSON.stringify(report));
       if (report.type !== 'rendered') return;
@@ -130,6 +135,14 @@ describe('DAG panel', () => {
       assert.ok(plain.report?.type === 'rendered', JSON.stringify(plain.report));
       assert.equal(plain.payload.nodes.filter((n) => n.kind === 'group').length, 0);
       assert.equal(plain.payload.nodes.filter((n) => n.kind === 'file').length, 10);
+      // Changing the setting redraws the open panel by itself.
+      const panel = clew.dagPanel();
+      if (!panel?.shown()) assert.fail('the panel is open');
+      const redrawn = panel.nextReport();
+      await settings.update('dag.grouper', 'session_bundle:1', vscode.ConfigurationTarget.Workspace);
+      const report = await Promise.race([redrawn, new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000))]);
+      assert.ok(report?.type === 'rendered', `the panel redrew after the setting changed: ${JSON.stringify(report)}`);
+      await waitFor(() => panel.shown()?.nodes.some((n) => n.kind === 'group' && /bundle/.test(n.label)), { message: 'bundles drawn' });
     } finally {
       await settings.update('dag.grouper', undefined, vscode.ConfigurationTarget.Workspace);
     }
