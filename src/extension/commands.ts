@@ -15,9 +15,8 @@ import { showDagPanel } from './dagPanel';
 import { dagDisplaySettings, diagramPayload } from '../engine/mermaid/payload';
 import { provenanceDiagram, renderDiagram } from '../engine/mermaid/provenanceDiagram';
 import { withClaims } from '../engine/mermaid/claimsOverlay';
-import { findGrouperConfig } from '../engine/mermaid/grouperConfig';
-import { grouperFromOption, grouperFromSpec } from '../engine/mermaid/grouperSpec';
-import type { DagPayload, DagSource, Grouper } from '../engine/mermaid/types';
+import { panelGrouper } from './panelGrouper';
+import type { DagPayload, DagSource } from '../engine/mermaid/types';
 import { chainReport, dagReport, type ReportDocuments, runReport } from './report';
 import type { RerunResults } from './rerun';
 import { STAMP_BACKENDS } from '../engine/stamps/types';
@@ -77,39 +76,6 @@ async function engineOrExplain(model: ClewModel | undefined) {
   const engine = await model?.engine();
   if (!engine) void vscode.window.showWarningMessage('Clew: no store in this workspace yet. Record a run first (clew record -- python3 script.py), or scaffold the example pipeline.');
   return engine;
-}
-
-/** Problems already shown, so a broken grouper is said once per session, not on every redraw. */
-const toldGrouperProblems = new Set<string>();
-
-/**
- * The panel's grouper: the `clew.dag.grouper` setting (a name, a short form such as `pattern:P\\d+`,
- * a spec object, or `none`), else the project config's `grouper` key. One that cannot be drawn is
- * said once and the diagram is drawn without it.
- */
-function panelGrouper(folder: string, log: vscode.LogOutputChannel): Grouper | undefined {
-  const setting = vscode.workspace.getConfiguration('clew', vscode.Uri.file(folder)).get<unknown>('dag.grouper');
-  let found: { grouper?: Grouper; problem?: string; from: string } | undefined;
-  if (setting === 'none') return undefined;
-  if (typeof setting === 'string' && setting.trim() !== '') {
-    const g = grouperFromOption(setting);
-    found = typeof g === 'string' ? { problem: g, from: 'the clew.dag.grouper setting' } : { grouper: g, from: 'setting' };
-  } else if (typeof setting === 'object' && setting !== null) {
-    const g = grouperFromSpec(setting);
-    found = typeof g === 'string' ? { problem: g, from: 'the clew.dag.grouper setting' } : { grouper: g, from: 'setting' };
-  } else {
-    const config = findGrouperConfig(folder);
-    if (config) found = { ...config, from: config.file };
-  }
-  if (found?.problem) {
-    const message = `Clew: drawing without the grouper of ${found.from}: ${found.problem}`;
-    log.warn(message);
-    if (!toldGrouperProblems.has(message)) {
-      toldGrouperProblems.add(message);
-      void vscode.window.showWarningMessage(message);
-    }
-  }
-  return found?.grouper;
 }
 
 /**
