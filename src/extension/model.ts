@@ -29,7 +29,7 @@ import type { Store, StoreView } from '../engine/store/types';
 import { isUnder } from '../engine/util/paths';
 import { verifyStatus } from '../engine/verify';
 import { recentRuns } from '../engine/verify/rows';
-import { verifyRuns } from '../engine/verify/runVerify';
+import { rejudgeRuns, verifyRuns } from '../engine/verify/runVerify';
 import { recordedFiles, recordedFilesFor, recordedMark, recordedSince, type RecordedFileRow, type RecordedMark } from '../engine/verify/recordedFiles';
 import type { RunVerification } from '../engine/verify/types';
 import { countVerdicts, fileVerdict, type FileVerdict, type VerdictCounts } from '../engine/verify/verdicts';
@@ -106,7 +106,7 @@ export class ClewModel {
   private markedView: StoreView | undefined;
   /** The hash outcome of every path verified since the last full refresh (files and run files). */
   private outcomes = new Map<string, HashOutcome>();
-  /** Paths whose verdict changed in narrow refreshes since the runs were last verified. */
+  /** Paths re-read from the store whose runs must be verified again (storeRefresh). */
   private unverifiedRunFiles = new Set<string>();
   /** When the last full refresh ended (ms): files nothing watches are re-checked at least this often. */
   private lastFullRefresh = 0;
@@ -264,18 +264,21 @@ export class ClewModel {
       if (outcome) this.outcomes.set(p, outcome);
       const next = fileVerdict(f.expectedHash, f.frozen, outcome);
       if (next === f.verdict) continue;
-      this.unverifiedRunFiles.add(p);
       if (next === 'missing' || f.verdict === 'missing') missingMoved = true;
       f.verdict = next;
       changed.push(p);
     }
+    if (changed.length === 0) return;
+    // The runs holding a changed file follow it at once (the Runs view, the status bar), from the
+    // outcomes just taken: no store read, no second hash.
+    const fresh = new Set(changed);
+    this.runs = rejudgeRuns(this.runs, (p) => (fresh.has(p) ? outcomes.get(p) : undefined));
     if (missingMoved) {
       const before = this.foldersWithMissing;
       this.foldersWithMissing = this.missingFolders();
       for (const d of this.foldersWithMissing) if (!before.has(d)) changed.push(d);
       for (const d of before) if (!this.foldersWithMissing.has(d)) changed.push(d);
     }
-    if (changed.length === 0) return;
     for (const l of this.listeners) l({ paths: changed });
   }
 

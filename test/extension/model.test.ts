@@ -41,6 +41,10 @@ test('a full refresh loads verdicts, runs and claims; a narrow one reports only 
   await model.refreshFiles([untouched]);
   assert.equal(model.files.get(untouched)?.verdict, 'missing');
   assert.deepEqual(changes.map((c) => c.paths.sort()), [[path.dirname(untouched), untouched].sort()], 'the file and its folder (now holding a missing file)');
+  // The runs follow at once: the one that wrote it is missing, the ones that read it suspect.
+  const holding = (role: string) => model.runs.filter((r) => r.files.some((f) => f.path === untouched && f.role === role));
+  assert.deepEqual(holding('output').map((r) => r.status), ['missing']);
+  assert.ok(holding('input').length > 0 && holding('input').every((r) => r.status === 'suspect'), JSON.stringify(holding('input').map((r) => r.status)));
 });
 
 /** Runs SQL in python3's sqlite3 — another process writing the live store, as scitex-clew does. */

@@ -8,8 +8,7 @@
  */
 import { createFileHasher } from '../hash/fileHasher';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
-import { checkFile } from '../verify/runVerify';
-import { decideRunStatus } from '../verify/verdicts';
+import { rejudgeRuns } from '../verify/runVerify';
 import type { RunVerification, VerificationStatus } from '../verify/types';
 import { changedEntries, type StoredSnapshot, type WarmEntry } from './warmSnapshot';
 
@@ -85,17 +84,11 @@ export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAt
 
 /** The runs of the last status with the verdict rules re-applied to the files in `differing`. */
 export function reverify(runs: readonly RunVerification[], differing: ReadonlyMap<string, WarmEntry>): RunVerification[] {
-  return runs.map((run) => {
-    if (!run.files.some((f) => differing.has(f.path))) return run;
-    const files = run.files.map((f) => {
-      const now = differing.get(f.path);
-      if (!now) return f;
-      const outcome: HashOutcome = now.present ? { kind: 'hash', hash: now.hash, cached: false } : { kind: 'missing' };
-      return checkFile({ path: f.path, role: f.role, expected: f.expected_hash, frozen: f.frozen }, outcome);
-    });
-    // status() verifies with propagate=True (spec §3.5).
-    const status = decideRunStatus(files, true);
-    return { ...run, files, status, is_verified: status === 'verified' };
+  // status() verifies with propagate=True (spec §3.5).
+  return rejudgeRuns(runs, (p) => {
+    const now = differing.get(p);
+    if (!now) return undefined;
+    return now.present ? { kind: 'hash', hash: now.hash, cached: false } : { kind: 'missing' };
   });
 }
 

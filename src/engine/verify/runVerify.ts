@@ -93,3 +93,22 @@ export async function verifyRuns(
     };
   });
 }
+
+/**
+ * Already verified runs with the verdict rules re-applied to the files whose outcome is new
+ * (`outcomeOf` answers for those only): runs holding none of them are returned as they were.
+ * For callers that keep verified runs and learn of single files changing (the editor's model, the
+ * warm status), so a run's status follows its files without reading the store again.
+ */
+export function rejudgeRuns(runs: readonly RunVerification[], outcomeOf: (path: string) => HashOutcome | undefined, propagate = true): RunVerification[] {
+  return runs.map((run) => {
+    if (!run.files.some((f) => outcomeOf(f.path) !== undefined)) return run;
+    const files = run.files.map((f) => {
+      const outcome = outcomeOf(f.path);
+      return outcome ? checkFile({ path: f.path, role: f.role, expected: f.expected_hash, frozen: f.frozen }, outcome) : f;
+    });
+    const status = decideRunStatus(files, propagate);
+    return { ...run, files, status, is_verified: status === 'verified' };
+  });
+}
+
