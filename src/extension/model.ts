@@ -273,12 +273,7 @@ export class ClewModel {
     // outcomes just taken: no store read, no second hash.
     const fresh = new Set(changed);
     this.runs = rejudgeRuns(this.runs, (p) => (fresh.has(p) ? outcomes.get(p) : undefined));
-    if (missingMoved) {
-      const before = this.foldersWithMissing;
-      this.foldersWithMissing = this.missingFolders();
-      for (const d of this.foldersWithMissing) if (!before.has(d)) changed.push(d);
-      for (const d of before) if (!this.foldersWithMissing.has(d)) changed.push(d);
-    }
+    if (missingMoved) changed.push(...this.updateMissingFolders());
     for (const l of this.listeners) l({ paths: changed });
   }
 
@@ -333,12 +328,7 @@ export class ClewModel {
     this.markedView = view;
     this.claims = listClaims(view, { limit: -1 });
     this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
-    if (missingMoved) {
-      const before = this.foldersWithMissing;
-      this.foldersWithMissing = this.missingFolders();
-      for (const d of this.foldersWithMissing) if (!before.has(d)) changed.push(d);
-      for (const d of before) if (!this.foldersWithMissing.has(d)) changed.push(d);
-    }
+    if (missingMoved) changed.push(...this.updateMissingFolders());
     for (const l of this.listeners) l({ paths: changed });
   }
 
@@ -354,6 +344,13 @@ export class ClewModel {
     const bySession = new Map(fresh.map((r) => [r.session_id, r]));
     this.unverifiedRunFiles.clear();
     return rows.map((row) => bySession.get(row.session_id) ?? (previous.get(row.session_id) as RunVerification));
+  }
+
+  /** Recomputes the folders holding missing files; returns those that gained or lost the flag. */
+  private updateMissingFolders(): string[] {
+    const before = this.foldersWithMissing;
+    this.foldersWithMissing = this.missingFolders();
+    return [...[...this.foldersWithMissing].filter((d) => !before.has(d)), ...[...before].filter((d) => !this.foldersWithMissing.has(d))];
   }
 
   private missingFolders(): Set<string> {

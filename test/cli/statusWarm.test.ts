@@ -18,6 +18,7 @@ import { decodeModel, encodeModel } from '../../src/engine/status/warmStatus';
 import type { RunVerification, VerificationStatus } from '../../src/engine/verify/types';
 import { TIMESTAMP_GRANULARITY_NS } from '../../src/engine/hash/statCache';
 import { materialise } from '../conformance/fixtures';
+import { buildPythonStore } from '../support/pythonStore';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -70,26 +71,6 @@ describe('warm status on the upstream fixtures: same bytes as the slow path', ()
   }
 });
 
-const BUILD = `
-import sqlite3, sys, os, hashlib
-db, root = sys.argv[1], sys.argv[2]
-con = sqlite3.connect(db)
-con.execute("PRAGMA journal_mode=WAL")
-con.executescript('''
-CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
-CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
-''')
-for r in range(3):
-    sid = "run%d" % r
-    con.execute("INSERT INTO runs VALUES (?, NULL, NULL, ?, NULL, 'success', 0, NULL, NULL, NULL, 'tracked', NULL)", (sid, "2026-01-01T00:00:0%d" % r))
-    for k in range(4):
-        p = os.path.join(root, "r%d_f%d.txt" % (r, k))
-        data = (b"run %d file %d\\n" % (r, k)) * 64
-        open(p, "wb").write(data)
-        con.execute("INSERT INTO file_hashes (session_id, file_path, hash, role) VALUES (?, ?, ?, ?)", (sid, p, hashlib.sha256(data).hexdigest(), "input" if k == 0 else "output"))
-con.commit(); con.execute("PRAGMA wal_checkpoint(TRUNCATE)"); con.close()
-`;
-
 /** Another writer's commit that stays in the WAL: no checkpoint, and no close that would run one. */
 const WAL_ONLY_COMMIT = `
 import sqlite3, sys, os
@@ -112,7 +93,7 @@ describe('warm status after edits: changed content is never reported verified', 
     fs.mkdirSync(root);
     db = path.join(dir, '.scitex', 'clew', 'runtime', 'clew.db');
     fs.mkdirSync(path.dirname(db), { recursive: true });
-    execFileSync('python3', ['-c', BUILD, db, root]);
+    buildPythonStore(db, root, 4);
     // Past the racy window, so the entries below are trusted on their stat alone.
     await sleep(Number(TIMESTAMP_GRANULARITY_NS / 1_000_000n) + 200);
   });
