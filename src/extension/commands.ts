@@ -72,6 +72,12 @@ function targetUri(target?: unknown): vscode.Uri | undefined {
   return file ? vscode.Uri.file(file) : vscode.window.activeTextEditor?.document.uri;
 }
 
+/** Asks which of the model's runs (script name, verdict, session id); undefined when dismissed. */
+async function pickRun(model: ClewModel, placeHolder: string): Promise<string | undefined> {
+  const items = model.runs.map((r) => ({ label: r.script_path ? path.basename(r.script_path) : r.session_id, description: `${r.status} · ${r.session_id}`, id: r.session_id }));
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.id;
+}
+
 async function engineOrExplain(model: ClewModel | undefined) {
   const engine = await model?.engine();
   if (!engine) void vscode.window.showWarningMessage('Clew: no store in this workspace yet. Record a run first (clew record -- python3 script.py), or scaffold the example pipeline.');
@@ -178,18 +184,10 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const model = ctx.models()[0];
       const engine = await engineOrExplain(model);
       if (!engine || !model) return undefined;
-      let id = sessionId;
-      if (!id) {
-        const pick = await vscode.window.showQuickPick(
-          model.runs.map((r) => ({ label: r.script_path ? path.basename(r.script_path) : r.session_id, description: `${r.status} · ${r.session_id}`, id: r.session_id })),
-          { placeHolder: 'Verify which run?' },
-        );
-        id = pick?.id;
-      }
+      const id = sessionId || (await pickRun(model, 'Verify which run?'));
       if (!id) return undefined;
-      const target = id;
-      const result = await withProgress(`Clew: verifying ${target}`, (signal) => verifyRun({ ...engine, cwd: model.folder, signal }, target));
-      await ctx.reports.show(`Run ${target}.txt`, runReport(result), column);
+      const result = await withProgress(`Clew: verifying ${id}`, (signal) => verifyRun({ ...engine, cwd: model.folder, signal }, id));
+      await ctx.reports.show(`Run ${id}.txt`, runReport(result), column);
       return result;
     },
     async verifyDag(uri) {
@@ -225,14 +223,7 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
     async rerunRun(target) {
       const model = ctx.models()[0];
       if (!model) return undefined;
-      let sessionId = typeof target === 'string' ? target : runOfTarget(target);
-      if (!sessionId) {
-        const pick = await vscode.window.showQuickPick(
-          model.runs.map((r) => ({ label: r.script_path ? path.basename(r.script_path) : r.session_id, description: `${r.status} · ${r.session_id}`, id: r.session_id })),
-          { placeHolder: 'Rerun which run?' },
-        );
-        sessionId = pick?.id;
-      }
+      const sessionId = (typeof target === 'string' ? target : runOfTarget(target)) || (await pickRun(model, 'Rerun which run?'));
       if (!sessionId) return undefined;
       const owner = ctx.models().find((m) => m.runs.some((r) => r.session_id === sessionId)) ?? model;
       return ctx.reruns.run(owner, { kind: 'runs', sessionIds: [sessionId] });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClewApi } from '../../src/extension/extension';
-import { runPython } from './harness/python';
+import { appendRunWithPython } from './harness/python';
 import { waitFor } from './harness/waitFor';
 import { getClewExtension, workspaceRoot } from './harness/workspace';
 
@@ -28,17 +28,7 @@ describe('custom store path', () => {
     const out = path.join(workspaceRoot(), 'custom_out', 'added.csv');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, 'x\n1\n');
-    const script = [
-      'import sqlite3, hashlib, sys',
-      'db, out = sys.argv[1], sys.argv[2]',
-      'h = hashlib.sha256(open(out, "rb").read()).hexdigest()',
-      'con = sqlite3.connect(db, timeout=60)',
-      'con.execute("PRAGMA journal_mode=WAL")',
-      'con.execute("INSERT INTO runs (session_id, script_path, started_at, status) VALUES (\'py-custom\', \'\', \'2026-11-24T12:00:00\', \'success\')")',
-      'con.execute("INSERT INTO file_hashes (session_id, file_path, hash, role) VALUES (\'py-custom\', ?, ?, \'output\')", (out, h))',
-      'con.commit()',
-    ].join('\n');
-    const result = await runPython(['-c', script, custom(), out]);
+    const result = await appendRunWithPython(custom(), 'py-custom', out);
     assert.equal(result.code, 0, result.stderr);
     await waitFor(() => clew.models()[0].files.get(out)?.verdict === 'verified', { message: 'the run written to the custom store to show up' });
     assert.equal(clew.decorationFor(vscode.Uri.file(out))?.badge, '✓');

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClewApi } from '../../src/extension/extension';
 import type { ChainVerification } from '../../src/engine/verify/types';
-import { runPython } from './harness/python';
+import { appendRunWithPython } from './harness/python';
 import { waitFor } from './harness/waitFor';
 import { getClewExtension, workspaceRoot } from './harness/workspace';
 
@@ -68,17 +68,7 @@ describe('extension: badges, commands, refresh', () => {
     const out = path.join(root, 'new_out', 'result ü.csv');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, 'x\n1\n');
-    const script = [
-      'import sqlite3, hashlib, sys',
-      'db, out = sys.argv[1], sys.argv[2]',
-      'h = hashlib.sha256(open(out, "rb").read()).hexdigest()',
-      'con = sqlite3.connect(db, timeout=60)',
-      'con.execute("PRAGMA journal_mode=WAL")',
-      'con.execute("INSERT INTO runs (session_id, script_path, started_at, status) VALUES (\'py-appended\', \'\', \'2026-11-24T12:00:00\', \'success\')")',
-      'con.execute("INSERT INTO file_hashes (session_id, file_path, hash, role) VALUES (\'py-appended\', ?, ?, \'output\')", (out, h))',
-      'con.commit()',
-    ].join('\n');
-    const result = await runPython(['-c', script, path.join(root, '.scitex/clew/runtime/clew.db'), out]);
+    const result = await appendRunWithPython(path.join(root, '.scitex/clew/runtime/clew.db'), 'py-appended', out);
     assert.equal(result.code, 0, result.stderr);
     await waitFor(() => clew.models()[0].files.get(out)?.verdict === 'verified', { message: 'the appended output to be verified' });
     assert.equal(badge(clew, 'new_out/result ü.csv'), '✓');

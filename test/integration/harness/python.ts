@@ -43,3 +43,21 @@ export function runPython(args: string[], options: RunPythonOptions = {}): Promi
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * Appends a finished run with one output to `dbPath` from python3's sqlite3, as scitex-clew
+ * would write it (WAL mode, its own connection): the output is hashed by Python.
+ */
+export async function appendRunWithPython(dbPath: string, sessionId: string, output: string): Promise<PythonResult> {
+  const script = [
+    'import sqlite3, hashlib, sys',
+    'db, sid, out = sys.argv[1], sys.argv[2], sys.argv[3]',
+    'h = hashlib.sha256(open(out, "rb").read()).hexdigest()',
+    'con = sqlite3.connect(db, timeout=60)',
+    'con.execute("PRAGMA journal_mode=WAL")',
+    'con.execute("INSERT INTO runs (session_id, script_path, started_at, status) VALUES (?, \'\', \'2026-11-24T12:00:00\', \'success\')", (sid,))',
+    'con.execute("INSERT INTO file_hashes (session_id, file_path, hash, role) VALUES (?, ?, ?, \'output\')", (sid, out, h))',
+    'con.commit()',
+  ].join('\n');
+  return runPython(['-c', script, dbPath, sessionId, output]);
+}
