@@ -70,6 +70,22 @@ async function checkedStamps(view: StoreView, tsaCertPem: string | undefined): P
   return checks;
 }
 
+/** A recorded file's row with its verdict from `outcome` and its run's rerun standing. */
+function recordedFileOf(row: RecordedFileRow, outcome: HashOutcome | undefined, verifications: ReadonlyMap<string, LatestVerification>): RecordedFile {
+  const rerun = rerunStanding(verifications.get(row.sessionId));
+  return { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcome), ...(rerun ? { rerun } : {}) };
+}
+
+/** What is in one set and not the other (folders that gained or lost the "holds missing files" flag). */
+function setDifference(before: ReadonlySet<string>, after: ReadonlySet<string>): string[] {
+  return [...[...after].filter((d) => !before.has(d)), ...[...before].filter((d) => !after.has(d))];
+}
+
+/** Whether a file's badge (verdict, recording session, rerun standing) would look the same. */
+function sameBadge(a: RecordedFile | undefined, b: RecordedFile): boolean {
+  return a?.verdict === b.verdict && a.sessionId === b.sessionId && a.rerun === b.rerun;
+}
+
 export interface ModelChange {
   /** Absolute paths (files and folders) whose decoration may have changed. */
   paths: string[];
@@ -232,10 +248,7 @@ export class ClewModel {
     this.outcomes = new Map(outcomes);
     this.verifications = latestVerifications(view);
     const files = new Map<string, RecordedFile>();
-    for (const [p, row] of rows) {
-      const rerun = rerunStanding(this.verifications.get(row.sessionId));
-      files.set(p, { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcomes.get(p)), ...(rerun ? { rerun } : {}) });
-    }
+    for (const [p, row] of rows) files.set(p, recordedFileOf(row, outcomes.get(p), this.verifications));
     this.files = files;
     // The files just hashed are not hashed again for the runs (a second stat of every file).
     this.runs = (await verifyStatus({ view, hasher: opened.hasher, cwd: this.folder }, RUNS_SHOWN, this.outcomes)).runs;
@@ -303,10 +316,9 @@ export class ClewModel {
     let missingMoved = false;
     const put = (row: RecordedFileRow, outcome: HashOutcome | undefined) => {
       const was = this.files.get(row.path);
-      const rerun = rerunStanding(verifications.get(row.sessionId));
-      const next: RecordedFile = { ...row, verdict: fileVerdict(row.expectedHash, row.frozen, outcome), ...(rerun ? { rerun } : {}) };
+      const next = recordedFileOf(row, outcome, verifications);
       this.files.set(row.path, next);
-      if (was?.verdict === next.verdict && was.sessionId === next.sessionId && was.rerun === next.rerun) return;
+      if (sameBadge(was, next)) return;
       if (was?.verdict === 'missing' || next.verdict === 'missing') missingMoved = true;
       this.unverifiedRunFiles.add(row.path);
       changed.push(row.path);
@@ -350,7 +362,7 @@ export class ClewModel {
   private updateMissingFolders(): string[] {
     const before = this.foldersWithMissing;
     this.foldersWithMissing = this.missingFolders();
-    return [...[...this.foldersWithMissing].filter((d) => !before.has(d)), ...[...before].filter((d) => !this.foldersWithMissing.has(d))];
+    return setDifference(before, this.foldersWithMissing);
   }
 
   private missingFolders(): Set<string> {
@@ -365,12 +377,10 @@ export class ClewModel {
   private emit(before: Map<string, RecordedFile>, beforeFolders: Set<string>): void {
     const changed = new Set<string>();
     for (const [p, f] of this.files) {
-      const was = before.get(p);
-      if (was?.verdict !== f.verdict || was.sessionId !== f.sessionId || was.rerun !== f.rerun) changed.add(p);
+      if (!sameBadge(before.get(p), f)) changed.add(p);
     }
     for (const p of before.keys()) if (!this.files.has(p)) changed.add(p);
-    for (const d of this.foldersWithMissing) if (!beforeFolders.has(d)) changed.add(d);
-    for (const d of beforeFolders) if (!this.foldersWithMissing.has(d)) changed.add(d);
+    for (const d of setDifference(beforeFolders, this.foldersWithMissing)) changed.add(d);
     const change = { paths: [...changed] };
     for (const l of this.listeners) l(change);
   }

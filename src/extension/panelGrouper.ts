@@ -14,13 +14,11 @@ const toldGrouperProblems = new Set<string>();
  */
 export function panelGrouper(folder: string, log: vscode.LogOutputChannel): Grouper | undefined {
   const setting = vscode.workspace.getConfiguration('clew', vscode.Uri.file(folder)).get<unknown>('dag.grouper');
-  let found: { grouper?: Grouper; problem?: string; from: string } | undefined;
   if (setting === 'none') return undefined;
-  if (typeof setting === 'string' && setting.trim() !== '') {
-    const g = grouperFromOption(setting);
-    found = typeof g === 'string' ? { problem: g, from: 'the clew.dag.grouper setting' } : { grouper: g, from: 'setting' };
-  } else if (typeof setting === 'object' && setting !== null) {
-    const g = grouperFromSpec(setting);
+  let found: { grouper?: Grouper; problem?: string; from: string } | undefined;
+  const given = (typeof setting === 'string' && setting.trim() !== '') || (typeof setting === 'object' && setting !== null);
+  if (given) {
+    const g = typeof setting === 'string' ? grouperFromOption(setting) : grouperFromSpec(setting);
     found = typeof g === 'string' ? { problem: g, from: 'the clew.dag.grouper setting' } : { grouper: g, from: 'setting' };
   } else {
     const config = findGrouperConfig(folder);

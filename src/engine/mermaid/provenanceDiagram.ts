@@ -13,8 +13,9 @@
 import type { RunVerification } from '../verify/types';
 import type { VerifyContext } from '../verify/verify';
 import { dataFiles, detailedDiagram, membersRoot, simpleDiagram, type ResolvedOptions } from './diagramText';
+import { applyGrouper, isGroup } from './groupers';
 import { selectRuns } from './selectRuns';
-import type { DiagramRequest, ProvenanceDiagram, RenderOptions, SelectedRuns } from './types';
+import type { DiagramRequest, Grouper, ProvenanceDiagram, RenderOptions, SelectedRuns } from './types';
 
 export type { DiagramEdge, DiagramMode, DiagramNode, DiagramRequest, Grouper, ProvenanceDiagram, RenderOptions, SelectedRuns } from './types';
 
@@ -33,14 +34,12 @@ function nearestRuns(selected: SelectedRuns, keep: number): RunVerification[] {
 /** Files per side above which a large diagram bundles them (upstream's session_bundle default). */
 const PANEL_BUNDLE_SIZE = 3;
 
-/** How many file and bundle nodes a session_bundle grouper would draw. */
-function bundledNodeCount(runs: readonly RunVerification[], maxFiles: number): number {
+/** How many file and group nodes `grouper` would draw (groups are one node per member set). */
+function groupedNodeCount(runs: readonly RunVerification[], grouper: Grouper): number {
   const ids = new Set<string>();
   for (const run of runs) {
     for (const role of ['input', 'output'] as const) {
-      const files = dataFiles(run, role);
-      if (files.length > maxFiles) ids.add(`group:${membersRoot(files.map((f) => f.expected_hash))}`);
-      else for (const f of files) ids.add(f.path);
+      for (const item of applyGrouper(grouper, role, dataFiles(run, role))) ids.add(isGroup(item) ? `group:${membersRoot(item.members.map((f) => f.expected_hash))}` : item.path);
     }
   }
   return ids.size;
@@ -66,9 +65,9 @@ export function renderDiagram(selected: SelectedRuns, options: RenderOptions = {
     const fileCount = new Set(selected.runs.flatMap((r) => r.files.filter((f) => f.role !== 'script').map((f) => f.path))).size;
     if (showFiles && !resolved.grouper && selected.runs.length + fileCount > max) {
       // First try upstream's grouper idea: bundle a run's files when it has many.
-      const bundled = bundledNodeCount(selected.runs, PANEL_BUNDLE_SIZE);
-      if (selected.runs.length + bundled <= max) {
-        resolved.grouper = { type: 'session_bundle', maxFiles: PANEL_BUNDLE_SIZE };
+      const bundles: Grouper = { type: 'session_bundle', maxFiles: PANEL_BUNDLE_SIZE };
+      if (selected.runs.length + groupedNodeCount(selected.runs, bundles) <= max) {
+        resolved.grouper = bundles;
         collapsed = `runs with more than ${PANEL_BUNDLE_SIZE} inputs or outputs show them as one bundle`;
       } else {
         showFiles = false;

@@ -12,11 +12,18 @@ export interface RecordedFileRow {
   role: string;
 }
 
-export function recordedFiles(view: StoreView, include: (absPath: string) => boolean = () => true): Map<string, RecordedFileRow> {
-  const files = new Map<string, RecordedFileRow>();
+/**
+ * Adds the deciding rows to `files`, every path or only `onlyPaths`: script hashes first (oldest
+ * run first), then file rows (oldest first), so the last row set for a path is the one that decides.
+ */
+function collectRows(view: StoreView, files: Map<string, RecordedFileRow>, include: (absPath: string) => boolean, onlyPaths?: readonly string[]): void {
+  const scripts = onlyPaths ? `script_path IN (${onlyPaths.map(() => '?').join(',')})` : "script_path != ''";
+  const paths = onlyPaths ? ` WHERE file_path IN (${onlyPaths.map(() => '?').join(',')})` : '';
+  const params = onlyPaths ?? [];
   if (view.hasTable('runs')) {
     for (const r of view.all<{ session_id: string; script_path: string; script_hash: string }>(
-      "SELECT session_id, script_path, script_hash FROM runs WHERE script_hash IS NOT NULL AND script_path != '' ORDER BY started_at",
+      `SELECT session_id, script_path, script_hash FROM runs WHERE script_hash IS NOT NULL AND ${scripts} ORDER BY started_at`,
+      params,
     )) {
       if (include(r.script_path)) files.set(r.script_path, { path: r.script_path, expectedHash: r.script_hash, frozen: false, sessionId: r.session_id, role: 'script' });
     }
@@ -24,11 +31,17 @@ export function recordedFiles(view: StoreView, include: (absPath: string) => boo
   if (view.hasTable('file_hashes')) {
     const frozen = view.hasColumn('file_hashes', 'frozen') ? 'frozen' : '0 AS frozen';
     for (const r of view.all<{ session_id: string; file_path: string; hash: string; frozen: number; role: string }>(
-      `SELECT session_id, file_path, hash, ${frozen}, role FROM file_hashes ORDER BY recorded_at, id`,
+      `SELECT session_id, file_path, hash, ${frozen}, role FROM file_hashes${paths} ORDER BY recorded_at, id`,
+      params,
     )) {
       if (include(r.file_path)) files.set(r.file_path, { path: r.file_path, expectedHash: r.hash, frozen: Boolean(r.frozen), sessionId: r.session_id, role: r.role });
     }
   }
+}
+
+export function recordedFiles(view: StoreView, include: (absPath: string) => boolean = () => true): Map<string, RecordedFileRow> {
+  const files = new Map<string, RecordedFileRow>();
+  collectRows(view, files, include);
   return files;
 }
 
@@ -107,26 +120,7 @@ export function recordedSince(view: StoreView, mark: RecordedMark): RecordedDelt
 export function recordedFilesFor(view: StoreView, paths: Iterable<string>, include: (absPath: string) => boolean = () => true): Map<string, RecordedFileRow> {
   const wanted = [...paths].filter(include);
   const files = new Map<string, RecordedFileRow>();
-  const frozen = view.hasTable('file_hashes') && view.hasColumn('file_hashes', 'frozen') ? 'frozen' : '0 AS frozen';
-  for (let i = 0; i < wanted.length; i += 500) {
-    const chunk = wanted.slice(i, i + 500);
-    const marks = chunk.map(() => '?').join(',');
-    if (view.hasTable('runs')) {
-      for (const r of view.all<{ session_id: string; script_path: string; script_hash: string }>(
-        `SELECT session_id, script_path, script_hash FROM runs WHERE script_hash IS NOT NULL AND script_path IN (${marks}) ORDER BY started_at`,
-        chunk,
-      )) {
-        files.set(r.script_path, { path: r.script_path, expectedHash: r.script_hash, frozen: false, sessionId: r.session_id, role: 'script' });
-      }
-    }
-    if (view.hasTable('file_hashes')) {
-      for (const r of view.all<{ session_id: string; file_path: string; hash: string; frozen: number; role: string }>(
-        `SELECT session_id, file_path, hash, ${frozen}, role FROM file_hashes WHERE file_path IN (${marks}) ORDER BY recorded_at, id`,
-        chunk,
-      )) {
-        files.set(r.file_path, { path: r.file_path, expectedHash: r.hash, frozen: Boolean(r.frozen), sessionId: r.session_id, role: r.role });
-      }
-    }
-  }
+  // A path's rows all fall in its own chunk, so the precedence holds across chunks.
+  for (let i = 0; i < wanted.length; i += 500) collectRows(view, files, include, wanted.slice(i, i + 500));
   return files;
 }
