@@ -22,3 +22,14 @@ export function report(name: string, ours: number, baseline: number, baselineNam
   const ratio = baseline / ours;
   console.log(`${name}: ours ${ours.toFixed(1)} ms, ${baselineName} ${baseline.toFixed(1)} ms → ${ratio.toFixed(2)}× (${target})`);
 }
+
+/**
+ * Upstream's schema with every index scitex-clew creates, as python3 text for `executescript`:
+ * the stores the status and store benches build.
+ */
+export const UPSTREAM_SCHEMA_SQL = `
+CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
+CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
+CREATE INDEX idx_file_path ON file_hashes(file_path); CREATE INDEX idx_session ON file_hashes(session_id); CREATE INDEX idx_role ON file_hashes(role); CREATE INDEX idx_hash ON file_hashes(hash);
+CREATE INDEX idx_runs_status ON runs(status); CREATE INDEX idx_runs_parent ON runs(parent_session);
+`;

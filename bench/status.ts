@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { createFileHasher } from '../src/engine/hash/fileHasher';
 import { openStore } from '../src/engine/store/open';
 import { verifyStatus } from '../src/engine/verify';
-import { dataDir, report, SCALE, timed } from './common';
+import { dataDir, report, SCALE, timed, UPSTREAM_SCHEMA_SQL } from './common';
 
 const MAKE_STORE = `
 import sqlite3, sys, os, hashlib
@@ -20,12 +20,7 @@ db, runs, files_per_run, root = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
 if os.path.exists(db): os.remove(db)
 con = sqlite3.connect(db)
 con.execute("PRAGMA journal_mode=WAL")
-con.executescript('''
-CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
-CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
-CREATE INDEX idx_file_path ON file_hashes(file_path); CREATE INDEX idx_session ON file_hashes(session_id); CREATE INDEX idx_role ON file_hashes(role); CREATE INDEX idx_hash ON file_hashes(hash);
-CREATE INDEX idx_runs_status ON runs(status); CREATE INDEX idx_runs_parent ON runs(parent_session);
-''')
+con.executescript('''${UPSTREAM_SCHEMA_SQL}''')
 for r in range(runs):
     sid = "2026Y-01M-01D-00h00m00s_%06d" % r
     con.execute("INSERT INTO runs VALUES (?, '', NULL, ?, NULL, 'success', 0, NULL, NULL, NULL, 'tracked', NULL)", (sid, "2026-01-01T00:00:00.%06d" % r))

@@ -22,7 +22,7 @@ import type { StoreView } from '../src/engine/store/types';
 import { verifyChain } from '../src/engine/verify';
 import { buildGraph, rootsFirstOrder } from '../src/engine/verify/graph';
 import { filesOfSessions, getRun, newestProducer } from '../src/engine/verify/rows';
-import { dataDir, report, SCALE, timed } from './common';
+import { dataDir, report, SCALE, timed, UPSTREAM_SCHEMA_SQL } from './common';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const REPS = Number(process.env.CLEW_BENCH_REPS ?? '5') || 5;
@@ -43,12 +43,7 @@ for p in (tmp, tmp + "-wal", tmp + "-shm"):
     if os.path.exists(p): os.remove(p)
 con = sqlite3.connect(tmp)
 con.execute("PRAGMA journal_mode=WAL")
-con.executescript('''
-CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
-CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
-CREATE INDEX idx_file_path ON file_hashes(file_path); CREATE INDEX idx_session ON file_hashes(session_id); CREATE INDEX idx_role ON file_hashes(role); CREATE INDEX idx_hash ON file_hashes(hash);
-CREATE INDEX idx_runs_status ON runs(status); CREATE INDEX idx_runs_parent ON runs(parent_session);
-''')
+con.executescript('''${UPSTREAM_SCHEMA_SQL}''')
 n = 0
 for r in range(reruns):
     for p in range(projects):
