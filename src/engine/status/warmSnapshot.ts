@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
+import { STAT_CTIME_NS, STAT_DEV, STAT_INO, STAT_MTIME_NS, STAT_SIZE, statFields } from '../hash/statFields';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
 const MAGIC = 'CLEWWS04';
@@ -296,12 +297,13 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
   const { paths, table } = snapshot;
   const racyAfter = takenAtNs - TIMESTAMP_GRANULARITY_NS;
   const scratch = new BigUint64Array(WORDS);
+  const fields = scratch.subarray(1);
   const words = new Uint32Array(scratch.buffer);
   for (let i = 0; i < paths.length; i++) {
-    const s = fs.statSync(paths[i], { bigint: true, throwIfNoEntry: false });
+    const kind = statFields(paths[i], fields);
     const base = i * WORDS * 2;
     const present = table[base] === 1;
-    if (!s) {
+    if (kind === 'absent') {
       // An absent file may be checked from an ancestor archive (spec §3.2): if one exists now,
       // only the full path can judge it.
       const archived = archiveCandidates(paths[i], archives).length > 0;
@@ -309,17 +311,12 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
       continue;
     }
     scratch[0] = 1n;
-    scratch[1] = s.dev;
-    scratch[2] = s.ino;
-    scratch[3] = s.size;
-    scratch[4] = s.mtimeNs;
-    scratch[5] = s.ctimeNs;
-    let same = present && s.isFile() && s.mtimeNs <= racyAfter && s.ctimeNs <= racyAfter;
+    let same = present && kind === 'file' && scratch[1 + STAT_MTIME_NS] <= racyAfter && scratch[1 + STAT_CTIME_NS] <= racyAfter;
     // Native-endian scratch vs the little-endian table: on a big-endian host nothing matches, so
     // everything is re-hashed — slower, never wrong.
     for (let k = 0; same && k < WORDS * 2; k++) same = words[k] === table[base + k];
     if (same) continue;
-    changed.push({ index: i, now: { path: paths[i], present: true, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, hash: '' } });
+    changed.push({ index: i, now: { path: paths[i], present: true, dev: fields[STAT_DEV], ino: fields[STAT_INO], size: fields[STAT_SIZE], mtimeNs: fields[STAT_MTIME_NS], ctimeNs: fields[STAT_CTIME_NS], hash: '' } });
   }
   return changed;
 }
