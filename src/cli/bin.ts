@@ -68,7 +68,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** bin/clew moves NODE_EXTRA_CA_CERTS aside for `status` (why: see there); whatever clew starts gets it back. */
+export function restoreMovedEnv(env: NodeJS.ProcessEnv): void {
+  const moved = env.CLEW_MOVED_NODE_EXTRA_CA_CERTS;
+  if (moved === undefined) return;
+  env.NODE_EXTRA_CA_CERTS ??= moved;
+  delete env.CLEW_MOVED_NODE_EXTRA_CA_CERTS;
+}
+
 if (require.main === module) {
+  restoreMovedEnv(process.env);
   void runCli(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
   });
