@@ -11,6 +11,7 @@
  *      and file rows (everything `clew chain` asks the store) — first after opening, and in the
  *      steady state over 20 other files, vs python3's sqlite3 running the same queries on the same
  *      file (targets: < 10 ms once open, within 2× of python)
+ *   3. the same store read as moved (a path map rewriting every path): load time and memory
  * The query plans are printed: every chain query is an index search on the existing indexes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -262,7 +263,35 @@ async function inProcess(db: string, targets: readonly string[]): Promise<void> 
   await again.close();
 }
 
+/**
+ * The same store read as one carried to another machine: a path map rewrites every recorded path
+ * of the snapshot (--map OLD=NEW). Measured in a process of its own, so the first snapshot's
+ * memory is not in the figure.
+ */
+function movedStore(db: string, root: string): void {
+  const r = spawnSync(process.execPath, [__filename, 'moved-child', db, root], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`moved-store child failed: ${r.stderr}`);
+  const m = JSON.parse(r.stdout) as { ms: number; rss: number; peak: number; bytes: number; sample: string };
+  console.log(
+    `read as moved (every path rewritten by --map): open + snapshot ${m.ms.toFixed(0)} ms; RSS +${(m.rss / 1e6).toFixed(0)} MB (${(m.rss / m.bytes).toFixed(2)}× the store, target ≤ 3×), peak +${(m.peak / 1e6).toFixed(0)} MB (${(m.peak / m.bytes).toFixed(2)}×); a path reads ${m.sample}`,
+  );
+}
+
+async function movedChild(db: string, root: string): Promise<void> {
+  const rssBefore = process.memoryUsage().rss;
+  const open = await timed(async () => {
+    const store = await openStore(db, { readOnly: true, pathMap: { explicit: [{ from: root, to: '/elsewhere/project' }] } });
+    return { store, view: await store.snapshot() };
+  });
+  const sample = open.value.view.all<{ file_path: string }>('SELECT file_path FROM file_hashes LIMIT 1')[0]?.file_path ?? '';
+  const rss = process.memoryUsage().rss - rssBefore;
+  const peak = process.resourceUsage().maxRSS * 1024 - rssBefore;
+  process.stdout.write(JSON.stringify({ ms: open.ms, rss, peak, bytes: fs.statSync(db).size, sample }));
+  await open.value.store.close();
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'moved-child') return movedChild(process.argv[3], process.argv[4]);
   const projects = Math.max(2, Math.round(1000 * SCALE));
   const { db, root } = ensureStore(projects);
   const step = Math.max(1, Math.floor(projects / TARGETS));
@@ -270,6 +299,7 @@ async function main(): Promise<void> {
   console.log(`store: ${projects * DEPTH * RERUNS} runs / ${projects * DEPTH * RERUNS * 10} file rows; chains of ${DEPTH} runs`);
   coldProcesses(db, targets[0]);
   await inProcess(db, targets);
+  movedStore(db, root);
 }
 
 void main();
