@@ -145,6 +145,21 @@ function swap64(v: bigint): bigint {
 /** u64 words per entry in the stat table: present, dev, ino, size, mtime ns, ctime ns. */
 const WORDS = 6;
 
+function textsOf(outputs: WarmSnapshot['outputs']): string[] {
+  return [outputs.json, outputs.plain, outputs.color, outputs.rehash.json, outputs.rehash.plain, outputs.rehash.color];
+}
+
+/** Everything before the stat table: magic, key, takenAt, exit code, outputs, count, padding to 8. */
+function writeHead(out: Out, s: Pick<WarmSnapshot, 'key' | 'takenAtNs' | 'exitCode' | 'outputs'>, count: number): void {
+  out.str(MAGIC);
+  out.str(s.key);
+  out.u64(s.takenAtNs);
+  out.u32(s.exitCode);
+  for (const t of textsOf(s.outputs)) out.str(t);
+  out.u32(count);
+  out.align8();
+}
+
 /**
  * Layout: header (magic, key, takenAt, exit code, outputs, count), then 8-byte aligned the stat
  * table (count × 6 u64), the hashes (count × 32 bytes), the paths (one NUL-joined string), the model, the magic again
@@ -152,15 +167,9 @@ const WORDS = 6;
  * an entry allocates nothing.
  */
 export function encodeSnapshot(s: WarmSnapshot): Buffer {
-  const texts = [s.outputs.json, s.outputs.plain, s.outputs.color, s.outputs.rehash.json, s.outputs.rehash.plain, s.outputs.rehash.color];
+  const texts = textsOf(s.outputs);
   const out = new Out(Buffer.allocUnsafe(4096 + s.entries.length * 200 + 3 * (s.model.length + texts.reduce((n, t) => n + t.length, 0))));
-  out.str(MAGIC);
-  out.str(s.key);
-  out.u64(s.takenAtNs);
-  out.u32(s.exitCode);
-  for (const t of texts) out.str(t);
-  out.u32(s.entries.length);
-  out.align8();
+  writeHead(out, s, s.entries.length);
   // One typed array, copied once: per-field Buffer writes were most of the encoding time.
   const table = new BigUint64Array(s.entries.length * WORDS);
   s.entries.forEach((e, i) => {
@@ -187,6 +196,22 @@ export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
   /** The hashes as stored: 32 bytes per entry, zeros when missing. */
   digests: Uint8Array;
   entries(): WarmEntry[];
+  /**
+   * The bytes of this snapshot with a new head (key, takenAt, exit code, outputs), the given
+   * entries replaced in place (same paths, by index) and a new model (undefined: the same one):
+   * chunks to write in order. Nothing else is re-encoded, so changing a few entries of a large
+   * snapshot costs a copy of its table, not an encoding of every entry.
+   */
+  patched(head: Pick<WarmSnapshot, 'key' | 'takenAtNs' | 'exitCode' | 'outputs'>, entries: ReadonlyMap<number, WarmEntry>, model?: string): Buffer[];
+}
+
+/** Entry `e`'s table words and digest written over index `i` of a table followed by its hashes. */
+function patchEntry(region: Buffer, count: number, i: number, e: WarmEntry): void {
+  let at = i * WORDS * 8;
+  for (const word of [e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs]) at = region.writeBigUInt64LE(word, at);
+  const hashAt = count * WORDS * 8 + i * 32;
+  if (e.present && e.hash.length === 64) region.write(e.hash, hashAt, 32, 'hex');
+  else region.fill(0, hashAt, hashAt + 32);
 }
 
 /** Decodes a snapshot; undefined for anything malformed (never throws). */
@@ -224,6 +249,7 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
     const joined = str();
     const paths = count === 0 ? [] : joined.split('\0');
     if (paths.length !== count) return undefined;
+    const modelLengthPos = pos;
     const modelLength = u32();
     const modelStart = pos;
     pos += modelLength;
@@ -234,6 +260,14 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       const word = (k: number) => buf.readBigUInt64LE(at + k * 8);
       return { path: paths[i], present, dev: word(1), ino: word(2), size: word(3), mtimeNs: word(4), ctimeNs: word(5), hash: present ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : '' };
     };
+    // All digests as one hex string, made on first use: a hash is then a slice of it (no copy),
+    // where one toString per entry was most of decoding a model of 10,000 files.
+    let hex: string | undefined;
+    const hashAt = (i: number): string => {
+      if (buf.readUInt32LE(tablePos + i * WORDS * 8) !== 1) return '';
+      hex ??= buf.toString('hex', hashPos, hashPos + count * 32);
+      return hex.slice(i * 64, i * 64 + 64);
+    };
     return {
       key,
       takenAtNs,
@@ -243,8 +277,26 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       table,
       entry,
       digests: buf.subarray(hashPos, hashPos + count * 32),
-      hashAt: (i) => (buf.readUInt32LE(tablePos + i * WORDS * 8) === 1 ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : ''),
+      hashAt,
       entries: () => paths.map((_, i) => entry(i)),
+      patched(head, entries, model) {
+        const out = new Out(Buffer.allocUnsafe(4096 + 3 * textsOf(head.outputs).reduce((n, t) => n + t.length, 0)));
+        writeHead(out, head, count);
+        // Table, hashes and paths copied as they are (this buffer stays as read), then patched.
+        const middle = Buffer.from(buf.subarray(tablePos, modelLengthPos));
+        for (const [i, e] of entries) {
+          if (!Number.isInteger(i) || i < 0 || i >= count || e.path !== paths[i]) throw new RangeError(`no entry ${i} for ${e.path}`);
+          patchEntry(middle, count, i, e);
+        }
+        let tail = buf.subarray(modelLengthPos);
+        if (model !== undefined) {
+          const t = new Out(Buffer.allocUnsafe(Buffer.byteLength(model) + 32));
+          t.str(model);
+          t.str(MAGIC);
+          tail = t.done();
+        }
+        return [out.done(), middle, tail];
+      },
       // The model is only needed when something changed: decode it on first use.
       get model() {
         return buf.toString('utf8', modelStart, modelStart + modelLength);
@@ -265,11 +317,18 @@ export function readSnapshot(dbPath: string): StoredSnapshot | undefined {
   return decodeSnapshot(buf);
 }
 
-export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot): void {
+/** Writes a snapshot, or its bytes in chunks (StoredSnapshot.patched), atomically: temp file + rename. */
+export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot | readonly Buffer[]): void {
   const file = warmSnapshotPath(dbPath);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(tmp, encodeSnapshot(snapshot));
+    const chunks = Array.isArray(snapshot) ? snapshot : [encodeSnapshot(snapshot as WarmSnapshot)];
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (const chunk of chunks) for (let at = 0; at < chunk.length; ) at += fs.writeSync(fd, chunk, at);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch {
     // A read-only store folder only means no warm path next time.

@@ -7,6 +7,7 @@
  * - reverify: re-applies the verdict rules to the runs of the last status for those files only.
  */
 import { createFileHasher } from '../hash/fileHasher';
+import { STAT_WORDS } from '../hash/tableHash';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { rejudgeRuns } from '../verify/runVerify';
 import type { RunVerification, VerificationStatus } from '../verify/types';
@@ -56,30 +57,31 @@ export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Da
 
 /**
  * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing) on the
- * calling thread when few, on the pool when many. Returns the next entries (unset when nothing
- * changed) and the paths whose outcome differs, or undefined when some file is now something the
- * snapshot cannot hold.
+ * calling thread when few, on the pool when many. Returns the re-hashed entries by index (empty
+ * when nothing changed) and, by path, those whose outcome differs; undefined when some file is
+ * now something the snapshot cannot hold.
  */
-export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; entries?: WarmEntry[]; differing: Map<string, WarmEntry> } | undefined> {
+export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; changed: Map<number, WarmEntry>; differing: Map<string, WarmEntry> } | undefined> {
   const takenAtNs = BigInt(Date.now()) * 1_000_000n;
   const changed = changedEntries(snapshot);
+  const rehashed = new Map<number, WarmEntry>();
   const differing = new Map<string, WarmEntry>();
-  if (changed.length === 0) return { takenAtNs, differing };
+  if (changed.length === 0) return { takenAtNs, changed: rehashed, differing };
   if (changed.some((c) => c.archived)) return undefined;
-  const next = snapshot.entries();
   const hasher = createFileHasher({ useCache: false, concurrency: changed.length > 32 ? undefined : 0 });
   try {
     const outcomes = await hasher.hashMany(changed.filter((c) => c.now.present).map((c) => c.now.path));
     for (const { index, now } of changed) {
       if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
-      const before = next[index];
-      next[index] = now;
-      if (before.present !== now.present || before.hash !== now.hash) differing.set(now.path, now);
+      rehashed.set(index, now);
+      // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
+      const wasPresent = snapshot.table[index * STAT_WORDS * 2] === 1;
+      if (wasPresent !== now.present || snapshot.hashAt(index) !== now.hash) differing.set(now.path, now);
     }
   } finally {
     await hasher.dispose();
   }
-  return { takenAtNs, entries: next, differing };
+  return { takenAtNs, changed: rehashed, differing };
 }
 
 /** The runs of the last status with the verdict rules re-applied to the files in `differing`. */
@@ -103,32 +105,51 @@ type CompactRun = Omit<RunVerification, 'files'> & { files: CompactFile[] };
  */
 export function encodeModel(runs: readonly RunVerification[], entries: readonly WarmEntry[]): string {
   const index = new Map(entries.map((e, i) => [e.path, i]));
-  const compact: CompactRun[] = runs.map((run) => ({
+  const indexOf = (p: string): number | undefined => index.get(p);
+  return JSON.stringify(runs.map((run) => encodeRun(run, indexOf, (i) => entries[i].hash)));
+}
+
+/** One run of the model; `hashAt(i)` is entry i's hash ('' when missing). */
+function encodeRun(run: RunVerification, indexOf: (path: string, k: number) => number | undefined, hashAt: (i: number) => string): CompactRun {
+  return {
     ...run,
-    files: run.files.map((f): CompactFile => {
-      const i = index.get(f.path);
+    files: run.files.map((f, k): CompactFile => {
+      const i = indexOf(f.path, k);
       if (i === undefined || f.error !== undefined) throw new Error(`not in the snapshot: ${f.path}`);
-      const implied = !f.frozen && f.current_hash !== null && f.current_hash === f.expected_hash && entries[i].hash === f.current_hash;
+      const implied = !f.frozen && f.current_hash !== null && f.current_hash === f.expected_hash && hashAt(i) === f.current_hash;
       return [i, f.role, implied ? '' : f.expected_hash, f.status, f.frozen ? 1 : 0];
     }),
-  }));
-  return JSON.stringify(compact);
+  };
+}
+
+function decodeRun(run: CompactRun, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification {
+  return {
+    ...run,
+    files: run.files.map(([i, role, stored, status, frozen]) => {
+      const current = status === 'missing' ? null : frozen ? stored : snapshot.hashAt(i);
+      const expected = stored === '' ? snapshot.hashAt(i) : stored;
+      return { path: snapshot.paths[i], role, expected_hash: expected, current_hash: current, status, frozen: frozen === 1, is_verified: status === 'verified' };
+    }),
+  };
 }
 
 /** The runs back from encodeModel, against the entries they were encoded with. */
 export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification[] {
-  const hashes = new Map<number, string>();
-  const hashOf = (i: number): string => {
-    let h = hashes.get(i);
-    if (h === undefined) hashes.set(i, (h = snapshot.hashAt(i)));
-    return h;
-  };
-  return (JSON.parse(model) as CompactRun[]).map((run) => ({
-    ...run,
-    files: run.files.map(([i, role, stored, status, frozen]) => {
-      const current = status === 'missing' ? null : frozen ? stored : hashOf(i);
-      const expected = stored === '' ? hashOf(i) : stored;
-      return { path: snapshot.paths[i], role, expected_hash: expected, current_hash: current, status, frozen: frozen === 1, is_verified: status === 'verified' };
-    }),
-  }));
+  return (JSON.parse(model) as CompactRun[]).map((run) => decodeRun(run, snapshot));
+}
+
+/**
+ * reverify over the snapshot's model, for the snapshot's entries with `changed` (by index) put in
+ * their place, `differing` being those whose outcome differs: the runs re-judged, and the next
+ * model — what encodeModel would give for those runs and entries, but only the runs holding a
+ * differing file are encoded again (the others keep their compact form as read).
+ */
+export function reverifyModel(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt' | 'model'>, changed: ReadonlyMap<number, WarmEntry>, differing: ReadonlyMap<string, WarmEntry>): { runs: RunVerification[]; model: string } {
+  const compact = JSON.parse(snapshot.model) as CompactRun[];
+  const decoded = compact.map((run) => decodeRun(run, snapshot));
+  const runs = reverify(decoded, differing);
+  const hashAt = (i: number): string => changed.get(i)?.hash ?? snapshot.hashAt(i);
+  // reverify returns an untouched run as it was, and a re-judged one with its files in order.
+  const next = compact.map((run, r) => (runs[r] === decoded[r] ? run : encodeRun(runs[r], (_, k) => run.files[k][0], hashAt)));
+  return { runs, model: JSON.stringify(next) };
 }
