@@ -10,7 +10,7 @@ import { createFileHasher } from '../hash/fileHasher';
 import { STAT_WORDS } from '../hash/tableHash';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { rejudgeRuns } from '../verify/runVerify';
-import type { RunVerification, VerificationStatus } from '../verify/types';
+import type { FileVerification, RunVerification, VerificationStatus } from '../verify/types';
 import { changedEntries, type StoredSnapshot, type WarmEntry } from './warmSnapshot';
 
 export interface Recording {
@@ -139,17 +139,54 @@ export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths
 }
 
 /**
+ * A file of the model whose hashes are read from the snapshot only when asked for: rendering a
+ * status never asks, and reading both for every file was most of decoding a large model.
+ */
+class StoredFile implements FileVerification {
+  readonly path: string;
+  readonly role: string;
+  readonly status: VerificationStatus;
+  readonly frozen: boolean;
+  readonly is_verified: boolean;
+  constructor(
+    private readonly snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>,
+    private readonly compact: CompactFile,
+  ) {
+    this.path = snapshot.paths[compact[0]];
+    this.role = compact[1];
+    this.status = compact[3];
+    this.frozen = compact[4] === 1;
+    this.is_verified = compact[3] === 'verified';
+  }
+  get expected_hash(): string {
+    return this.compact[2] === '' ? this.snapshot.hashAt(this.compact[0]) : this.compact[2];
+  }
+  get current_hash(): string | null {
+    return this.status === 'missing' ? null : this.frozen ? this.compact[2] : this.snapshot.hashAt(this.compact[0]);
+  }
+}
+
+/**
  * reverify over the snapshot's model, for the snapshot's entries with `changed` (by index) put in
  * their place, `differing` being those whose outcome differs: the runs re-judged, and the next
- * model — what encodeModel would give for those runs and entries, but only the runs holding a
- * differing file are encoded again (the others keep their compact form as read).
+ * model — what encodeModel would give for those runs and entries. Only the runs holding a
+ * differing file are decoded fully and encoded again; the others keep their compact form, and
+ * their files read their hashes only if asked (StoredFile).
  */
 export function reverifyModel(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt' | 'model'>, changed: ReadonlyMap<number, WarmEntry>, differing: ReadonlyMap<string, WarmEntry>): { runs: RunVerification[]; model: string } {
-  const compact = JSON.parse(snapshot.model) as CompactRun[];
-  const decoded = compact.map((run) => decodeRun(run, snapshot));
-  const runs = reverify(decoded, differing);
+  const differs = new Uint8Array(snapshot.paths.length);
+  for (const [i, e] of changed) if (differing.has(e.path)) differs[i] = 1;
   const hashAt = (i: number): string => changed.get(i)?.hash ?? snapshot.hashAt(i);
-  // reverify returns an untouched run as it was, and a re-judged one with its files in order.
-  const next = compact.map((run, r) => (runs[r] === decoded[r] ? run : encodeRun(runs[r], (_, k) => run.files[k][0], hashAt)));
+  const runs: RunVerification[] = [];
+  const next = (JSON.parse(snapshot.model) as CompactRun[]).map((run) => {
+    if (!run.files.some((f) => differs[f[0]] === 1)) {
+      runs.push({ ...run, files: run.files.map((f) => new StoredFile(snapshot, f)) });
+      return run;
+    }
+    const [judged] = reverify([decodeRun(run, snapshot)], differing);
+    runs.push(judged);
+    // reverify keeps a run's files in order.
+    return encodeRun(judged, (_, k) => run.files[k][0], hashAt);
+  });
   return { runs, model: JSON.stringify(next) };
 }
