@@ -300,5 +300,18 @@ describe('the snapshot model', () => {
     assert.ok(snapshot);
     assert.deepEqual(decodeModel(snapshot.model, snapshot), runs);
     assert.deepEqual(snapshot.entries(), entries);
+    // Patched in place (entries out of order, one now missing, one now present), with and without a new model:
+    // the same bytes as encoding the whole snapshot again.
+    const next = entries.map((e) => ({ ...e }));
+    next[4] = { ...next[4], ino: 9n, mtimeNs: 1n << 62n, hash: h('7') };
+    next[0] = { ...next[0], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' };
+    next[3] = { ...next[3], present: true, dev: 1n, ino: 8n, size: 3n, mtimeNs: 6n, ctimeNs: 7n, hash: h('d') };
+    const head = { key: 'k2', takenAtNs: 2n, exitCode: 0, outputs: { json: 'j', plain: 'p', color: 'c', rehash: { json: 'J', plain: 'P', color: 'C' } } };
+    const changed = new Map([4, 0, 3].map((i) => [i, next[i]]));
+    for (const model of [undefined, 'another model']) {
+      const bytes = Buffer.concat(snapshot.patched(head, changed, model));
+      assert.deepEqual(bytes, encodeSnapshot({ ...head, entries: next, model: model ?? snapshot.model }));
+    }
+    assert.throws(() => snapshot.patched(head, new Map([[1, next[0]]])), 'an entry patched over another path');
   });
 });

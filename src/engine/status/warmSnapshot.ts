@@ -205,15 +205,6 @@ export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
   patched(head: Pick<WarmSnapshot, 'key' | 'takenAtNs' | 'exitCode' | 'outputs'>, entries: ReadonlyMap<number, WarmEntry>, model?: string): Buffer[];
 }
 
-/** Entry `e`'s table words and digest written over index `i` of a table followed by its hashes. */
-function patchEntry(region: Buffer, count: number, i: number, e: WarmEntry): void {
-  let at = i * WORDS * 8;
-  for (const word of [e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs]) at = region.writeBigUInt64LE(word, at);
-  const hashAt = count * WORDS * 8 + i * 32;
-  if (e.present && e.hash.length === 64) region.write(e.hash, hashAt, 32, 'hex');
-  else region.fill(0, hashAt, hashAt + 32);
-}
-
 /** Decodes a snapshot; undefined for anything malformed (never throws). */
 export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
   let pos = 0;
@@ -260,11 +251,13 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       const word = (k: number) => buf.readBigUInt64LE(at + k * 8);
       return { path: paths[i], present, dev: word(1), ino: word(2), size: word(3), mtimeNs: word(4), ctimeNs: word(5), hash: present ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : '' };
     };
-    // All digests as one hex string, made on first use: a hash is then a slice of it (no copy),
+    // Past a few reads, all digests as one hex string: a hash is then a slice of it (no copy),
     // where one toString per entry was most of decoding a model of 10,000 files.
     let hex: string | undefined;
+    let reads = 0;
     const hashAt = (i: number): string => {
-      if (buf.readUInt32LE(tablePos + i * WORDS * 8) !== 1) return '';
+      if (table[i * WORDS * 2] !== 1) return '';
+      if (hex === undefined && ++reads <= 64) return buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32);
       hex ??= buf.toString('hex', hashPos, hashPos + count * 32);
       return hex.slice(i * 64, i * 64 + 64);
     };
@@ -282,12 +275,26 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       patched(head, entries, model) {
         const out = new Out(Buffer.allocUnsafe(4096 + 3 * textsOf(head.outputs).reduce((n, t) => n + t.length, 0)));
         writeHead(out, head, count);
-        // Table, hashes and paths copied as they are (this buffer stays as read), then patched.
-        const middle = Buffer.from(buf.subarray(tablePos, modelLengthPos));
+        const chunks = [out.done()];
+        // Table, hashes and paths as read (this buffer is not changed), but for the patched
+        // entries' table words and digests: slices of it between small patched copies.
+        const patches: [number, Buffer][] = [];
         for (const [i, e] of entries) {
           if (!Number.isInteger(i) || i < 0 || i >= count || e.path !== paths[i]) throw new RangeError(`no entry ${i} for ${e.path}`);
-          patchEntry(middle, count, i, e);
+          const words = Buffer.allocUnsafe(WORDS * 8);
+          let at = 0;
+          for (const word of [e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs]) at = words.writeBigUInt64LE(word, at);
+          const digest = Buffer.alloc(32);
+          if (e.present && e.hash.length === 64) digest.write(e.hash, 'hex');
+          patches.push([tablePos + i * WORDS * 8, words], [hashPos + i * 32, digest]);
         }
+        patches.sort((a, b) => a[0] - b[0]);
+        let from = tablePos;
+        for (const [at, bytes] of patches) {
+          chunks.push(buf.subarray(from, at), bytes);
+          from = at + bytes.length;
+        }
+        chunks.push(buf.subarray(from, modelLengthPos));
         let tail = buf.subarray(modelLengthPos);
         if (model !== undefined) {
           const t = new Out(Buffer.allocUnsafe(Buffer.byteLength(model) + 32));
@@ -295,7 +302,8 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
           t.str(MAGIC);
           tail = t.done();
         }
-        return [out.done(), middle, tail];
+        chunks.push(tail);
+        return chunks;
       },
       // The model is only needed when something changed: decode it on first use.
       get model() {
@@ -325,7 +333,15 @@ export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot | readonly 
     const chunks = Array.isArray(snapshot) ? snapshot : [encodeSnapshot(snapshot as WarmSnapshot)];
     const fd = fs.openSync(tmp, 'w');
     try {
-      for (const chunk of chunks) for (let at = 0; at < chunk.length; ) at += fs.writeSync(fd, chunk, at);
+      // writev may write part of what it is given: resume after what was written.
+      let rest = chunks.filter((c) => c.length > 0);
+      while (rest.length > 0) {
+        let n = fs.writevSync(fd, rest);
+        let k = 0;
+        while (k < rest.length && n >= rest[k].length) n -= rest[k++].length;
+        rest = rest.slice(k);
+        if (n > 0) rest[0] = rest[0].subarray(n);
+      }
     } finally {
       fs.closeSync(fd);
     }
