@@ -7,6 +7,7 @@
  * - reverify: re-applies the verdict rules to the runs of the last status for those files only.
  */
 import { createFileHasher } from '../hash/fileHasher';
+import { hashFileSyncOutcome } from '../hash/syncHash';
 import { STAT_WORDS } from '../hash/tableHash';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { rejudgeRuns } from '../verify/runVerify';
@@ -57,7 +58,7 @@ export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Da
 
 /**
  * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing) on the
- * calling thread when few, on the pool when many. Returns the re-hashed entries by index (empty
+ * calling thread when few (synchronously), on the pool when many. Returns the re-hashed entries by index (empty
  * when nothing changed) and, by path, those whose outcome differs; undefined when some file is
  * now something the snapshot cannot hold.
  */
@@ -68,18 +69,27 @@ export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAt
   const differing = new Map<string, WarmEntry>();
   if (changed.length === 0) return { takenAtNs, changed: rehashed, differing };
   if (changed.some((c) => c.archived)) return undefined;
-  const hasher = createFileHasher({ useCache: false, concurrency: changed.length > 32 ? undefined : 0 });
-  try {
-    const outcomes = await hasher.hashMany(changed.filter((c) => c.now.present).map((c) => c.now.path));
-    for (const { index, now } of changed) {
-      if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
-      rehashed.set(index, now);
-      // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
-      const wasPresent = snapshot.table[index * STAT_WORDS * 2] === 1;
-      if (wasPresent !== now.present || snapshot.hashAt(index) !== now.hash) differing.set(now.path, now);
+  const present = changed.filter((c) => c.now.present).map((c) => c.now.path);
+  let outcomes: ReadonlyMap<string, HashOutcome | undefined>;
+  if (present.length <= 32) {
+    // A few files: read here, one after the other, without setting up the hashing machinery.
+    const buffer = Buffer.allocUnsafe(256 * 1024);
+    outcomes = new Map(present.map((p) => [p, hashFileSyncOutcome(p, buffer)]));
+  } else {
+    const hasher = createFileHasher({ useCache: false });
+    try {
+      outcomes = await hasher.hashMany(present);
+    } finally {
+      await hasher.dispose();
     }
-  } finally {
-    await hasher.dispose();
+  }
+  for (const { index, now } of changed) {
+    // Anything but a plain file hashed as a whole (or missing as its stat said): the full path judges it.
+    if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
+    rehashed.set(index, now);
+    // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
+    const wasPresent = snapshot.table[index * STAT_WORDS * 2] === 1;
+    if (wasPresent !== now.present || snapshot.hashAt(index) !== now.hash) differing.set(now.path, now);
   }
   return { takenAtNs, changed: rehashed, differing };
 }
