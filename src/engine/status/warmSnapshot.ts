@@ -21,7 +21,7 @@ import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
-const MAGIC = 'CLEWWS04';
+const MAGIC = 'CLEWWS05';
 
 /** A recorded file: its stat before hashing and what hashing found. */
 export interface WarmEntry {

@@ -111,12 +111,17 @@ type CompactRun = Omit<RunVerification, 'files'> & { files: CompactFile[] };
 /**
  * The runs of a status as the snapshot's model: paths and current hashes are the entries', so
  * each file costs a few bytes of JSON, not a full record (4 MB → well under 1 MB for 10,000 files).
- * Throws for a file the entries do not hold (the snapshot is then not written).
+ * One line of JSON per run (JSON has no raw newline), so a run can be replaced without encoding
+ * the others again. Throws for a file the entries do not hold (the snapshot is then not written).
  */
 export function encodeModel(runs: readonly RunVerification[], entries: readonly WarmEntry[]): string {
   const index = new Map(entries.map((e, i) => [e.path, i]));
   const indexOf = (p: string): number | undefined => index.get(p);
-  return JSON.stringify(runs.map((run) => encodeRun(run, indexOf, (i) => entries[i].hash)));
+  return runs.map((run) => JSON.stringify(encodeRun(run, indexOf, (i) => entries[i].hash))).join('\n');
+}
+
+function modelLines(model: string): string[] {
+  return model === '' ? [] : model.split('\n');
 }
 
 /** One run of the model; `hashAt(i)` is entry i's hash ('' when missing). */
@@ -145,34 +150,38 @@ function decodeRun(run: CompactRun, snapshot: Pick<StoredSnapshot, 'paths' | 'ha
 
 /** The runs back from encodeModel, against the entries they were encoded with. */
 export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification[] {
-  return (JSON.parse(model) as CompactRun[]).map((run) => decodeRun(run, snapshot));
+  return modelLines(model).map((line) => decodeRun(JSON.parse(line) as CompactRun, snapshot));
 }
 
 /**
  * A file of the model whose hashes are read from the snapshot only when asked for: rendering a
  * status never asks, and reading both for every file was most of decoding a large model.
+ * (`declare`d fields: assigned once in the constructor, without class-field definitions first.)
  */
 class StoredFile implements FileVerification {
-  readonly path: string;
-  readonly role: string;
-  readonly status: VerificationStatus;
-  readonly frozen: boolean;
-  readonly is_verified: boolean;
-  constructor(
-    private readonly snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>,
-    private readonly compact: CompactFile,
-  ) {
-    this.path = snapshot.paths[compact[0]];
-    this.role = compact[1];
-    this.status = compact[3];
-    this.frozen = compact[4] === 1;
-    this.is_verified = compact[3] === 'verified';
+  declare readonly path: string;
+  declare readonly role: string;
+  declare readonly status: VerificationStatus;
+  declare readonly frozen: boolean;
+  declare readonly is_verified: boolean;
+  declare private readonly snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>;
+  declare private readonly entry: number;
+  declare private readonly stored: string;
+  constructor(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>, [entry, role, stored, status, frozen]: CompactFile) {
+    this.path = snapshot.paths[entry];
+    this.role = role;
+    this.status = status;
+    this.frozen = frozen === 1;
+    this.is_verified = status === 'verified';
+    this.snapshot = snapshot;
+    this.entry = entry;
+    this.stored = stored;
   }
   get expected_hash(): string {
-    return this.compact[2] === '' ? this.snapshot.hashAt(this.compact[0]) : this.compact[2];
+    return this.stored === '' ? this.snapshot.hashAt(this.entry) : this.stored;
   }
   get current_hash(): string | null {
-    return this.status === 'missing' ? null : this.frozen ? this.compact[2] : this.snapshot.hashAt(this.compact[0]);
+    return this.status === 'missing' ? null : this.frozen ? this.stored : this.snapshot.hashAt(this.entry);
   }
 }
 
@@ -180,7 +189,7 @@ class StoredFile implements FileVerification {
  * reverify over the snapshot's model, for the snapshot's entries with `changed` (by index) put in
  * their place, `differing` being those whose outcome differs: the runs re-judged, and the next
  * model — what encodeModel would give for those runs and entries. Only the runs holding a
- * differing file are decoded fully and encoded again; the others keep their compact form, and
+ * differing file are decoded fully and encoded again; the others keep their line as read, and
  * their files read their hashes only if asked (StoredFile).
  */
 export function reverifyModel(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt' | 'model'>, changed: ReadonlyMap<number, WarmEntry>, differing: ReadonlyMap<string, WarmEntry>): { runs: RunVerification[]; model: string } {
@@ -188,15 +197,20 @@ export function reverifyModel(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt' 
   for (const [i, e] of changed) if (differing.has(e.path)) differs[i] = 1;
   const hashAt = (i: number): string => changed.get(i)?.hash ?? snapshot.hashAt(i);
   const runs: RunVerification[] = [];
-  const next = (JSON.parse(snapshot.model) as CompactRun[]).map((run) => {
-    if (!run.files.some((f) => differs[f[0]] === 1)) {
-      runs.push({ ...run, files: run.files.map((f) => new StoredFile(snapshot, f)) });
-      return run;
+  const lines = modelLines(snapshot.model).map((line) => {
+    const run = JSON.parse(line) as CompactRun;
+    let affected = false;
+    for (let k = 0; k < run.files.length && !affected; k++) affected = differs[run.files[k][0]] === 1;
+    if (!affected) {
+      const files: FileVerification[] = new Array<FileVerification>(run.files.length);
+      for (let k = 0; k < files.length; k++) files[k] = new StoredFile(snapshot, run.files[k]);
+      runs.push({ ...run, files });
+      return line;
     }
     const [judged] = reverify([decodeRun(run, snapshot)], differing);
     runs.push(judged);
     // reverify keeps a run's files in order.
-    return encodeRun(judged, (_, k) => run.files[k][0], hashAt);
+    return JSON.stringify(encodeRun(judged, (_, k) => run.files[k][0], hashAt));
   });
-  return { runs, model: JSON.stringify(next) };
+  return { runs, model: lines.join('\n') };
 }
