@@ -57,10 +57,10 @@ export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Da
 }
 
 /**
- * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing) on the
- * calling thread when few (synchronously), on the pool when many. Returns the re-hashed entries by index (empty
- * when nothing changed) and, by path, those whose outcome differs; undefined when some file is
- * now something the snapshot cannot hold.
+ * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing): on the
+ * calling thread, synchronously, when few; on the pool when many. Returns the re-hashed entries by
+ * index (empty when nothing changed) and, by path, those whose outcome differs; undefined when
+ * some file is now something the snapshot cannot hold.
  */
 export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; changed: Map<number, WarmEntry>; differing: Map<string, WarmEntry> } | undefined> {
   const takenAtNs = BigInt(Date.now()) * 1_000_000n;
@@ -84,7 +84,7 @@ export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAt
     }
   }
   for (const { index, now } of changed) {
-    // Anything but a plain file hashed as a whole (or missing as its stat said): the full path judges it.
+    // A present file that could not be hashed as a plain file (gone meanwhile, a directory, unreadable): the full path judges it.
     if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
     rehashed.set(index, now);
     // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
