@@ -125,6 +125,44 @@ describe('warm status after edits: changed content is never reported verified', 
     assert.equal(restored?.code, 0, 'the original content verifies again');
   });
 
+  test('re-hashed entries are patched into the snapshot in place: same answers and snapshot as a fresh slow status', async () => {
+    await slow(db, { json: true });
+    const text = fs.readFileSync(file(), 'utf8');
+    const index = (readSnapshot(db) as StoredSnapshot).paths.indexOf(file());
+    /** The warm answer after an edit, a second warm answer, then the slow path's: all three agree, and so do the snapshots they leave. */
+    const check = async (what: string, code: number) => {
+      const first = await warmOnly(db);
+      assert.ok(first, `${what}: the warm path answers`);
+      const patched = readSnapshot(db) as StoredSnapshot;
+      // Within the racy window of the edit, so this one re-hashes the file again; it must agree.
+      assert.deepEqual(await warmOnly(db), first, `${what}: a second warm status`);
+      const expected = await slow(db, { json: true });
+      const fresh = readSnapshot(db) as StoredSnapshot;
+      assert.deepEqual(first, expected, what);
+      assert.equal(first.code, code, what);
+      assert.deepEqual(patched.outputs, fresh.outputs, `${what}: every output (text, colour, --json, --rehash)`);
+      assert.equal(patched.exitCode, fresh.exitCode);
+      assert.equal(patched.key, fresh.key);
+      assert.deepEqual(patched.entries(), fresh.entries(), `${what}: the entries, with the file's new stat`);
+      assert.deepEqual(decodeModel(patched.model, patched), decodeModel(fresh.model, fresh), `${what}: the runs`);
+      assert.equal(patched.model, fresh.model, `${what}: the model, byte for byte`);
+      const now = fs.statSync(file(), { bigint: true });
+      assert.deepEqual([patched.entry(index).ino, patched.entry(index).mtimeNs, patched.entry(index).ctimeNs], [now.ino, now.mtimeNs, now.ctimeNs], `${what}: the stat taken now`);
+      return first;
+    };
+    fs.writeFileSync(file(), text.replace('run 1', 'RUN 1'));
+    const changed = await check('content changed', 12);
+    assert.match(changed.out, /r1_f2\.txt/);
+    fs.writeFileSync(file(), text);
+    await check('changed back', 0);
+    const before = readSnapshot(db) as StoredSnapshot;
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(file(), later, later);
+    const touched = await check('touched, same content', 0);
+    assert.notDeepEqual(before.entry(index), (readSnapshot(db) as StoredSnapshot).entry(index), 'the touched stat was saved');
+    assert.deepEqual(touched, await status(db, { json: true }));
+  });
+
   test('a file replaced by rename (same size and mtime): mismatch; deleted: missing', async () => {
     await slow(db, { json: true });
     const before = fs.statSync(file());
@@ -262,5 +300,18 @@ describe('the snapshot model', () => {
     assert.ok(snapshot);
     assert.deepEqual(decodeModel(snapshot.model, snapshot), runs);
     assert.deepEqual(snapshot.entries(), entries);
+    // Patched in place (entries out of order, one now missing, one now present), with and without a new model:
+    // the same bytes as encoding the whole snapshot again.
+    const next = entries.map((e) => ({ ...e }));
+    next[4] = { ...next[4], ino: 9n, mtimeNs: 1n << 62n, hash: h('7') };
+    next[0] = { ...next[0], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' };
+    next[3] = { ...next[3], present: true, dev: 1n, ino: 8n, size: 3n, mtimeNs: 6n, ctimeNs: 7n, hash: h('d') };
+    const head = { key: 'k2', takenAtNs: 2n, exitCode: 0, outputs: { json: 'j', plain: 'p', color: 'c', rehash: { json: 'J', plain: 'P', color: 'C' } } };
+    const changed = new Map([4, 0, 3].map((i) => [i, next[i]]));
+    for (const model of [undefined, 'another model']) {
+      const bytes = Buffer.concat(snapshot.patched(head, changed, model));
+      assert.deepEqual(bytes, encodeSnapshot({ ...head, entries: next, model: model ?? snapshot.model }));
+    }
+    assert.throws(() => snapshot.patched(head, new Map([[1, next[0]]])), 'an entry patched over another path');
   });
 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LEGACY_RELATIVE_PATHS, STORE_RELATIVE_PATH } from '../../engine/store/locate';
 import type { FileHasher } from '../../engine/hash/types';
-import { decodeModel, encodeModel, recordingHasher, rehashChanged, reverify } from '../../engine/status/warmStatus';
+import { encodeModel, recordingHasher, rehashChanged, reverifyModel } from '../../engine/status/warmStatus';
 import { readSnapshot, storeGeneration, writeSnapshot, type WarmEntry, type WarmSnapshot } from '../../engine/status/warmSnapshot';
 import { summarizeStatus } from '../../engine/verify/verify';
 import type { RunVerification } from '../../engine/verify/types';
@@ -51,8 +51,12 @@ export function keyOf(req: WarmRequest, generation: string): string {
   return `${path.resolve(req.dbPath)}\n${req.limit}\n${generation}\n${configGeneration(req.dbPath)}`;
 }
 
-/** Everything status may print, rendered once, as a cached (no --rehash) status prints it. */
+/** Everything status may print, rendered once, as a cached (no --rehash) status prints it; and the model for `entries`. */
 export function outputsOf(dbPath: string, runs: readonly RunVerification[], entries: readonly WarmEntry[]): Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> {
+  return { ...renderOutputs(dbPath, runs), model: encodeModel(runs, entries) };
+}
+
+function renderOutputs(dbPath: string, runs: readonly RunVerification[]): Pick<WarmSnapshot, 'outputs' | 'exitCode'> {
   const input = { status: summarizeStatus(runs), runs, dbPath: path.resolve(dbPath), cached: true };
   const rehash = { ...input, cached: false };
   return {
@@ -64,7 +68,6 @@ export function outputsOf(dbPath: string, runs: readonly RunVerification[], entr
       rehash: { json: renderStatusJson(rehash), plain: renderStatusText(rehash, false), color: renderStatusText(rehash, true) },
     },
     exitCode: statusExitCode(runs),
-    model: encodeModel(runs, entries),
   };
 }
 
@@ -80,12 +83,18 @@ export async function tryWarmStatus(req: WarmRequest, json: boolean, io: CliIo):
     if (snapshot.key !== keyOf(req, generation)) return undefined;
     const fresh = await rehashChanged(snapshot);
     if (!fresh) return undefined;
-    let answer: Pick<WarmSnapshot, 'outputs' | 'exitCode' | 'model'> = snapshot;
-    if (fresh.differing.size > 0 && fresh.entries) answer = outputsOf(req.dbPath, reverify(decodeModel(snapshot.model, snapshot), fresh.differing), fresh.entries);
+    let answer: Pick<WarmSnapshot, 'outputs' | 'exitCode'> = snapshot;
+    let model: string | undefined;
+    if (fresh.differing.size > 0) {
+      const next = reverifyModel(snapshot, fresh.changed, fresh.differing);
+      answer = renderOutputs(req.dbPath, next.runs);
+      model = next.model;
+    }
     // Re-hashed something: save the new stats, unless a commit landed meanwhile (then the answer
     // above is still right for the generation we checked, but the next status must re-read).
-    if (fresh.entries && storeGeneration(req.dbPath) === generation) {
-      writeSnapshot(req.dbPath, { key: snapshot.key, takenAtNs: fresh.takenAtNs, entries: fresh.entries, ...answer });
+    // Only the re-hashed entries, the head and (when verdicts changed) the model are re-encoded.
+    if (fresh.changed.size > 0 && storeGeneration(req.dbPath) === generation) {
+      writeSnapshot(req.dbPath, snapshot.patched({ key: snapshot.key, takenAtNs: fresh.takenAtNs, exitCode: answer.exitCode, outputs: answer.outputs }, fresh.changed, model));
     }
     io.out(json ? answer.outputs.json : io.color ? answer.outputs.color : answer.outputs.plain);
     return answer.exitCode;

@@ -22,7 +22,7 @@ import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 import { STAT_CTIME_NS, STAT_DEV, STAT_INO, STAT_MTIME_NS, STAT_SIZE, statFields } from '../hash/statFields';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
-const MAGIC = 'CLEWWS04';
+const MAGIC = 'CLEWWS05';
 
 /** A recorded file: its stat before hashing and what hashing found. */
 export interface WarmEntry {
@@ -146,6 +146,21 @@ function swap64(v: bigint): bigint {
 /** u64 words per entry in the stat table: present, dev, ino, size, mtime ns, ctime ns. */
 const WORDS = 6;
 
+function textsOf(outputs: WarmSnapshot['outputs']): string[] {
+  return [outputs.json, outputs.plain, outputs.color, outputs.rehash.json, outputs.rehash.plain, outputs.rehash.color];
+}
+
+/** Everything before the stat table: magic, key, takenAt, exit code, outputs, count, padding to 8. */
+function writeHead(out: Out, s: Pick<WarmSnapshot, 'key' | 'takenAtNs' | 'exitCode' | 'outputs'>, count: number): void {
+  out.str(MAGIC);
+  out.str(s.key);
+  out.u64(s.takenAtNs);
+  out.u32(s.exitCode);
+  for (const t of textsOf(s.outputs)) out.str(t);
+  out.u32(count);
+  out.align8();
+}
+
 /**
  * Layout: header (magic, key, takenAt, exit code, outputs, count), then 8-byte aligned the stat
  * table (count × 6 u64), the hashes (count × 32 bytes), the paths (one NUL-joined string), the model, the magic again
@@ -153,15 +168,9 @@ const WORDS = 6;
  * an entry allocates nothing.
  */
 export function encodeSnapshot(s: WarmSnapshot): Buffer {
-  const texts = [s.outputs.json, s.outputs.plain, s.outputs.color, s.outputs.rehash.json, s.outputs.rehash.plain, s.outputs.rehash.color];
+  const texts = textsOf(s.outputs);
   const out = new Out(Buffer.allocUnsafe(4096 + s.entries.length * 200 + 3 * (s.model.length + texts.reduce((n, t) => n + t.length, 0))));
-  out.str(MAGIC);
-  out.str(s.key);
-  out.u64(s.takenAtNs);
-  out.u32(s.exitCode);
-  for (const t of texts) out.str(t);
-  out.u32(s.entries.length);
-  out.align8();
+  writeHead(out, s, s.entries.length);
   // One typed array, copied once: per-field Buffer writes were most of the encoding time.
   const table = new BigUint64Array(s.entries.length * WORDS);
   s.entries.forEach((e, i) => {
@@ -188,6 +197,13 @@ export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
   /** The hashes as stored: 32 bytes per entry, zeros when missing. */
   digests: Uint8Array;
   entries(): WarmEntry[];
+  /**
+   * The bytes of this snapshot with a new head (key, takenAt, exit code, outputs), the given
+   * entries replaced in place (same paths, by index) and a new model (undefined: the same one):
+   * chunks to write in order. Nothing else is re-encoded, so changing a few entries of a large
+   * snapshot costs a copy of its table, not an encoding of every entry.
+   */
+  patched(head: Pick<WarmSnapshot, 'key' | 'takenAtNs' | 'exitCode' | 'outputs'>, entries: ReadonlyMap<number, WarmEntry>, model?: string): Buffer[];
 }
 
 /** Decodes a snapshot; undefined for anything malformed (never throws). */
@@ -225,6 +241,7 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
     const joined = str();
     const paths = count === 0 ? [] : joined.split('\0');
     if (paths.length !== count) return undefined;
+    const modelLengthPos = pos;
     const modelLength = u32();
     const modelStart = pos;
     pos += modelLength;
@@ -235,6 +252,16 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       const word = (k: number) => buf.readBigUInt64LE(at + k * 8);
       return { path: paths[i], present, dev: word(1), ino: word(2), size: word(3), mtimeNs: word(4), ctimeNs: word(5), hash: present ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : '' };
     };
+    // Past a few reads, all digests as one hex string: a hash is then a slice of it (no copy),
+    // where one toString per entry was most of decoding a model of 10,000 files.
+    let hex: string | undefined;
+    let reads = 0;
+    const hashAt = (i: number): string => {
+      if (table[i * WORDS * 2] !== 1) return '';
+      if (hex === undefined && ++reads <= 64) return buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32);
+      hex ??= buf.toString('hex', hashPos, hashPos + count * 32);
+      return hex.slice(i * 64, i * 64 + 64);
+    };
     return {
       key,
       takenAtNs,
@@ -244,8 +271,41 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       table,
       entry,
       digests: buf.subarray(hashPos, hashPos + count * 32),
-      hashAt: (i) => (buf.readUInt32LE(tablePos + i * WORDS * 8) === 1 ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : ''),
+      hashAt,
       entries: () => paths.map((_, i) => entry(i)),
+      patched(head, entries, model) {
+        const out = new Out(Buffer.allocUnsafe(4096 + 3 * textsOf(head.outputs).reduce((n, t) => n + t.length, 0)));
+        writeHead(out, head, count);
+        const chunks = [out.done()];
+        // Table, hashes and paths as read (this buffer is not changed), but for the patched
+        // entries' table words and digests: slices of it between small patched copies.
+        const patches: [number, Buffer][] = [];
+        for (const [i, e] of entries) {
+          if (!Number.isInteger(i) || i < 0 || i >= count || e.path !== paths[i]) throw new RangeError(`no entry ${i} for ${e.path}`);
+          const words = Buffer.allocUnsafe(WORDS * 8);
+          let at = 0;
+          for (const word of [e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs]) at = words.writeBigUInt64LE(word, at);
+          const digest = Buffer.alloc(32);
+          if (e.present && e.hash.length === 64) digest.write(e.hash, 'hex');
+          patches.push([tablePos + i * WORDS * 8, words], [hashPos + i * 32, digest]);
+        }
+        patches.sort((a, b) => a[0] - b[0]);
+        let from = tablePos;
+        for (const [at, bytes] of patches) {
+          chunks.push(buf.subarray(from, at), bytes);
+          from = at + bytes.length;
+        }
+        chunks.push(buf.subarray(from, modelLengthPos));
+        let tail = buf.subarray(modelLengthPos);
+        if (model !== undefined) {
+          const t = new Out(Buffer.allocUnsafe(Buffer.byteLength(model) + 32));
+          t.str(model);
+          t.str(MAGIC);
+          tail = t.done();
+        }
+        chunks.push(tail);
+        return chunks;
+      },
       // The model is only needed when something changed: decode it on first use.
       get model() {
         return buf.toString('utf8', modelStart, modelStart + modelLength);
@@ -266,11 +326,26 @@ export function readSnapshot(dbPath: string): StoredSnapshot | undefined {
   return decodeSnapshot(buf);
 }
 
-export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot): void {
+/** Writes a snapshot, or its bytes in chunks (StoredSnapshot.patched), atomically: temp file + rename. */
+export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot | readonly Buffer[]): void {
   const file = warmSnapshotPath(dbPath);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(tmp, encodeSnapshot(snapshot));
+    const chunks = Array.isArray(snapshot) ? snapshot : [encodeSnapshot(snapshot as WarmSnapshot)];
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      // writev may write part of what it is given: resume after what was written.
+      let rest = chunks.filter((c) => c.length > 0);
+      while (rest.length > 0) {
+        let n = fs.writevSync(fd, rest);
+        let k = 0;
+        while (k < rest.length && n >= rest[k].length) n -= rest[k++].length;
+        rest = rest.slice(k);
+        if (n > 0) rest[0] = rest[0].subarray(n);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch {
     // A read-only store folder only means no warm path next time.

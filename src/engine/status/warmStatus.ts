@@ -7,9 +7,11 @@
  * - reverify: re-applies the verdict rules to the runs of the last status for those files only.
  */
 import { createFileHasher } from '../hash/fileHasher';
+import { hashFileSyncOutcome } from '../hash/syncHash';
+import { STAT_WORDS } from '../hash/tableHash';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { rejudgeRuns } from '../verify/runVerify';
-import type { RunVerification, VerificationStatus } from '../verify/types';
+import type { FileVerification, RunVerification, VerificationStatus } from '../verify/types';
 import { changedEntries, type StoredSnapshot, type WarmEntry } from './warmSnapshot';
 
 export interface Recording {
@@ -55,31 +57,41 @@ export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Da
 }
 
 /**
- * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing) on the
- * calling thread when few, on the pool when many. Returns the next entries (unset when nothing
- * changed) and the paths whose outcome differs, or undefined when some file is now something the
- * snapshot cannot hold.
+ * Re-hashes the entries that changed since `snapshot` (stats taken now, before hashing): on the
+ * calling thread, synchronously, when few; on the pool when many. Returns the re-hashed entries by
+ * index (empty when nothing changed) and, by path, those whose outcome differs; undefined when
+ * some file is now something the snapshot cannot hold.
  */
-export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; entries?: WarmEntry[]; differing: Map<string, WarmEntry> } | undefined> {
+export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; changed: Map<number, WarmEntry>; differing: Map<string, WarmEntry> } | undefined> {
   const takenAtNs = BigInt(Date.now()) * 1_000_000n;
   const changed = changedEntries(snapshot);
+  const rehashed = new Map<number, WarmEntry>();
   const differing = new Map<string, WarmEntry>();
-  if (changed.length === 0) return { takenAtNs, differing };
+  if (changed.length === 0) return { takenAtNs, changed: rehashed, differing };
   if (changed.some((c) => c.archived)) return undefined;
-  const next = snapshot.entries();
-  const hasher = createFileHasher({ useCache: false, concurrency: changed.length > 32 ? undefined : 0 });
-  try {
-    const outcomes = await hasher.hashMany(changed.filter((c) => c.now.present).map((c) => c.now.path));
-    for (const { index, now } of changed) {
-      if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
-      const before = next[index];
-      next[index] = now;
-      if (before.present !== now.present || before.hash !== now.hash) differing.set(now.path, now);
+  const present = changed.filter((c) => c.now.present).map((c) => c.now.path);
+  let outcomes: ReadonlyMap<string, HashOutcome | undefined>;
+  if (present.length <= 32) {
+    // A few files: read here, one after the other, without setting up the hashing machinery.
+    const buffer = Buffer.allocUnsafe(256 * 1024);
+    outcomes = new Map(present.map((p) => [p, hashFileSyncOutcome(p, buffer)]));
+  } else {
+    const hasher = createFileHasher({ useCache: false });
+    try {
+      outcomes = await hasher.hashMany(present);
+    } finally {
+      await hasher.dispose();
     }
-  } finally {
-    await hasher.dispose();
   }
-  return { takenAtNs, entries: next, differing };
+  for (const { index, now } of changed) {
+    // A present file that could not be hashed as a plain file (gone meanwhile, a directory, unreadable): the full path judges it.
+    if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
+    rehashed.set(index, now);
+    // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
+    const wasPresent = snapshot.table[index * STAT_WORDS * 2] === 1;
+    if (wasPresent !== now.present || snapshot.hashAt(index) !== now.hash) differing.set(now.path, now);
+  }
+  return { takenAtNs, changed: rehashed, differing };
 }
 
 /** The runs of the last status with the verdict rules re-applied to the files in `differing`. */
@@ -99,36 +111,106 @@ type CompactRun = Omit<RunVerification, 'files'> & { files: CompactFile[] };
 /**
  * The runs of a status as the snapshot's model: paths and current hashes are the entries', so
  * each file costs a few bytes of JSON, not a full record (4 MB → well under 1 MB for 10,000 files).
- * Throws for a file the entries do not hold (the snapshot is then not written).
+ * One line of JSON per run (JSON has no raw newline), so a run can be replaced without encoding
+ * the others again. Throws for a file the entries do not hold (the snapshot is then not written).
  */
 export function encodeModel(runs: readonly RunVerification[], entries: readonly WarmEntry[]): string {
   const index = new Map(entries.map((e, i) => [e.path, i]));
-  const compact: CompactRun[] = runs.map((run) => ({
+  const indexOf = (p: string): number | undefined => index.get(p);
+  return runs.map((run) => JSON.stringify(encodeRun(run, indexOf, (i) => entries[i].hash))).join('\n');
+}
+
+function modelLines(model: string): string[] {
+  return model === '' ? [] : model.split('\n');
+}
+
+/** One run of the model; `hashAt(i)` is entry i's hash ('' when missing). */
+function encodeRun(run: RunVerification, indexOf: (path: string, k: number) => number | undefined, hashAt: (i: number) => string): CompactRun {
+  return {
     ...run,
-    files: run.files.map((f): CompactFile => {
-      const i = index.get(f.path);
+    files: run.files.map((f, k): CompactFile => {
+      const i = indexOf(f.path, k);
       if (i === undefined || f.error !== undefined) throw new Error(`not in the snapshot: ${f.path}`);
-      const implied = !f.frozen && f.current_hash !== null && f.current_hash === f.expected_hash && entries[i].hash === f.current_hash;
+      const implied = !f.frozen && f.current_hash !== null && f.current_hash === f.expected_hash && hashAt(i) === f.current_hash;
       return [i, f.role, implied ? '' : f.expected_hash, f.status, f.frozen ? 1 : 0];
     }),
-  }));
-  return JSON.stringify(compact);
+  };
+}
+
+function decodeRun(run: CompactRun, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification {
+  return {
+    ...run,
+    files: run.files.map(([i, role, stored, status, frozen]) => {
+      const current = status === 'missing' ? null : frozen ? stored : snapshot.hashAt(i);
+      const expected = stored === '' ? snapshot.hashAt(i) : stored;
+      return { path: snapshot.paths[i], role, expected_hash: expected, current_hash: current, status, frozen: frozen === 1, is_verified: status === 'verified' };
+    }),
+  };
 }
 
 /** The runs back from encodeModel, against the entries they were encoded with. */
 export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification[] {
-  const hashes = new Map<number, string>();
-  const hashOf = (i: number): string => {
-    let h = hashes.get(i);
-    if (h === undefined) hashes.set(i, (h = snapshot.hashAt(i)));
-    return h;
-  };
-  return (JSON.parse(model) as CompactRun[]).map((run) => ({
-    ...run,
-    files: run.files.map(([i, role, stored, status, frozen]) => {
-      const current = status === 'missing' ? null : frozen ? stored : hashOf(i);
-      const expected = stored === '' ? hashOf(i) : stored;
-      return { path: snapshot.paths[i], role, expected_hash: expected, current_hash: current, status, frozen: frozen === 1, is_verified: status === 'verified' };
-    }),
-  }));
+  return modelLines(model).map((line) => decodeRun(JSON.parse(line) as CompactRun, snapshot));
+}
+
+/**
+ * A file of the model whose hashes are read from the snapshot only when asked for: rendering a
+ * status never asks, and reading both for every file was most of decoding a large model.
+ * (`declare`d fields: assigned once in the constructor, without class-field definitions first.)
+ */
+class StoredFile implements FileVerification {
+  declare readonly path: string;
+  declare readonly role: string;
+  declare readonly status: VerificationStatus;
+  declare readonly frozen: boolean;
+  declare readonly is_verified: boolean;
+  declare private readonly snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>;
+  declare private readonly entry: number;
+  declare private readonly stored: string;
+  constructor(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>, [entry, role, stored, status, frozen]: CompactFile) {
+    this.path = snapshot.paths[entry];
+    this.role = role;
+    this.status = status;
+    this.frozen = frozen === 1;
+    this.is_verified = status === 'verified';
+    this.snapshot = snapshot;
+    this.entry = entry;
+    this.stored = stored;
+  }
+  get expected_hash(): string {
+    return this.stored === '' ? this.snapshot.hashAt(this.entry) : this.stored;
+  }
+  get current_hash(): string | null {
+    return this.status === 'missing' ? null : this.frozen ? this.stored : this.snapshot.hashAt(this.entry);
+  }
+}
+
+/**
+ * reverify over the snapshot's model, for the snapshot's entries with `changed` (by index) put in
+ * their place, `differing` being those whose outcome differs: the runs re-judged, and the next
+ * model — what encodeModel would give for those runs and entries. Only the runs holding a
+ * differing file are decoded fully and encoded again; the others keep their line as read, and
+ * their files read their hashes only if asked (StoredFile).
+ */
+export function reverifyModel(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt' | 'model'>, changed: ReadonlyMap<number, WarmEntry>, differing: ReadonlyMap<string, WarmEntry>): { runs: RunVerification[]; model: string } {
+  const differs = new Uint8Array(snapshot.paths.length);
+  for (const [i, e] of changed) if (differing.has(e.path)) differs[i] = 1;
+  const hashAt = (i: number): string => changed.get(i)?.hash ?? snapshot.hashAt(i);
+  const runs: RunVerification[] = [];
+  const lines = modelLines(snapshot.model).map((line) => {
+    const run = JSON.parse(line) as CompactRun;
+    let affected = false;
+    for (let k = 0; k < run.files.length && !affected; k++) affected = differs[run.files[k][0]] === 1;
+    if (!affected) {
+      const files: FileVerification[] = new Array<FileVerification>(run.files.length);
+      for (let k = 0; k < files.length; k++) files[k] = new StoredFile(snapshot, run.files[k]);
+      runs.push({ ...run, files });
+      return line;
+    }
+    const [judged] = reverify([decodeRun(run, snapshot)], differing);
+    runs.push(judged);
+    // reverify keeps a run's files in order.
+    return JSON.stringify(encodeRun(judged, (_, k) => run.files[k][0], hashAt));
+  });
+  return { runs, model: lines.join('\n') };
 }
