@@ -77,10 +77,19 @@ export function digestOfDirectory(hashes: Map<string, string>): string {
 }
 
 /** Hashes one path into an outcome; never throws. */
+function kindOf(stat: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
 export async function hashOutcome(filePath: string): Promise<HashOutcome> {
   try {
     const stat = await fsp.stat(filePath);
     if (stat.isDirectory()) return { kind: 'directory', hash: digestOfDirectory(await hashDirectory(filePath)), cached: false };
+    // A FIFO, socket or device: reading it could block or never end, and it is not recorded data.
+    if (!stat.isFile()) return { kind: 'unreadable', error: `${filePath} is ${kindOf(stat)}, not a regular file` };
     return { kind: 'hash', hash: await hashFile(filePath), cached: false };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

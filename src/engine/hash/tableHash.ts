@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { OPEN_FOR_HASHING } from './openFlags';
 import type { HashOutcome } from './types';
 
 /** State of one entry. PENDING also after an abort or a dead worker: the caller hashes it itself. */
@@ -52,7 +53,7 @@ export function newHashTableJob(id: number, paths: readonly string[], withStats:
 function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
   let fd: number;
   try {
-    fd = fs.openSync(job.paths[i], fs.constants.O_RDONLY); // the number: no flag-string parsing per file
+    fd = fs.openSync(job.paths[i], OPEN_FOR_HASHING); // a number: no flag-string parsing per file
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? MISSING : OTHER;
@@ -64,8 +65,10 @@ function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
     const s = job.withStats ? fs.fstatSync(fd, { bigint: true }) : undefined;
     if (s && !s.isFile()) return OTHER; // without the stat, a directory fails the read (EISDIR) below
     const hash = createHash('sha256');
-    for (;;) {
+    for (let first = true; ; first = false) {
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      // Nothing on the first read: an empty file, or a FIFO without a writer (opened non-blocking).
+      if (n === 0 && first && !s && !fs.fstatSync(fd).isFile()) return OTHER;
       if (n === 0) break;
       hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
     }

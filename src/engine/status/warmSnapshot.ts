@@ -358,6 +358,8 @@ export interface ChangedEntry {
   now: WarmEntry;
   /** Absent, but an ancestor archive that could hold it exists: the snapshot cannot answer. */
   archived?: boolean;
+  /** Present but not a regular file (a folder, a FIFO, a device): only the full path can judge it. */
+  notFile?: boolean;
 }
 
 /**
@@ -391,7 +393,7 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
     // everything is re-hashed — slower, never wrong.
     for (let k = 0; same && k < WORDS * 2; k++) same = words[k] === table[base + k];
     if (same) continue;
-    changed.push({ index: i, now: { path: paths[i], present: true, dev: fields[STAT_DEV], ino: fields[STAT_INO], size: fields[STAT_SIZE], mtimeNs: fields[STAT_MTIME_NS], ctimeNs: fields[STAT_CTIME_NS], hash: '' } });
+    changed.push({ index: i, notFile: kind !== 'file', now: { path: paths[i], present: true, dev: fields[STAT_DEV], ino: fields[STAT_INO], size: fields[STAT_SIZE], mtimeNs: fields[STAT_MTIME_NS], ctimeNs: fields[STAT_CTIME_NS], hash: '' } });
   }
   return changed;
 }

@@ -68,7 +68,8 @@ export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAt
   const rehashed = new Map<number, WarmEntry>();
   const differing = new Map<string, WarmEntry>();
   if (changed.length === 0) return { takenAtNs, changed: rehashed, differing };
-  if (changed.some((c) => c.archived)) return undefined;
+  // Never opened here: a FIFO would block the open, a device might never end.
+  if (changed.some((c) => c.archived || c.notFile)) return undefined;
   const present = changed.filter((c) => c.now.present).map((c) => c.now.path);
   let outcomes: ReadonlyMap<string, HashOutcome | undefined>;
   if (present.length <= 32) {
