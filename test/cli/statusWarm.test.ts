@@ -153,6 +153,18 @@ describe('warm status after edits: changed content is never reported verified', 
     fs.writeFileSync(file(), text.replace('run 1', 'RUN 1'));
     const changed = await check('content changed', 12);
     assert.match(changed.out, /r1_f2\.txt/);
+    // A file of another run changes while the first run stays changed: the first run is not
+    // re-judged this time (only its failing files are carried), and must still be listed.
+    const other = path.join(root, 'r2_f1.txt');
+    const otherText = fs.readFileSync(other, 'utf8');
+    fs.writeFileSync(other, otherText.replace('run 2', 'RUN 2'));
+    const both = await check('a second run changed too', 12);
+    assert.match(both.out, /r1_f2\.txt/);
+    assert.match(both.out, /r2_f1\.txt/);
+    fs.writeFileSync(other, otherText);
+    const firstOnly = await check('the second changed back, the first still changed', 12);
+    assert.match(firstOnly.out, /r1_f2\.txt/);
+    assert.doesNotMatch(firstOnly.out, /r2_f1\.txt/);
     fs.writeFileSync(file(), text);
     await check('changed back', 0);
     const before = readSnapshot(db) as StoredSnapshot;
