@@ -19,10 +19,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
-import { STAT_CTIME_NS, STAT_DEV, STAT_INO, STAT_MTIME_NS, STAT_SIZE, statFields } from '../hash/statFields';
+import { getU64, STAT_CTIME_NS, STAT_DEV, STAT_INO, STAT_MTIME_NS, STAT_SIZE, statFields } from '../hash/statFields';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
-const MAGIC = 'CLEWWS05';
+const MAGIC = 'CLEWWS06';
 
 /** A recorded file: its stat before hashing and what hashing found. */
 export interface WarmEntry {
@@ -365,17 +365,20 @@ export interface ChangedEntry {
 /**
  * The one tight check: re-stats every entry (following symlinks, as hashing does) and returns
  * the indexes of entries that must be re-hashed (stat differs, or racy), with their fresh stats.
- * The fresh stat is written into a scratch BigUint64Array and compared word by word with the
- * table, so an unchanged entry costs one stat and no allocation of ours.
+ * The fresh stat is written as 32-bit words into a scratch array laid out like a table entry and
+ * compared word by word with the table, so an unchanged entry costs one stat and no allocation.
  */
 export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = snapshot.takenAtNs): ChangedEntry[] {
   const changed: ChangedEntry[] = [];
   const archives: ArchiveStatMemo = new Map();
   const { paths, table } = snapshot;
-  const racyAfter = takenAtNs - TIMESTAMP_GRANULARITY_NS;
-  const scratch = new BigUint64Array(WORDS);
-  const fields = scratch.subarray(1);
-  const words = new Uint32Array(scratch.buffer);
+  const racyAfter = BigInt.asUintN(64, takenAtNs - TIMESTAMP_GRANULARITY_NS);
+  const racyHigh = Number(racyAfter >> 32n);
+  const racyLow = Number(racyAfter & 0xffffffffn);
+  // An entry's words: present (low, high), then the five stat fields (statFields' layout).
+  const words = new Uint32Array(WORDS * 2);
+  const fields = words.subarray(2);
+  const settled = (at: number) => fields[at + 1] < racyHigh || (fields[at + 1] === racyHigh && fields[at] <= racyLow);
   for (let i = 0; i < paths.length; i++) {
     const kind = statFields(paths[i], fields);
     const base = i * WORDS * 2;
@@ -387,13 +390,17 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
       if (present || archived) changed.push({ index: i, archived, now: { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
       continue;
     }
-    scratch[0] = 1n;
-    let same = present && kind === 'file' && scratch[1 + STAT_MTIME_NS] <= racyAfter && scratch[1 + STAT_CTIME_NS] <= racyAfter;
-    // Native-endian scratch vs the little-endian table: on a big-endian host nothing matches, so
-    // everything is re-hashed — slower, never wrong.
+    words[0] = 1;
+    let same = present && kind === 'file' && settled(STAT_MTIME_NS) && settled(STAT_CTIME_NS);
+    // The table is little-endian on disk, read as native 32-bit words: on a big-endian host
+    // nothing matches, so everything is re-hashed — slower, never wrong.
     for (let k = 0; same && k < WORDS * 2; k++) same = words[k] === table[base + k];
     if (same) continue;
-    changed.push({ index: i, notFile: kind !== 'file', now: { path: paths[i], present: true, dev: fields[STAT_DEV], ino: fields[STAT_INO], size: fields[STAT_SIZE], mtimeNs: fields[STAT_MTIME_NS], ctimeNs: fields[STAT_CTIME_NS], hash: '' } });
+    changed.push({
+      index: i,
+      notFile: kind !== 'file',
+      now: { path: paths[i], present: true, dev: getU64(fields, STAT_DEV), ino: getU64(fields, STAT_INO), size: getU64(fields, STAT_SIZE), mtimeNs: getU64(fields, STAT_MTIME_NS), ctimeNs: getU64(fields, STAT_CTIME_NS), hash: '' },
+    });
   }
   return changed;
 }

@@ -112,17 +112,35 @@ type CompactRun = Omit<RunVerification, 'files'> & { files: CompactFile[] };
 /**
  * The runs of a status as the snapshot's model: paths and current hashes are the entries', so
  * each file costs a few bytes of JSON, not a full record (4 MB → well under 1 MB for 10,000 files).
- * One line of JSON per run (JSON has no raw newline), so a run can be replaced without encoding
- * the others again. Throws for a file the entries do not hold (the snapshot is then not written).
+ * One line per run (JSON has no raw newline), so a run can be replaced without encoding the others
+ * again: the run's own fields as JSON, a tab (JSON has no raw tab either), its files as JSON — so a
+ * run that needs no re-judging is read without parsing its files. Throws for a file the entries do
+ * not hold (the snapshot is then not written).
  */
 export function encodeModel(runs: readonly RunVerification[], entries: readonly WarmEntry[]): string {
   const index = new Map(entries.map((e, i) => [e.path, i]));
   const indexOf = (p: string): number | undefined => index.get(p);
-  return runs.map((run) => JSON.stringify(encodeRun(run, indexOf, (i) => entries[i].hash))).join('\n');
+  return runs.map((run) => modelLine(encodeRun(run, indexOf, (i) => entries[i].hash))).join('\n');
 }
 
 function modelLines(model: string): string[] {
   return model === '' ? [] : model.split('\n');
+}
+
+function modelLine({ files, ...head }: CompactRun): string {
+  return `${JSON.stringify(head)}\t${JSON.stringify(files)}`;
+}
+
+/** A model line as its run's own fields (parsed) and its files (as text, parsed on demand). */
+function splitLine(line: string): { head: Omit<CompactRun, 'files'>; filesText: string } {
+  const tab = line.indexOf('\t');
+  if (tab < 0) throw new Error('not a model line');
+  return { head: JSON.parse(line.slice(0, tab)) as Omit<CompactRun, 'files'>, filesText: line.slice(tab + 1) };
+}
+
+function parseLine(line: string): CompactRun {
+  const { head, filesText } = splitLine(line);
+  return { ...head, files: JSON.parse(filesText) as CompactFile[] };
 }
 
 /** One run of the model; `hashAt(i)` is entry i's hash ('' when missing). */
@@ -151,7 +169,7 @@ function decodeRun(run: CompactRun, snapshot: Pick<StoredSnapshot, 'paths' | 'ha
 
 /** The runs back from encodeModel, against the entries they were encoded with. */
 export function decodeModel(model: string, snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt'>): RunVerification[] {
-  return modelLines(model).map((line) => decodeRun(JSON.parse(line) as CompactRun, snapshot));
+  return modelLines(model).map((line) => decodeRun(parseLine(line), snapshot));
 }
 
 /**
@@ -200,23 +218,31 @@ export function reverifyModel(snapshot: Pick<StoredSnapshot, 'paths' | 'hashAt' 
   for (const [i, e] of changed) if (differing.has(e.path)) differs[i] = 1;
   const hashAt = (i: number): string => changed.get(i)?.hash ?? snapshot.hashAt(i);
   const runs: RunVerification[] = [];
+  // Each file of a model line starts `[<entry index>,`: a line without that text for any differing
+  // entry holds none of them (a match elsewhere in the line only costs a parse).
+  const tokens = [...changed.keys()].filter((i) => differs[i] === 1).map((i) => `[${i},`);
   const lines = modelLines(snapshot.model).map((line) => {
-    const run = JSON.parse(line) as CompactRun;
+    const { head, filesText } = splitLine(line);
+    let files: CompactFile[] | undefined;
     let affected = false;
-    for (let k = 0; k < run.files.length && !affected; k++) affected = differs[run.files[k][0]] === 1;
+    if (tokens.some((t) => filesText.includes(t))) {
+      files = JSON.parse(filesText) as CompactFile[];
+      for (let k = 0; k < files.length && !affected; k++) affected = differs[files[k][0]] === 1;
+    }
     if (!affected) {
       // What a status report reads of a run it did not re-judge: its own fields and the files
-      // that are not verified (the lists of changed and missing files). Verified files are left
-      // out rather than built, 10,000 objects on a large project.
-      const files: FileVerification[] = [];
-      for (const file of run.files) if (file[3] !== 'verified') files.push(new StoredFile(snapshot, file));
-      runs.push({ ...run, files });
+      // that are not verified (the lists of changed and missing files). A verified run has none;
+      // verified files are left out rather than built, 10,000 objects on a large project.
+      const failing: FileVerification[] = [];
+      if (!head.is_verified) for (const file of files ?? (JSON.parse(filesText) as CompactFile[])) if (file[3] !== 'verified') failing.push(new StoredFile(snapshot, file));
+      runs.push({ ...head, files: failing });
       return line;
     }
+    const run: CompactRun = { ...head, files: files ?? [] };
     const [judged] = reverify([decodeRun(run, snapshot)], differing);
     runs.push(judged);
     // reverify keeps a run's files in order.
-    return JSON.stringify(encodeRun(judged, (_, k) => run.files[k][0], hashAt));
+    return modelLine(encodeRun(judged, (_, k) => run.files[k][0], hashAt));
   });
   return { runs, model: lines.join('\n') };
 }
