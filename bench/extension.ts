@@ -12,17 +12,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFileHasher } from '../src/engine/hash/fileHasher';
 import { ClewModel } from '../src/extension/model';
-import { dataDir, report, SCALE, timed } from './common';
+import { dataDir, report, SCALE, timed, UPSTREAM_SCHEMA_SQL } from './common';
+
+/** The same store is rebuilt in place on every run. */
+const IF_NOT_EXISTS_SCHEMA = UPSTREAM_SCHEMA_SQL.replace(/CREATE (TABLE|INDEX) /g, 'CREATE $1 IF NOT EXISTS ');
 
 const MAKE = `
 import sqlite3, sys, json
 db, rows = sys.argv[1], json.load(sys.stdin)
 con = sqlite3.connect(db)
 con.execute("PRAGMA journal_mode=WAL")
-con.executescript('''
-CREATE TABLE IF NOT EXISTS runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
-CREATE TABLE IF NOT EXISTS file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
-''')
+con.executescript('''${IF_NOT_EXISTS_SCHEMA}''')
 con.execute("DELETE FROM runs"); con.execute("DELETE FROM file_hashes")
 for i in range(0, len(rows), 100):
     sid = "run-%05d" % (i // 100)

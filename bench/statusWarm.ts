@@ -15,7 +15,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dataDir, SCALE } from './common';
+import { dataDir, SCALE, UPSTREAM_SCHEMA_SQL } from './common';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 /** The `clew` command users run (package.json "bin"): timed as "ours"; `node dist/cli.js` is shown beside it. */
@@ -28,11 +28,7 @@ db, root, runs, per_run, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(
 os.makedirs(root, exist_ok=True)
 con = sqlite3.connect(db)
 con.execute("PRAGMA journal_mode=WAL")
-con.executescript('''
-CREATE TABLE runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT, exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT, provenance TEXT DEFAULT 'tracked', exception_reason TEXT);
-CREATE TABLE file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role));
-CREATE INDEX idx_file_path ON file_hashes(file_path); CREATE INDEX idx_session ON file_hashes(session_id); CREATE INDEX idx_role ON file_hashes(role);
-''')
+con.executescript('''${UPSTREAM_SCHEMA_SQL}''')
 old = os.stat(root).st_mtime - 3600
 for r in range(runs):
     sid = "2026Y-01M-01D-00h00m00s_r%05d" % r
