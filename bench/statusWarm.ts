@@ -92,6 +92,9 @@ function buildProject(): Project {
   if (!fs.existsSync(db)) {
     fs.mkdirSync(path.dirname(db), { recursive: true });
     execFileSync('python3', ['-c', PY_BUILD, db, root, String(runs), String(perRun), String(100 * 1024)], { stdio: 'inherit' });
+    // Files changed less than 2 s (the racy window) before a status are re-hashed by it, whatever
+    // their stat: wait that out, as any project recorded a moment ago would be.
+    execFileSync('sleep', ['2.5']);
   }
   const files = fs.readdirSync(root).sort().map((f) => path.join(root, f));
   return { root, db, files };
