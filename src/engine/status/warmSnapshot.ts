@@ -11,7 +11,8 @@
  *   so a file changed while or after it was hashed shows another stat next time.
  * - Racy entries (git's rule): an entry whose mtime or ctime is within TIMESTAMP_GRANULARITY_NS of
  *   the moment the stats were taken is never trusted; its file is re-hashed.
- * - Written atomically (temp file + rename); a torn, foreign or unreadable file is just a miss.
+ * - Written whole to a temp file, then renamed into place (the old one removed just before: a
+ *   reader never sees a torn file, at worst none); a torn, foreign or unreadable file is just a miss.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -346,6 +347,11 @@ export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot | readonly 
     } finally {
       fs.closeSync(fd);
     }
+    // The old snapshot is removed before the new one takes its name: ext4 flushes a file renamed
+    // over an existing one to disk first (auto_da_alloc), 1–2 ms here, a third of a warm status's
+    // own work after a change. Meanwhile a reader finds no snapshot and reads the store; after a
+    // crash the file may be missing or empty: a miss either way, never a wrong answer.
+    fs.rmSync(file, { force: true });
     fs.renameSync(tmp, file);
   } catch {
     // A read-only store folder only means no warm path next time.
