@@ -5,7 +5,7 @@
  */
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,4 +40,15 @@ test('require("clew") from the packed tarball opens a store and verifies it', ()
   const answer = JSON.parse(out) as { verified: number; mismatch: number; api: boolean };
   const expected = (m.api.status as { value: { verified_count: number; mismatch_count: number } }).value;
   assert.deepEqual(answer, { verified: expected.verified_count, mismatch: expected.mismatch_count, api: true });
+  // The `clew` command as npm installs it: the packed launcher, linked from node_modules/.bin.
+  assert.ok(names.includes('bin/clew'), 'package.json "bin" is packed');
+  if (process.platform !== 'win32') {
+    const binDir = path.join(consumer, 'node_modules', '.bin');
+    fs.mkdirSync(binDir, { recursive: true });
+    fs.symlinkSync('../clew/bin/clew', path.join(binDir, 'clew'));
+    const viaBin = spawnSync(path.join(binDir, 'clew'), ['--db', m.dbPath, 'status', '--json'], { cwd: consumer, encoding: 'utf8' });
+    const direct = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), '--db', m.dbPath, 'status', '--json'], { encoding: 'utf8' });
+    assert.equal(viaBin.status, direct.status, viaBin.stderr);
+    assert.equal(viaBin.stdout, direct.stdout);
+  }
 });
