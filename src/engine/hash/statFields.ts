@@ -1,17 +1,21 @@
 /**
- * One stat as the five fields a change check compares (dev, ino, size, mtime ns, ctime ns), each
- * a u64 written as two u32 words (low, high) into a caller's Uint32Array: the warm status's loop
- * over every recorded file compares them with its snapshot's table without allocating anything.
+ * One stat as the fields a change check compares — dev, ino, size, mtime and ctime as seconds and
+ * nanoseconds apart — written as doubles into a caller's Float64Array: the warm status's loop over
+ * every recorded file compares them with its snapshot's table, allocating nothing.
  *
  * Why not just fs.statSync({ bigint: true }): it builds a BigIntStats with four Date objects per
  * call, which on 10,000 files was about half of the loop's time and nearly all of its garbage.
  * Where this Node's own statSync is exactly `binding.stat(path, bigint, undefined, throwIfNoEntry)`
  * (read from its source text, so another calling convention is never guessed at), the same call
- * is made directly and its shared result array (doubles: seconds and nanoseconds apart, so exact)
- * read in place; a value a double cannot hold exactly (an inode above 2^53, a time before 1970)
- * takes the BigInt call for that file. A self-check against fs.statSync must agree first.
- * Anywhere else (Windows, another Node, --pending-deprecation, where process.binding would print
- * a warning) it is fs.statSync. Errors are fs.statSync's: ENOENT is "absent", anything else throws.
+ * is made directly and its shared array of doubles read in place; a self-check against
+ * fs.statSync must agree first. Anywhere else (Windows, another Node, --pending-deprecation, where
+ * process.binding would print a warning) it is fs.statSync, its values converted the same way.
+ * Errors are fs.statSync's: ENOENT is "absent", anything else throws.
+ *
+ * Exactness: times are exact (seconds and nanoseconds are each far below 2^53). A dev, inode or
+ * size above 2^53 is rounded — the same way whichever way it was read (Node converts the unsigned
+ * 64-bit value to a double as `statDoubles` does): git keeps only 32 bits of an inode; a file
+ * replaced by another also changes its ctime, which is exact.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,18 +24,27 @@ import * as path from 'node:path';
 /** What statFields found: nothing (ENOENT), a regular file, or something else (folder, FIFO, device…). */
 export type StatKind = 'absent' | 'file' | 'other';
 
-/** Word offsets in `out` (each field is two words, low then high). */
+/** Offsets in `out`. */
 export const STAT_DEV = 0;
-export const STAT_INO = 2;
-export const STAT_SIZE = 4;
-export const STAT_MTIME_NS = 6;
-export const STAT_CTIME_NS = 8;
-export const STAT_WORD_COUNT = 10;
+export const STAT_INO = 1;
+export const STAT_SIZE = 2;
+export const STAT_MTIME_S = 3;
+export const STAT_MTIME_NSEC = 4;
+export const STAT_CTIME_S = 5;
+export const STAT_CTIME_NSEC = 6;
+export const STAT_FIELD_COUNT = 7;
 
-type RawStat = (p: string, bigint: boolean) => Float64Array | BigInt64Array | undefined;
+/** The stat values a snapshot stores, as bigints (engine/hash/types.ts FileStat). */
+export interface StatValues {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
 
-const TWO_32 = 4294967296;
-const SAFE = Number.MAX_SAFE_INTEGER;
+type RawStat = (p: string) => Float64Array | undefined;
+
 const NS_PER_S = 1_000_000_000n;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -44,27 +57,31 @@ const RAW_SIZE = 8;
 const RAW_MTIME_S = 12;
 const RAW_CTIME_S = 14;
 
-/** The u64 `v` (0 ≤ v < 2^64, as a BigInt) into out[at], out[at + 1]. */
-export function putU64(out: Uint32Array, at: number, v: bigint): void {
-  const u = BigInt.asUintN(64, v);
-  out[at] = Number(u & 0xffffffffn);
-  out[at + 1] = Number(u >> 32n);
+/** ns since the epoch as whole seconds (rounded down) and nanoseconds in [0, 10^9), as the OS gives them. */
+export function splitNs(ns: bigint): [number, number] {
+  let s = ns / NS_PER_S;
+  if (s * NS_PER_S > ns) s -= 1n; // BigInt division rounds towards zero; times before 1970 round down
+  return [Number(s), Number(ns - s * NS_PER_S)];
 }
 
-/** The u64 at out[at], out[at + 1] as a BigInt. */
-export function getU64(words: Uint32Array, at: number): bigint {
-  return (BigInt(words[at + 1]) << 32n) | BigInt(words[at]);
+/** The fields of `v` into out[at …], as the direct way reads them. */
+export function statDoubles(out: Float64Array, at: number, v: StatValues): void {
+  out[at + STAT_DEV] = Number(BigInt.asUintN(64, v.dev));
+  out[at + STAT_INO] = Number(BigInt.asUintN(64, v.ino));
+  out[at + STAT_SIZE] = Number(BigInt.asUintN(64, v.size));
+  [out[at + STAT_MTIME_S], out[at + STAT_MTIME_NSEC]] = splitNs(v.mtimeNs);
+  [out[at + STAT_CTIME_S], out[at + STAT_CTIME_NSEC]] = splitNs(v.ctimeNs);
 }
 
-/** sec × 10^9 + nsec (sec, nsec exact non-negative doubles, sec < 2^34) as two words, with doubles only. */
-function putNs(out: Uint32Array, at: number, sec: number, nsec: number): void {
-  // sec = high × 2^16 + low keeps every product below 2^53: low × 10^9 + nsec < 6.6e13, high × 10^9 < 2.6e14.
-  const a = (sec % 65536) * 1e9 + nsec;
-  const b = Math.floor(sec / 65536) * 1e9;
-  // total = b × 2^16 + a = ⌊b / 2^16⌋ × 2^32 + t
-  const t = (b % 65536) * 65536 + a;
-  out[at] = t % TWO_32;
-  out[at + 1] = Math.floor(b / 65536) + Math.floor(t / TWO_32);
+/** The fields at in[at …] back as bigints. */
+export function statValues(fields: Float64Array, at: number): StatValues {
+  return {
+    dev: BigInt(fields[at + STAT_DEV]),
+    ino: BigInt(fields[at + STAT_INO]),
+    size: BigInt(fields[at + STAT_SIZE]),
+    mtimeNs: BigInt(fields[at + STAT_MTIME_S]) * NS_PER_S + BigInt(fields[at + STAT_MTIME_NSEC]),
+    ctimeNs: BigInt(fields[at + STAT_CTIME_S]) * NS_PER_S + BigInt(fields[at + STAT_CTIME_NSEC]),
+  };
 }
 
 function pendingDeprecation(): boolean {
@@ -79,63 +96,40 @@ function fromBinding(): RawStat | undefined {
   const binding = (process as unknown as { binding(name: string): { stat?: unknown } }).binding('fs');
   if (typeof binding.stat !== 'function') return undefined;
   const stat = binding.stat as (p: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean) => unknown;
-  const raw: RawStat = (p, bigint) => {
-    const a = stat(p, bigint, undefined, false);
+  const raw: RawStat = (p) => {
+    const a = stat(p, false, undefined, false);
     if (a === undefined) return undefined;
-    if (!(bigint ? a instanceof BigInt64Array : a instanceof Float64Array) || (a as ArrayLike<unknown>).length < 16) throw new Error('unexpected stat result');
-    return a as Float64Array | BigInt64Array;
+    if (!(a instanceof Float64Array) || a.length < 16) throw new Error('unexpected stat result');
+    return a;
   };
-  // Self-check, both ways, on a file that exists and one that does not.
+  // Self-check on a file that exists and one that does not.
   const probe = process.execPath;
-  const want = fs.statSync(probe, { bigint: true });
-  const wanted = new Uint32Array(STAT_WORD_COUNT);
-  fillFromBigIntStats(wanted, want);
-  if (raw(path.join(os.tmpdir(), `clew-absent-${process.pid}-${Date.now()}`), false) !== undefined) return undefined;
-  for (const viaBigInt of [false, true]) {
-    const got = new Uint32Array(STAT_WORD_COUNT);
-    const kind = fillFromRaw(got, raw, probe, viaBigInt);
-    if (kind !== (want.isFile() ? 'file' : 'other') || got.some((w, k) => w !== wanted[k])) return undefined;
-  }
+  const want = new Float64Array(STAT_FIELD_COUNT);
+  const wantKind = fromFs(probe, want);
+  const got = new Float64Array(STAT_FIELD_COUNT);
+  if (raw(path.join(os.tmpdir(), `clew-absent-${process.pid}-${Date.now()}`)) !== undefined) return undefined;
+  if (fromRaw(raw, probe, got) !== wantKind || got.some((v, k) => v !== want[k])) return undefined;
   return raw;
 }
 
-function fillFromBigIntStats(out: Uint32Array, s: fs.BigIntStats): void {
-  putU64(out, STAT_DEV, s.dev);
-  putU64(out, STAT_INO, s.ino);
-  putU64(out, STAT_SIZE, s.size);
-  putU64(out, STAT_MTIME_NS, s.mtimeNs);
-  putU64(out, STAT_CTIME_NS, s.ctimeNs);
+function fromFs(p: string, out: Float64Array): StatKind {
+  const s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+  if (!s) return 'absent';
+  statDoubles(out, 0, s);
+  return s.isFile() ? 'file' : 'other';
 }
 
-function fillFromRaw(out: Uint32Array, raw: RawStat, p: string, viaBigInt = false): StatKind {
-  if (!viaBigInt) {
-    const a = raw(p, false) as Float64Array | undefined;
-    if (!a) return 'absent';
-    const dev = a[RAW_DEV];
-    const ino = a[RAW_INO];
-    const size = a[RAW_SIZE];
-    const ms = a[RAW_MTIME_S];
-    const cs = a[RAW_CTIME_S];
-    if (dev >= 0 && dev < SAFE && ino >= 0 && ino < SAFE && size >= 0 && size < SAFE && ms >= 0 && ms < 2 ** 34 && cs >= 0 && cs < 2 ** 34) {
-      out[STAT_DEV] = dev % TWO_32;
-      out[STAT_DEV + 1] = Math.floor(dev / TWO_32);
-      out[STAT_INO] = ino % TWO_32;
-      out[STAT_INO + 1] = Math.floor(ino / TWO_32);
-      out[STAT_SIZE] = size % TWO_32;
-      out[STAT_SIZE + 1] = Math.floor(size / TWO_32);
-      putNs(out, STAT_MTIME_NS, ms, a[RAW_MTIME_S + 1]);
-      putNs(out, STAT_CTIME_NS, cs, a[RAW_CTIME_S + 1]);
-      return (a[RAW_MODE] & S_IFMT) === S_IFREG ? 'file' : 'other';
-    }
-  }
-  const b = raw(p, true) as BigInt64Array | undefined;
-  if (!b) return 'absent';
-  putU64(out, STAT_DEV, b[RAW_DEV]);
-  putU64(out, STAT_INO, b[RAW_INO]);
-  putU64(out, STAT_SIZE, b[RAW_SIZE]);
-  putU64(out, STAT_MTIME_NS, b[RAW_MTIME_S] * NS_PER_S + b[RAW_MTIME_S + 1]);
-  putU64(out, STAT_CTIME_NS, b[RAW_CTIME_S] * NS_PER_S + b[RAW_CTIME_S + 1]);
-  return (Number(b[RAW_MODE]) & S_IFMT) === S_IFREG ? 'file' : 'other';
+function fromRaw(raw: RawStat, p: string, out: Float64Array): StatKind {
+  const a = raw(p);
+  if (!a) return 'absent';
+  out[STAT_DEV] = a[RAW_DEV];
+  out[STAT_INO] = a[RAW_INO];
+  out[STAT_SIZE] = a[RAW_SIZE];
+  out[STAT_MTIME_S] = a[RAW_MTIME_S];
+  out[STAT_MTIME_NSEC] = a[RAW_MTIME_S + 1];
+  out[STAT_CTIME_S] = a[RAW_CTIME_S];
+  out[STAT_CTIME_NSEC] = a[RAW_CTIME_S + 1];
+  return (a[RAW_MODE] & S_IFMT) === S_IFREG ? 'file' : 'other';
 }
 
 let rawStat: RawStat | null | undefined;
@@ -157,14 +151,10 @@ export function statFieldsVia(): 'binding' | 'fs.statSync' {
 }
 
 /**
- * Stats `p` (following symlinks) into out[0..STAT_WORD_COUNT). `out` is untouched when the file
- * is absent. `via` forces a way (tests compare them).
+ * Stats `p` (following symlinks) into out[0 … STAT_FIELD_COUNT). `out` is untouched when the
+ * file is absent. `viaFs` forces fs.statSync (tests compare the two ways).
  */
-export function statFields(p: string, out: Uint32Array, via?: 'fs.statSync' | 'bigint'): StatKind {
-  const raw = via === 'fs.statSync' ? undefined : rawStatOnce();
-  if (raw) return fillFromRaw(out, raw, p, via === 'bigint');
-  const s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
-  if (!s) return 'absent';
-  fillFromBigIntStats(out, s);
-  return s.isFile() ? 'file' : 'other';
+export function statFields(p: string, out: Float64Array, viaFs = false): StatKind {
+  const raw = viaFs ? undefined : rawStatOnce();
+  return raw ? fromRaw(raw, p, out) : fromFs(p, out);
 }

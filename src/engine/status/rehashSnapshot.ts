@@ -12,7 +12,7 @@
  *   stat matches, so the next warm status re-hashes it (and takes its stat then).
  */
 import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
-import { HASHED, MISSING, STAT_WORDS, type HashTable } from '../hash/tableHash';
+import { HASHED, MISSING, type HashTable } from '../hash/tableHash';
 import type { StoredSnapshot, WarmEntry } from './warmSnapshot';
 
 const NO_STAT = { dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n };
@@ -32,8 +32,7 @@ export function differingEntries(snapshot: StoredSnapshot, table: HashTable): Ma
     const p = paths[i];
     if (table.paths[i] !== p) return undefined;
     const state = table.stateAt(i);
-    // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
-    const wasPresent = snapshot.table[i * STAT_WORDS * 2] === 1;
+    const wasPresent = snapshot.presentAt(i);
     if (state === HASHED) {
       if (!wasPresent || !table.digestEquals(i, digests, i * 32)) differing.set(p, { path: p, present: true, ...NO_STAT, hash: table.hexAt(i) });
     } else if (state === MISSING && archiveCandidates(p, archives).length === 0) {

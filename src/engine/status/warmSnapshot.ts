@@ -20,10 +20,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
-import { getU64, STAT_CTIME_NS, STAT_DEV, STAT_INO, STAT_MTIME_NS, STAT_SIZE, statFields } from '../hash/statFields';
+import { splitNs, STAT_CTIME_S, STAT_FIELD_COUNT, STAT_MTIME_S, statDoubles, statFields, statValues } from '../hash/statFields';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
-const MAGIC = 'CLEWWS06';
+const MAGIC = 'CLEWWS07';
 
 /** A recorded file: its stat before hashing and what hashing found. */
 export interface WarmEntry {
@@ -137,15 +137,32 @@ class Out {
   }
 }
 
-/** Byte-swaps a u64 (the table is little-endian on disk). */
-function swap64(v: bigint): bigint {
-  let r = 0n;
-  for (let i = 0n; i < 64n; i += 8n) r = (r << 8n) | ((v >> i) & 0xffn);
-  return r;
+/**
+ * Doubles per entry in the stat table: present (1 or 0), then statFields' fields (dev, ino, size,
+ * mtime s, mtime ns, ctime s, ctime ns), so the stat loop compares what Node's stat array holds
+ * with the table as it lies in the file, without converting anything.
+ */
+const ENTRY_DOUBLES = 1 + STAT_FIELD_COUNT;
+const ENTRY_BYTES = ENTRY_DOUBLES * 8;
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/** An entry's table doubles, as they lie in the file. */
+function entryDoubles(e: WarmEntry): Float64Array {
+  const d = new Float64Array(ENTRY_DOUBLES);
+  if (e.present) {
+    d[0] = 1;
+    statDoubles(d, 1, e);
+  }
+  return d;
 }
 
-/** u64 words per entry in the stat table: present, dev, ino, size, mtime ns, ctime ns. */
-const WORDS = 6;
+/** Little-endian bytes of `doubles` (a copy of its memory on a little-endian host). */
+function leBytes(doubles: Float64Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(doubles.buffer, doubles.byteOffset, doubles.byteLength);
+  const b = Buffer.allocUnsafe(doubles.length * 8);
+  doubles.forEach((v, k) => b.writeDoubleLE(v, k * 8));
+  return b;
+}
 
 function textsOf(outputs: WarmSnapshot['outputs']): string[] {
   return [outputs.json, outputs.plain, outputs.color, outputs.rehash.json, outputs.rehash.plain, outputs.rehash.color];
@@ -164,21 +181,18 @@ function writeHead(out: Out, s: Pick<WarmSnapshot, 'key' | 'takenAtNs' | 'exitCo
 
 /**
  * Layout: header (magic, key, takenAt, exit code, outputs, count), then 8-byte aligned the stat
- * table (count × 6 u64), the hashes (count × 32 bytes), the paths (one NUL-joined string), the model, the magic again
- * (a truncated file never decodes). The table is compared as 32-bit words in place, so checking
- * an entry allocates nothing.
+ * table (count × ENTRY_DOUBLES little-endian doubles), the hashes (count × 32 bytes), the paths
+ * (one NUL-joined string), the model, the magic again (a truncated file never decodes). The table
+ * is compared in place, so checking an entry allocates nothing.
  */
 export function encodeSnapshot(s: WarmSnapshot): Buffer {
   const texts = textsOf(s.outputs);
   const out = new Out(Buffer.allocUnsafe(4096 + s.entries.length * 200 + 3 * (s.model.length + texts.reduce((n, t) => n + t.length, 0))));
   writeHead(out, s, s.entries.length);
   // One typed array, copied once: per-field Buffer writes were most of the encoding time.
-  const table = new BigUint64Array(s.entries.length * WORDS);
-  s.entries.forEach((e, i) => {
-    table.set([e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs], i * WORDS);
-  });
-  if (os.endianness() !== 'LE') for (let i = 0; i < table.length; i++) table[i] = BigInt.asUintN(64, swap64(table[i]));
-  out.bytes(new Uint8Array(table.buffer));
+  const table = new Float64Array(s.entries.length * ENTRY_DOUBLES);
+  s.entries.forEach((e, i) => table.set(entryDoubles(e), i * ENTRY_DOUBLES));
+  out.bytes(leBytes(table));
   for (const e of s.entries) out.hex32(e.hash);
   // One string for all paths, NUL-separated (no path contains NUL): one encode, one decode + split.
   out.str(s.entries.map((e) => e.path).join('\0'));
@@ -190,8 +204,13 @@ export function encodeSnapshot(s: WarmSnapshot): Buffer {
 /** A snapshot as read from disk: paths decoded, everything else read in place when needed. */
 export interface StoredSnapshot extends Omit<WarmSnapshot, 'entries'> {
   paths: string[];
-  /** The stat table as little-endian 32-bit words, WORDS × 2 per entry. */
-  table: Uint32Array;
+  /**
+   * The stat table, ENTRY_DOUBLES per entry, as it lies in the file (little-endian: on a
+   * big-endian host these doubles are garbage, nothing compares equal and every file is re-hashed).
+   */
+  table: Float64Array;
+  /** Whether entry `index`'s file was present. */
+  presentAt(index: number): boolean;
   entry(index: number): WarmEntry;
   /** Just the hash of entry `index` ('' when missing), without building the entry. */
   hashAt(index: number): string;
@@ -231,11 +250,11 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
     const outputs = { json: str(), plain: str(), color: str(), rehash: { json: str(), plain: str(), color: str() } };
     const count = u32();
     pos = (pos + 7) & ~7;
-    const tableBytes = count * WORDS * 8;
+    const tableBytes = count * ENTRY_BYTES;
     if (pos + tableBytes + count * 32 > buf.length) return undefined;
     const tableStart = buf.byteOffset + pos;
     // A view in place when aligned (readFileSync of a large file is), else one copy.
-    const table = tableStart % 4 === 0 ? new Uint32Array(buf.buffer, tableStart, tableBytes / 4) : new Uint32Array(Uint8Array.from(buf.subarray(pos, pos + tableBytes)).buffer);
+    const table = tableStart % 8 === 0 ? new Float64Array(buf.buffer, tableStart, tableBytes / 8) : new Float64Array(Uint8Array.from(buf.subarray(pos, pos + tableBytes)).buffer);
     const tablePos = pos;
     const hashPos = pos + tableBytes;
     pos = hashPos + count * 32;
@@ -247,18 +266,20 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
     const modelStart = pos;
     pos += modelLength;
     if (pos > buf.length || str() !== MAGIC) return undefined;
+    const presentAt = (i: number): boolean => buf.readDoubleLE(tablePos + i * ENTRY_BYTES) === 1;
     const entry = (i: number): WarmEntry => {
-      const at = tablePos + i * WORDS * 8;
-      const present = buf.readBigUInt64LE(at) === 1n;
-      const word = (k: number) => buf.readBigUInt64LE(at + k * 8);
-      return { path: paths[i], present, dev: word(1), ino: word(2), size: word(3), mtimeNs: word(4), ctimeNs: word(5), hash: present ? buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) : '' };
+      const at = tablePos + i * ENTRY_BYTES;
+      if (!presentAt(i)) return { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' };
+      const fields = new Float64Array(STAT_FIELD_COUNT);
+      for (let k = 0; k < STAT_FIELD_COUNT; k++) fields[k] = buf.readDoubleLE(at + 8 + k * 8);
+      return { path: paths[i], present: true, ...statValues(fields, 0), hash: buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32) };
     };
     // Past a few reads, all digests as one hex string: a hash is then a slice of it (no copy),
     // where one toString per entry was most of decoding a model of 10,000 files.
     let hex: string | undefined;
     let reads = 0;
     const hashAt = (i: number): string => {
-      if (table[i * WORDS * 2] !== 1) return '';
+      if (!presentAt(i)) return '';
       if (hex === undefined && ++reads <= 64) return buf.toString('hex', hashPos + i * 32, hashPos + i * 32 + 32);
       hex ??= buf.toString('hex', hashPos, hashPos + count * 32);
       return hex.slice(i * 64, i * 64 + 64);
@@ -270,6 +291,7 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
       outputs,
       paths,
       table,
+      presentAt,
       entry,
       digests: buf.subarray(hashPos, hashPos + count * 32),
       hashAt,
@@ -279,16 +301,14 @@ export function decodeSnapshot(buf: Buffer): StoredSnapshot | undefined {
         writeHead(out, head, count);
         const chunks = [out.done()];
         // Table, hashes and paths as read (this buffer is not changed), but for the patched
-        // entries' table words and digests: slices of it between small patched copies.
+        // entries' table doubles and digests: slices of it between small patched copies.
         const patches: [number, Buffer][] = [];
         for (const [i, e] of entries) {
           if (!Number.isInteger(i) || i < 0 || i >= count || e.path !== paths[i]) throw new RangeError(`no entry ${i} for ${e.path}`);
-          const words = Buffer.allocUnsafe(WORDS * 8);
-          let at = 0;
-          for (const word of [e.present ? 1n : 0n, e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs]) at = words.writeBigUInt64LE(word, at);
+          const words = Buffer.from(leBytes(entryDoubles(e)));
           const digest = Buffer.alloc(32);
           if (e.present && e.hash.length === 64) digest.write(e.hash, 'hex');
-          patches.push([tablePos + i * WORDS * 8, words], [hashPos + i * 32, digest]);
+          patches.push([tablePos + i * ENTRY_BYTES, words], [hashPos + i * 32, digest]);
         }
         patches.sort((a, b) => a[0] - b[0]);
         let from = tablePos;
@@ -371,23 +391,20 @@ export interface ChangedEntry {
 /**
  * The one tight check: re-stats every entry (following symlinks, as hashing does) and returns
  * the indexes of entries that must be re-hashed (stat differs, or racy), with their fresh stats.
- * The fresh stat is written as 32-bit words into a scratch array laid out like a table entry and
- * compared word by word with the table, so an unchanged entry costs one stat and no allocation.
+ * The fresh stat is written into a scratch array laid out like a table entry and compared with
+ * the table double by double, so an unchanged entry costs one stat and no allocation.
  */
 export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = snapshot.takenAtNs): ChangedEntry[] {
   const changed: ChangedEntry[] = [];
   const archives: ArchiveStatMemo = new Map();
   const { paths, table } = snapshot;
-  const racyAfter = BigInt.asUintN(64, takenAtNs - TIMESTAMP_GRANULARITY_NS);
-  const racyHigh = Number(racyAfter >> 32n);
-  const racyLow = Number(racyAfter & 0xffffffffn);
-  // An entry's words: present (low, high), then the five stat fields (statFields' layout).
-  const words = new Uint32Array(WORDS * 2);
-  const fields = words.subarray(2);
-  const settled = (at: number) => fields[at + 1] < racyHigh || (fields[at + 1] === racyHigh && fields[at] <= racyLow);
+  const [racyS, racyNsec] = splitNs(takenAtNs - TIMESTAMP_GRANULARITY_NS);
+  const scratch = new Float64Array(ENTRY_DOUBLES);
+  const fields = scratch.subarray(1);
+  const settled = (s: number) => fields[s] < racyS || (fields[s] === racyS && fields[s + 1] <= racyNsec);
   for (let i = 0; i < paths.length; i++) {
     const kind = statFields(paths[i], fields);
-    const base = i * WORDS * 2;
+    const base = i * ENTRY_DOUBLES;
     const present = table[base] === 1;
     if (kind === 'absent') {
       // An absent file may be checked from an ancestor archive (spec §3.2): if one exists now,
@@ -396,17 +413,11 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
       if (present || archived) changed.push({ index: i, archived, now: { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
       continue;
     }
-    words[0] = 1;
-    let same = present && kind === 'file' && settled(STAT_MTIME_NS) && settled(STAT_CTIME_NS);
-    // The table is little-endian on disk, read as native 32-bit words: on a big-endian host
-    // nothing matches, so everything is re-hashed — slower, never wrong.
-    for (let k = 0; same && k < WORDS * 2; k++) same = words[k] === table[base + k];
+    scratch[0] = 1;
+    let same = present && kind === 'file' && settled(STAT_MTIME_S) && settled(STAT_CTIME_S);
+    for (let k = 0; same && k < ENTRY_DOUBLES; k++) same = scratch[k] === table[base + k];
     if (same) continue;
-    changed.push({
-      index: i,
-      notFile: kind !== 'file',
-      now: { path: paths[i], present: true, dev: getU64(fields, STAT_DEV), ino: getU64(fields, STAT_INO), size: getU64(fields, STAT_SIZE), mtimeNs: getU64(fields, STAT_MTIME_NS), ctimeNs: getU64(fields, STAT_CTIME_NS), hash: '' },
-    });
+    changed.push({ index: i, notFile: kind !== 'file', now: { path: paths[i], present: true, ...statValues(fields, 0), hash: '' } });
   }
   return changed;
 }

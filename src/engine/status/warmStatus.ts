@@ -8,7 +8,6 @@
  */
 import { createFileHasher } from '../hash/fileHasher';
 import { hashFileSyncOutcome } from '../hash/syncHash';
-import { STAT_WORDS } from '../hash/tableHash';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { rejudgeRuns } from '../verify/runVerify';
 import type { FileVerification, RunVerification, VerificationStatus } from '../verify/types';
@@ -88,8 +87,7 @@ export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAt
     // A present file that could not be hashed as a plain file (gone meanwhile, a directory, unreadable): the full path judges it.
     if (now.present && !settle(now, outcomes.get(now.path))) return undefined;
     rehashed.set(index, now);
-    // The snapshot's table is read as 32-bit words: the low word of the entry's first u64 is `present`.
-    const wasPresent = snapshot.table[index * STAT_WORDS * 2] === 1;
+    const wasPresent = snapshot.presentAt(index);
     if (wasPresent !== now.present || snapshot.hashAt(index) !== now.hash) differing.set(now.path, now);
   }
   return { takenAtNs, changed: rehashed, differing };

@@ -1,18 +1,18 @@
 /**
  * statFields (the warm status's stat loop) must read exactly what fs.statSync reads, whichever
- * way it takes on this Node: the same five fields to the nanosecond, the same kind, the same errors.
+ * way it takes on this Node: the same fields, times to the nanosecond, the same kind and errors.
  */
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { getU64, putU64, STAT_CTIME_NS, STAT_DEV, STAT_INO, STAT_MTIME_NS, STAT_SIZE, STAT_WORD_COUNT, statFields, statFieldsVia } from '../../../src/engine/hash/statFields';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { splitNs, STAT_FIELD_COUNT, STAT_SIZE, statDoubles, statFields, statFieldsVia, statValues } from '../../../src/engine/hash/statFields';
 
 // Child mode for the --pending-deprecation test below: which way this process takes.
 if (process.env.CLEW_STATFIELDS_PROBE === '1') {
-  statFields(process.execPath, new Uint32Array(STAT_WORD_COUNT));
+  statFields(process.execPath, new Float64Array(STAT_FIELD_COUNT));
   process.stdout.write(statFieldsVia());
   process.exit(0);
 }
@@ -20,23 +20,21 @@ if (process.env.CLEW_STATFIELDS_PROBE === '1') {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew statFields ü "q" '));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const FIELDS = [STAT_DEV, STAT_INO, STAT_SIZE, STAT_MTIME_NS, STAT_CTIME_NS];
-
-/** Kind and fields of `p` read each way: doubles from Node's array, BigInts from it, fs.statSync. */
-function allWays(p: string): Record<'double' | 'bigint' | 'fs', { kind: string; fields: bigint[] }> {
-  const read = (via?: 'fs.statSync' | 'bigint') => {
-    const out = new Uint32Array(STAT_WORD_COUNT);
-    const kind = statFields(p, out, via);
-    return { kind, fields: FIELDS.map((at) => getU64(out, at)) };
+/** Kind and fields of `p` read both ways: Node's array in place, and fs.statSync. */
+function bothWays(p: string): Record<'direct' | 'fs', { kind: string; fields: number[] }> {
+  const read = (viaFs: boolean) => {
+    const out = new Float64Array(STAT_FIELD_COUNT);
+    const kind = statFields(p, out, viaFs);
+    return { kind, fields: [...out] };
   };
-  return { double: read(), bigint: read('bigint'), fs: read('fs.statSync') };
+  return { direct: read(false), fs: read(true) };
 }
 
 test('on Linux with this Node the direct way is taken (else the loop silently lost its speed-up)', { skip: process.platform === 'win32' }, () => {
   assert.equal(statFieldsVia(), 'binding');
 });
 
-test('a file, a folder, a symlink, an absent path: the same kind and fields every way, and as fs.statSync says', () => {
+test('a file, a folder, a symlink, an absent path: the same kind and fields both ways, and the values fs.statSync gives', () => {
   const file = path.join(dir, 'data <script>.bin');
   fs.writeFileSync(file, Buffer.alloc(12345, 7));
   const folder = path.join(dir, 'sub');
@@ -44,55 +42,61 @@ test('a file, a folder, a symlink, an absent path: the same kind and fields ever
   const link = path.join(dir, 'link');
   fs.symlinkSync(file, link);
   for (const p of [file, folder, link]) {
-    const ways = allWays(p);
-    assert.deepEqual(ways.double, ways.fs, p);
-    assert.deepEqual(ways.bigint, ways.fs, p);
+    const ways = bothWays(p);
+    assert.deepEqual(ways.direct, ways.fs, p);
     const s = fs.statSync(p, { bigint: true });
-    assert.deepEqual(ways.double.fields, [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].map((v) => BigInt.asUintN(64, v)), p);
-    assert.equal(ways.double.kind, s.isFile() ? 'file' : 'other', p);
+    const back = statValues(Float64Array.from(ways.direct.fields), 0);
+    assert.deepEqual(back, { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs }, `${p}: the bigints back`);
+    assert.equal(ways.direct.kind, s.isFile() ? 'file' : 'other', p);
   }
-  const out = new Uint32Array(STAT_WORD_COUNT).fill(7);
+  const out = new Float64Array(STAT_FIELD_COUNT).fill(7);
   assert.equal(statFields(path.join(dir, 'nope'), out), 'absent');
-  assert.ok(out.every((w) => w === 7), 'an absent file leaves the words as they were');
+  assert.ok(out.every((v) => v === 7), 'an absent file leaves the fields as they were');
   fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling'));
-  for (const way of Object.values(allWays(path.join(dir, 'dangling')))) assert.equal(way.kind, 'absent');
-  assert.equal(allWays(file).double.fields[2], 12345n);
+  for (const way of Object.values(bothWays(path.join(dir, 'dangling')))) assert.equal(way.kind, 'absent');
+  assert.equal(bothWays(file).direct.fields[STAT_SIZE], 12345);
 });
 
-test('times to the nanosecond, across the 32-bit word boundary and far in the future', () => {
+test('times to the nanosecond, before 1970 and far in the future', () => {
   const file = path.join(dir, 'times.txt');
   fs.writeFileSync(file, 'a');
-  // utimes takes seconds as doubles: these are exact in binary (…5, …25 s) so the ns are known.
+  // utimes takes seconds as doubles: these are exact in binary, so the ns are known.
   for (const [seconds, ns] of [
     [1_700_000_000.5, 1_700_000_000_500_000_000n],
-    [4.25, 4_250_000_000n], // ns just above 2^32: the high word is 0 → 1
     [4_000_000_000.75, 4_000_000_000_750_000_000n], // the year 2096
+    [-1.25, -1_250_000_000n], // 1969: seconds round down, nanoseconds stay positive
     [0, 0n],
   ] as const) {
-    fs.utimesSync(file, seconds, seconds);
-    const ways = allWays(file);
-    assert.equal(ways.double.fields[3], ns, `mtime ${seconds}`);
-    assert.deepEqual(ways.double, ways.fs, `every way at ${seconds}`);
-    assert.deepEqual(ways.bigint, ways.fs, `every way at ${seconds}`);
+    // Node's utimes takes a negative time as "now": touch sets 1969.
+    if (seconds < 0) execFileSync('touch', ['-d', `@${seconds}`, file]);
+    else fs.utimesSync(file, seconds, seconds);
+    const ways = bothWays(file);
+    assert.deepEqual(ways.direct, ways.fs, `both ways at ${seconds}`);
+    assert.equal(statValues(Float64Array.from(ways.direct.fields), 0).mtimeNs, ns, `mtime ${seconds}`);
   }
 });
 
-test('putU64/getU64 round-trip the values a stat can hold, and wrap negatives as BigUint64Array does', () => {
-  const w = new Uint32Array(2);
-  for (const v of [0n, 1n, 0xffffffffn, 0x100000000n, 2n ** 53n + 1n, 2n ** 64n - 1n]) {
-    putU64(w, 0, v);
-    assert.equal(getU64(w, 0), v);
-  }
-  putU64(w, 0, -1n);
-  assert.equal(getU64(w, 0), 2n ** 64n - 1n);
+test('splitNs and statDoubles/statValues: exact times, 64-bit ids rounded as Node rounds them', () => {
+  assert.deepEqual(splitNs(1_700_000_000_500_000_000n), [1_700_000_000, 500_000_000]);
+  assert.deepEqual(splitNs(-1n), [-1, 999_999_999]);
+  assert.deepEqual(splitNs(-1_000_000_000n), [-1, 0]);
+  const d = new Float64Array(STAT_FIELD_COUNT);
+  const v = { dev: 2049n, ino: 2n ** 63n + 12345n, size: 0n, mtimeNs: 4_000_000_000_999_999_999n, ctimeNs: 1n };
+  statDoubles(d, 0, v);
+  const back = statValues(d, 0);
+  assert.equal(back.mtimeNs, v.mtimeNs);
+  assert.equal(back.ctimeNs, v.ctimeNs);
+  assert.equal(back.dev, v.dev);
+  assert.equal(back.ino, BigInt(Number(v.ino)), 'an inode above 2^53 is rounded, as a double holds it');
+  // A signed view of an unsigned 64-bit id (BigInt64Array) reads as the same double.
+  statDoubles(d, 0, { ...v, ino: BigInt.asIntN(64, v.ino) });
+  assert.equal(statValues(d, 0).ino, back.ino);
 });
 
 test('errors other than "absent" throw as fs.statSync does (a path through a file)', () => {
   const file = path.join(dir, 'plain');
   fs.writeFileSync(file, 'x');
-  for (const via of [undefined, 'bigint', 'fs.statSync'] as const) {
-    assert.throws(() => statFields(path.join(file, 'below'), new Uint32Array(STAT_WORD_COUNT), via), /ENOTDIR/, String(via));
-  }
+  for (const viaFs of [false, true]) assert.throws(() => statFields(path.join(file, 'below'), new Float64Array(STAT_FIELD_COUNT), viaFs), /ENOTDIR/, String(viaFs));
 });
 
 test('with --pending-deprecation the fs.statSync way is taken and nothing is printed', () => {
