@@ -43,19 +43,29 @@ export interface StatValues {
   ctimeNs: bigint;
 }
 
-type RawStat = (p: string) => Float64Array | undefined;
+/** Stats a path into an array laid out as Node's own (RAW_* offsets); undefined when absent. */
+export type StatArrayReader = (p: string) => Float64Array | undefined;
+type RawStat = StatArrayReader;
 
 const NS_PER_S = 1_000_000_000n;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 // Node's stat array (src/node_file.h FsStatsOffset): dev, mode, nlink, uid, gid, rdev, blksize,
 // ino, size, blocks, atime s/ns, mtime s/ns, ctime s/ns, birthtime s/ns.
-const RAW_DEV = 0;
-const RAW_MODE = 1;
-const RAW_INO = 7;
-const RAW_SIZE = 8;
-const RAW_MTIME_S = 12;
-const RAW_CTIME_S = 14;
+export const RAW_DEV = 0;
+export const RAW_MODE = 1;
+export const RAW_INO = 7;
+export const RAW_SIZE = 8;
+export const RAW_MTIME_S = 12;
+export const RAW_MTIME_NSEC = 13;
+export const RAW_CTIME_S = 14;
+export const RAW_CTIME_NSEC = 15;
+const RAW_LENGTH = 18;
+
+/** Whether a stat array (RAW_* layout) is a regular file's. */
+export function isRegularFile(a: Float64Array): boolean {
+  return (a[RAW_MODE] & S_IFMT) === S_IFREG;
+}
 
 /** ns since the epoch as whole seconds (rounded down) and nanoseconds in [0, 10^9), as the OS gives them. */
 export function splitNs(ns: bigint): [number, number] {
@@ -112,11 +122,26 @@ function fromBinding(): RawStat | undefined {
   return raw;
 }
 
-function fromFs(p: string, out: Float64Array): StatKind {
+/** fs.statSync's answer in Node's stat array layout (the fields statFields reads), in one reused array. */
+const fsArray = new Float64Array(RAW_LENGTH);
+const fsFields = new Float64Array(STAT_FIELD_COUNT);
+const viaFsStatSync: StatArrayReader = (p) => {
   const s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
-  if (!s) return 'absent';
-  statDoubles(out, 0, s);
-  return s.isFile() ? 'file' : 'other';
+  if (!s) return undefined;
+  statDoubles(fsFields, 0, s);
+  fsArray[RAW_DEV] = fsFields[STAT_DEV];
+  fsArray[RAW_MODE] = Number(s.mode);
+  fsArray[RAW_INO] = fsFields[STAT_INO];
+  fsArray[RAW_SIZE] = fsFields[STAT_SIZE];
+  fsArray[RAW_MTIME_S] = fsFields[STAT_MTIME_S];
+  fsArray[RAW_MTIME_NSEC] = fsFields[STAT_MTIME_NSEC];
+  fsArray[RAW_CTIME_S] = fsFields[STAT_CTIME_S];
+  fsArray[RAW_CTIME_NSEC] = fsFields[STAT_CTIME_NSEC];
+  return fsArray;
+};
+
+function fromFs(p: string, out: Float64Array): StatKind {
+  return fromRaw(viaFsStatSync, p, out);
 }
 
 function fromRaw(raw: RawStat, p: string, out: Float64Array): StatKind {
@@ -126,10 +151,10 @@ function fromRaw(raw: RawStat, p: string, out: Float64Array): StatKind {
   out[STAT_INO] = a[RAW_INO];
   out[STAT_SIZE] = a[RAW_SIZE];
   out[STAT_MTIME_S] = a[RAW_MTIME_S];
-  out[STAT_MTIME_NSEC] = a[RAW_MTIME_S + 1];
+  out[STAT_MTIME_NSEC] = a[RAW_MTIME_NSEC];
   out[STAT_CTIME_S] = a[RAW_CTIME_S];
-  out[STAT_CTIME_NSEC] = a[RAW_CTIME_S + 1];
-  return (a[RAW_MODE] & S_IFMT) === S_IFREG ? 'file' : 'other';
+  out[STAT_CTIME_NSEC] = a[RAW_CTIME_NSEC];
+  return isRegularFile(a) ? 'file' : 'other';
 }
 
 let rawStat: RawStat | null | undefined;
@@ -151,10 +176,17 @@ export function statFieldsVia(): 'binding' | 'fs.statSync' {
 }
 
 /**
+ * The fastest reader of stat arrays here: Node's own where it can be used, else one filled from
+ * fs.statSync. The array it returns is reused by the next call. `viaFs` forces fs.statSync.
+ */
+export function statArrayReader(viaFs = false): StatArrayReader {
+  return (viaFs ? undefined : rawStatOnce()) ?? viaFsStatSync;
+}
+
+/**
  * Stats `p` (following symlinks) into out[0 … STAT_FIELD_COUNT). `out` is untouched when the
  * file is absent. `viaFs` forces fs.statSync (tests compare the two ways).
  */
 export function statFields(p: string, out: Float64Array, viaFs = false): StatKind {
-  const raw = viaFs ? undefined : rawStatOnce();
-  return raw ? fromRaw(raw, p, out) : fromFs(p, out);
+  return fromRaw(statArrayReader(viaFs), p, out);
 }

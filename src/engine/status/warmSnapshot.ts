@@ -20,7 +20,28 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
-import { splitNs, STAT_CTIME_S, STAT_FIELD_COUNT, STAT_MTIME_S, statDoubles, statFields, statValues } from '../hash/statFields';
+import {
+  isRegularFile,
+  RAW_CTIME_NSEC,
+  RAW_CTIME_S,
+  RAW_DEV,
+  RAW_INO,
+  RAW_MTIME_NSEC,
+  RAW_MTIME_S,
+  RAW_SIZE,
+  splitNs,
+  STAT_CTIME_NSEC,
+  STAT_CTIME_S,
+  STAT_DEV,
+  STAT_FIELD_COUNT,
+  STAT_INO,
+  STAT_MTIME_NSEC,
+  STAT_MTIME_S,
+  STAT_SIZE,
+  statArrayReader,
+  statDoubles,
+  statValues,
+} from '../hash/statFields';
 
 export const WARM_SNAPSHOT_FILE = 'clew-status-warm.bin';
 const MAGIC = 'CLEWWS07';
@@ -391,33 +412,47 @@ export interface ChangedEntry {
 /**
  * The one tight check: re-stats every entry (following symlinks, as hashing does) and returns
  * the indexes of entries that must be re-hashed (stat differs, or racy), with their fresh stats.
- * The fresh stat is written into a scratch array laid out like a table entry and compared with
- * the table double by double, so an unchanged entry costs one stat and no allocation.
+ * Node's stat array is compared with the table's doubles where both lie (on a big-endian host the
+ * table reads as garbage, nothing matches and every file is re-hashed: slower, never wrong), so
+ * an unchanged entry costs one stat and no allocation.
  */
 export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = snapshot.takenAtNs): ChangedEntry[] {
   const changed: ChangedEntry[] = [];
   const archives: ArchiveStatMemo = new Map();
   const { paths, table } = snapshot;
   const [racyS, racyNsec] = splitNs(takenAtNs - TIMESTAMP_GRANULARITY_NS);
-  const scratch = new Float64Array(ENTRY_DOUBLES);
-  const fields = scratch.subarray(1);
-  const settled = (s: number) => fields[s] < racyS || (fields[s] === racyS && fields[s + 1] <= racyNsec);
+  const settled = (s: number, nsec: number) => s < racyS || (s === racyS && nsec <= racyNsec);
+  const stat = statArrayReader();
   for (let i = 0; i < paths.length; i++) {
-    const kind = statFields(paths[i], fields);
+    const a = stat(paths[i]);
     const base = i * ENTRY_DOUBLES;
     const present = table[base] === 1;
-    if (kind === 'absent') {
+    if (!a) {
       // An absent file may be checked from an ancestor archive (spec §3.2): if one exists now,
       // only the full path can judge it.
       const archived = archiveCandidates(paths[i], archives).length > 0;
       if (present || archived) changed.push({ index: i, archived, now: { path: paths[i], present: false, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, hash: '' } });
       continue;
     }
-    scratch[0] = 1;
-    let same = present && kind === 'file' && settled(STAT_MTIME_S) && settled(STAT_CTIME_S);
-    for (let k = 0; same && k < ENTRY_DOUBLES; k++) same = scratch[k] === table[base + k];
-    if (same) continue;
-    changed.push({ index: i, notFile: kind !== 'file', now: { path: paths[i], present: true, ...statValues(fields, 0), hash: '' } });
+    // Node's stat array against the table entry as it lies in the file (ENTRY_DOUBLES), in place.
+    const file = isRegularFile(a);
+    if (
+      present &&
+      file &&
+      a[RAW_DEV] === table[base + 1 + STAT_DEV] &&
+      a[RAW_INO] === table[base + 1 + STAT_INO] &&
+      a[RAW_SIZE] === table[base + 1 + STAT_SIZE] &&
+      a[RAW_MTIME_S] === table[base + 1 + STAT_MTIME_S] &&
+      a[RAW_MTIME_NSEC] === table[base + 1 + STAT_MTIME_NSEC] &&
+      a[RAW_CTIME_S] === table[base + 1 + STAT_CTIME_S] &&
+      a[RAW_CTIME_NSEC] === table[base + 1 + STAT_CTIME_NSEC] &&
+      settled(a[RAW_MTIME_S], a[RAW_MTIME_NSEC]) &&
+      settled(a[RAW_CTIME_S], a[RAW_CTIME_NSEC])
+    ) {
+      continue;
+    }
+    const fields = new Float64Array([a[RAW_DEV], a[RAW_INO], a[RAW_SIZE], a[RAW_MTIME_S], a[RAW_MTIME_NSEC], a[RAW_CTIME_S], a[RAW_CTIME_NSEC]]);
+    changed.push({ index: i, notFile: !file, now: { path: paths[i], present: true, ...statValues(fields, 0), hash: '' } });
   }
   return changed;
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { splitNs, STAT_FIELD_COUNT, STAT_SIZE, statDoubles, statFields, statFieldsVia, statValues } from '../../../src/engine/hash/statFields';
+import { isRegularFile, RAW_CTIME_NSEC, RAW_CTIME_S, RAW_DEV, RAW_INO, RAW_MTIME_NSEC, RAW_MTIME_S, RAW_SIZE, splitNs, STAT_FIELD_COUNT, STAT_SIZE, statArrayReader, statDoubles, statFields, statFieldsVia, statValues } from '../../../src/engine/hash/statFields';
 
 // Child mode for the --pending-deprecation test below: which way this process takes.
 if (process.env.CLEW_STATFIELDS_PROBE === '1') {
@@ -55,6 +55,14 @@ test('a file, a folder, a symlink, an absent path: the same kind and fields both
   fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling'));
   for (const way of Object.values(bothWays(path.join(dir, 'dangling')))) assert.equal(way.kind, 'absent');
   assert.equal(bothWays(file).direct.fields[STAT_SIZE], 12345);
+});
+
+test('statArrayReader: the array Node fills and the one filled from fs.statSync agree on every field the warm check compares', () => {
+  const file = path.join(dir, 'raw.bin');
+  fs.writeFileSync(file, Buffer.alloc(777, 1));
+  const pick = (a: Float64Array | undefined) => (a ? [RAW_DEV, RAW_INO, RAW_SIZE, RAW_MTIME_S, RAW_MTIME_NSEC, RAW_CTIME_S, RAW_CTIME_NSEC].map((k) => a[k]).concat(isRegularFile(a) ? 1 : 0) : undefined);
+  for (const p of [file, dir, path.join(dir, 'absent')]) assert.deepEqual(pick(statArrayReader()(p)), pick(statArrayReader(true)(p)), p);
+  assert.equal(pick(statArrayReader()(file))?.[2], 777);
 });
 
 test('times to the nanosecond, before 1970 and far in the future', () => {
