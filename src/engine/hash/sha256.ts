@@ -76,7 +76,7 @@ export function digestOfDirectory(hashes: Map<string, string>): string {
   return hash.digest('hex');
 }
 
-/** Hashes one path into an outcome; never throws. */
+/** What a path that is neither a regular file nor a folder is, for the unreadable outcome's reason. */
 function kindOf(stat: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isSocket()) return 'a socket';
@@ -84,6 +84,7 @@ function kindOf(stat: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevic
   return 'not a file';
 }
 
+/** Hashes one path into an outcome; never throws. */
 export async function hashOutcome(filePath: string): Promise<HashOutcome> {
   try {
     const stat = await fsp.stat(filePath);
