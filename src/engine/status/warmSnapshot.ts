@@ -177,7 +177,7 @@ function entryDoubles(e: WarmEntry): Float64Array {
   return d;
 }
 
-/** Little-endian bytes of `doubles` (a copy of its memory on a little-endian host). */
+/** Little-endian bytes of `doubles` (a view of its memory on a little-endian host). */
 function leBytes(doubles: Float64Array): Buffer {
   if (LITTLE_ENDIAN) return Buffer.from(doubles.buffer, doubles.byteOffset, doubles.byteLength);
   const b = Buffer.allocUnsafe(doubles.length * 8);
