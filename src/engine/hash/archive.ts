@@ -4,9 +4,9 @@
  * `<basename(D)>/<rest of path>`. Members are streamed out of the system tar into the hash, never
  * extracted to disk. Each archive is listed once per process (again if its size or mtime changes).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lazyCrypto } from '../util/lazyBuiltins';
 import { statKeyOf, type StatKey } from './statCache';
 import { compressionFlag, isGnuTar, onPath, runTar, tarTimeoutMs } from './tarProcess';
 
@@ -107,7 +107,7 @@ export async function hashMember(candidate: ArchiveCandidate, algorithm = 'sha25
     if (!(await isGnuTar())) throw new ArchiveError(`${path.basename(candidate.archive)} holds ${candidate.member} ${copies} times, and only GNU tar can read the last copy alone`);
     args.splice(args.indexOf('-f'), 0, `--occurrence=${copies}`);
   }
-  const hash = createHash(algorithm);
+  const hash = lazyCrypto().createHash(algorithm);
   await runTar(args, (c) => hash.update(c), tarTimeoutMs(Number(candidate.key.size)));
   return hash.digest('hex');
 }

@@ -5,8 +5,9 @@
  * When the worker bundle is unavailable (e.g. inside a test bundle without dist/), hashing falls
  * back to the calling thread with the same results.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { assetPath } from '../util/assets';
+import { lazyWorkerThreads } from '../util/lazyBuiltins';
 import type { BatchReply } from './hashWorker';
 import { hashOutcome } from './sha256';
 import { claimAndHash, HashTable, newHashTableJob } from './tableHash';
@@ -46,7 +47,7 @@ export class HashPool {
       return;
     }
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(script);
+      const worker = new (lazyWorkerThreads().Worker)(script);
       const slot = { worker, busy: 0 };
       worker.on('message', (msg: { id: number; outcome: HashOutcome } | BatchReply) => {
         if ('results' in msg) {

@@ -2,9 +2,9 @@
  * Streaming SHA-256 of files and directories (spec §2.6). Reads in 4 MiB chunks into two reused
  * buffers, so memory stays flat for huge files.
  */
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { lazyCrypto } from '../util/lazyBuiltins';
 import type { HashOutcome } from './types';
 
 /** 4 MiB: measured faster than 1 MiB against openssl on one large file (bench/hash.ts). */
@@ -13,7 +13,7 @@ const CHUNK = 1 << 22;
 export async function hashFile(filePath: string): Promise<string> {
   const handle = await fsp.open(filePath, 'r');
   try {
-    const hash = createHash('sha256');
+    const hash = lazyCrypto().createHash('sha256');
     // Two buffers: the next chunk is read (on libuv's thread pool) while this one is hashed (on
     // this thread), so a large file costs about max(read, hash) instead of their sum.
     // Sized to the file (plus one byte, so one read reaches its end) when smaller than a chunk:
@@ -71,7 +71,7 @@ export async function hashDirectory(dir: string, options: { recursive?: boolean 
 
 /** One directory digest: sha256 over "relpath:hash" lines in sorted order. */
 export function digestOfDirectory(hashes: Map<string, string>): string {
-  const hash = createHash('sha256');
+  const hash = lazyCrypto().createHash('sha256');
   for (const [rel, h] of [...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${rel}:${h}\n`);
   return hash.digest('hex');
 }

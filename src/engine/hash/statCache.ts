@@ -12,9 +12,9 @@
  *   meanwhile (newest entry per path wins), so concurrent writers never corrupt the file.
  * - A corrupt or foreign cache file is ignored (and replaced on the next save), never fatal.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lazyCrypto } from '../util/lazyBuiltins';
 
 export const STAT_CACHE_FILE = 'clew-statcache.json';
 /** Coarsest common filesystem timestamp resolution (FAT: 2 s); ext4/APFS are finer. */
@@ -97,7 +97,7 @@ export class StatCache {
     for (const [p, e] of merged) {
       serialized[p] = [e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs, e.cachedAtNs, e.hash].map(String) as SerializedEntry;
     }
-    const tmp = `${this.filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `${this.filePath}.${process.pid}.${lazyCrypto().randomBytes(4).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.filePath), { recursive: true });
       fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: serialized }));

@@ -3,8 +3,8 @@
  * reused buffer, one close. In a worker, blocking is the point: the async open/read/close of
  * sha256.ts cost three event-loop round trips per file, which dominated on many small files.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { lazyCrypto } from '../util/lazyBuiltins';
 import { OPEN_FOR_HASHING } from './openFlags';
 import type { HashOutcome } from './types';
 
@@ -18,7 +18,7 @@ export function hashFileSyncOutcome(filePath: string, buffer: Buffer): HashOutco
     return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : undefined;
   }
   try {
-    const hash = createHash('sha256');
+    const hash = lazyCrypto().createHash('sha256');
     for (let first = true; ; first = false) {
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
       // Nothing on the first read: an empty file, or a FIFO without a writer (opened non-blocking).

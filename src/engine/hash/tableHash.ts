@@ -9,8 +9,8 @@
  * The stat layout is the warm snapshot's (warmSnapshot.ts): u64 words present, dev, ino, size,
  * mtime ns, ctime ns per entry, so a status can save the table as it is.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { lazyCrypto } from '../util/lazyBuiltins';
 import { OPEN_FOR_HASHING } from './openFlags';
 import type { HashOutcome } from './types';
 
@@ -64,7 +64,7 @@ function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
     // Node 20 builds four Date objects per BigIntStats: skipped when the caller needs no stats.
     const s = job.withStats ? fs.fstatSync(fd, { bigint: true }) : undefined;
     if (s && !s.isFile()) return OTHER; // without the stat, a directory fails the read (EISDIR) below
-    const hash = createHash('sha256');
+    const hash = lazyCrypto().createHash('sha256');
     for (let first = true; ; first = false) {
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
       // Nothing on the first read: an empty file, or a FIFO without a writer (opened non-blocking).

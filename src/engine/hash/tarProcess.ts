@@ -3,9 +3,9 @@
  * name is safe), stdout streamed to the caller, a hard timeout so a stuck or endless stream can
  * never hang verification, and one plain sentence when it fails.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lazyChildProcess } from '../util/lazyBuiltins';
 
 /** A corrupt archive fails fast; this only bounds pathological cases (a stalled disk, a pipe). */
 export function tarTimeoutMs(archiveBytes: number): number {
@@ -42,7 +42,7 @@ let gnu: Promise<boolean> | undefined;
 export function isGnuTar(): Promise<boolean> {
   gnu ??= new Promise<boolean>((resolve) => {
     let text = '';
-    const child = spawn('tar', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = lazyChildProcess().spawn('tar', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.on('error', () => resolve(false));
     child.on('close', () => resolve(text.includes('GNU tar')));
@@ -56,7 +56,7 @@ export function isGnuTar(): Promise<boolean> {
  */
 export function runTar(args: readonly string[], onData: (chunk: Buffer) => void, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = lazyChildProcess().spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     let stderr = '';
     let settled = false;
     const finish = (err?: Error) => {

@@ -14,10 +14,10 @@
  * - Written whole to a temp file, then renamed into place (the old one removed just before: a
  *   reader never sees a torn file, at worst none); a torn, foreign or unreadable file is just a miss.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { lazyCrypto } from '../util/lazyBuiltins';
 import { archiveCandidates, type ArchiveStatMemo } from '../hash/archive';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 import {
@@ -371,7 +371,7 @@ export function readSnapshot(dbPath: string): StoredSnapshot | undefined {
 /** Writes a snapshot, or its bytes in chunks (StoredSnapshot.patched), atomically: temp file + rename. */
 export function writeSnapshot(dbPath: string, snapshot: WarmSnapshot | readonly Buffer[]): void {
   const file = warmSnapshotPath(dbPath);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${lazyCrypto().randomBytes(4).toString('hex')}.tmp`;
   try {
     const chunks = Array.isArray(snapshot) ? snapshot : [encodeSnapshot(snapshot as WarmSnapshot)];
     const fd = fs.openSync(tmp, 'w');

@@ -3,9 +3,9 @@
  * Order: explicit path → SCITEX_CLEW_DB_PATH → <project root>/.scitex/clew/runtime/clew.db,
  * project root = nearest ancestor of cwd holding `.git` or `pyproject.toml`, else cwd.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lazyChildProcess } from '../util/lazyBuiltins';
 
 export const STORE_RELATIVE_PATH = path.join('.scitex', 'clew', 'runtime', 'clew.db');
 
@@ -73,7 +73,7 @@ export function migrateLegacyStore(projectRoot: string, dbPath: string, onNotice
   if (fs.existsSync(dbPath)) return undefined;
   const legacy = findLegacyStore(projectRoot);
   if (!legacy) return undefined;
-  spawnSync('python3', ['-c', 'import sqlite3,sys\ntry:\n c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_checkpoint(TRUNCATE)"); c.close()\nexcept Exception: pass', legacy], {
+  lazyChildProcess().spawnSync('python3', ['-c', 'import sqlite3,sys\ntry:\n c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_checkpoint(TRUNCATE)"); c.close()\nexcept Exception: pass', legacy], {
     stdio: 'ignore',
     timeout: 60_000,
   });
