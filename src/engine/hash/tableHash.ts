@@ -10,8 +10,7 @@
  * mtime ns, ctime ns per entry, so a status can save the table as it is.
  */
 import * as fs from 'node:fs';
-import { lazyCrypto } from '../util/lazyBuiltins';
-import { OPEN_FOR_HASHING } from './openFlags';
+import { hashDescriptor, openForHashing } from './syncHash';
 import type { HashOutcome } from './types';
 
 /** State of one entry. PENDING also after an abort or a dead worker: the caller hashes it itself. */
@@ -51,27 +50,17 @@ export function newHashTableJob(id: number, paths: readonly string[], withStats:
 }
 
 function hashOne(job: HashTableJob, i: number, buffer: Buffer): number {
-  let fd: number;
-  try {
-    fd = fs.openSync(job.paths[i], OPEN_FOR_HASHING); // a number: no flag-string parsing per file
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? MISSING : OTHER;
-  }
+  const fd = openForHashing(job.paths[i]);
+  if (fd === 'missing') return MISSING;
+  if (fd === 'other') return OTHER;
   try {
     // fstat of the descriptor we read: taken before any byte is read, and of the very inode read
     // even if the path is replaced meanwhile. A later change shows another stat next time.
     // Node 20 builds four Date objects per BigIntStats: skipped when the caller needs no stats.
     const s = job.withStats ? fs.fstatSync(fd, { bigint: true }) : undefined;
     if (s && !s.isFile()) return OTHER; // without the stat, a directory fails the read (EISDIR) below
-    const hash = lazyCrypto().createHash('sha256');
-    for (let first = true; ; first = false) {
-      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
-      // Nothing on the first read: an empty file, or a FIFO without a writer (opened non-blocking).
-      if (n === 0 && first && !s && !fs.fstatSync(fd).isFile()) return OTHER;
-      if (n === 0) break;
-      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
-    }
+    const hash = hashDescriptor(fd, buffer, s !== undefined);
+    if (!hash) return OTHER;
     job.digests.set(hash.digest(), i * DIGEST_BYTES);
     if (!s) return HASHED;
     const at = i * STAT_WORDS;
