@@ -7,6 +7,7 @@
  * - reverify: re-applies the verdict rules to the runs of the last status for those files only.
  */
 import { createFileHasher } from '../hash/fileHasher';
+import { nowNs } from '../hash/statCache';
 import { hashFileSyncOutcome } from '../hash/syncHash';
 import type { FileHasher, FileStat, HashOutcome } from '../hash/types';
 import { rejudgeRuns } from '../verify/runVerify';
@@ -36,7 +37,7 @@ function settle(entry: WarmEntry, outcome: HashOutcome | undefined): boolean {
 }
 
 /** `takenAtNs`: when stats may have been taken before this call (a prefetch), the time before those. */
-export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Date.now()) * 1_000_000n): Recording {
+export function recordingHasher(inner: FileHasher, takenAtNs: bigint = nowNs()): Recording {
   const seen = new Map<string, WarmEntry>();
   let ok = true;
   const hasher: FileHasher = {
@@ -62,7 +63,7 @@ export function recordingHasher(inner: FileHasher, takenAtNs: bigint = BigInt(Da
  * some file is now something the snapshot cannot hold.
  */
 export async function rehashChanged(snapshot: StoredSnapshot): Promise<{ takenAtNs: bigint; changed: Map<number, WarmEntry>; differing: Map<string, WarmEntry> } | undefined> {
-  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  const takenAtNs = nowNs();
   const changed = changedEntries(snapshot);
   const rehashed = new Map<number, WarmEntry>();
   const differing = new Map<string, WarmEntry>();
