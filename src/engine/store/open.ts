@@ -79,7 +79,6 @@ class SqlJsView implements StoreView {
   get<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): T | undefined {
     return this.all<T>(sql, params)[0];
   }
-  private journalOff = false;
   hasTable(table: string): boolean {
     return this.columnsOf(table).size > 0;
   }
@@ -98,10 +97,8 @@ class SqlJsView implements StoreView {
   rewriteColumn(table: string, column: string, map: (value: string) => string | undefined): number {
     // A private copy needs no rollback journal: without one the UPDATE does not keep a second
     // copy of every page it touches (a moved store's whole file_hashes table and its index).
-    if (!this.journalOff) {
-      this.db.run('PRAGMA journal_mode = OFF');
-      this.journalOff = true;
-    }
+    // Setting it again for the next column changes nothing.
+    this.db.run('PRAGMA journal_mode = OFF');
     this.db.create_function('clew_map_path', (value: unknown) => (typeof value === 'string' ? (map(value) ?? null) : null));
     const t = `"${table.replace(/"/g, '""')}"`;
     const c = `"${column.replace(/"/g, '""')}"`;
