@@ -29,6 +29,7 @@ import {
   RAW_MTIME_NSEC,
   RAW_MTIME_S,
   RAW_SIZE,
+  rawStatValues,
   splitNs,
   STAT_CTIME_NSEC,
   STAT_CTIME_S,
@@ -451,8 +452,7 @@ export function changedEntries(snapshot: StoredSnapshot, takenAtNs: bigint = sna
     ) {
       continue;
     }
-    const fields = new Float64Array([a[RAW_DEV], a[RAW_INO], a[RAW_SIZE], a[RAW_MTIME_S], a[RAW_MTIME_NSEC], a[RAW_CTIME_S], a[RAW_CTIME_NSEC]]);
-    changed.push({ index: i, notFile: !file, now: { path: paths[i], present: true, ...statValues(fields, 0), hash: '' } });
+    changed.push({ index: i, notFile: !file, now: { path: paths[i], present: true, ...rawStatValues(a), hash: '' } });
   }
   return changed;
 }
