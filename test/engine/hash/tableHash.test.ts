@@ -84,19 +84,25 @@ describe('hashTable', () => {
   });
 });
 
+/** An inner hasher that records what it is asked for and answers each path with `outcome(path)`. */
+function askedHasher(outcome: (p: string) => HashOutcome = () => ({ kind: 'missing' })): { inner: FileHasher; asked: string[] } {
+  const asked: string[] = [];
+  const inner: FileHasher = {
+    async hashMany(paths) {
+      asked.push(...paths);
+      return new Map(paths.map((p): [string, HashOutcome] => [p, outcome(p)]));
+    },
+    dispose: async () => undefined,
+  };
+  return { inner, asked };
+}
+
 describe('prefetchedHasher', () => {
   test('takes what a stale table hashed, asks the inner hasher for the rest', async () => {
     const pool = new HashPool(1);
     const added = path.join(dir, 'added.bin');
     fs.writeFileSync(added, 'added');
-    const asked: string[] = [];
-    const inner: FileHasher = {
-      async hashMany(paths) {
-        asked.push(...paths);
-        return new Map(paths.map((p): [string, HashOutcome] => [p, p === added ? { kind: 'hash', hash: sha('added'), cached: false } : { kind: 'missing' }]));
-      },
-      dispose: async () => undefined,
-    };
+    const { inner, asked } = askedHasher((p) => (p === added ? { kind: 'hash', hash: sha('added'), cached: false } : { kind: 'missing' }));
     // The table's list: files the store no longer asks for (files[0..9]) and a missing one.
     const hasher = prefetchedHasher(inner, { table: pool.hashTable([...files.slice(0, 20), missing], { withStats: true }), dispose: () => pool.dispose() });
     const wanted = [...files.slice(10, 20), added, missing];
@@ -113,14 +119,7 @@ describe('prefetchedHasher', () => {
   });
 
   test('a failed prefetch is as if there were none', async () => {
-    const asked: string[] = [];
-    const inner: FileHasher = {
-      async hashMany(paths) {
-        asked.push(...paths);
-        return new Map(paths.map((p): [string, HashOutcome] => [p, { kind: 'missing' }]));
-      },
-      dispose: async () => undefined,
-    };
+    const { inner, asked } = askedHasher();
     const table = Promise.reject(new Error('the threads could not start'));
     table.catch(() => undefined);
     const hasher = prefetchedHasher(inner, { table, dispose: async () => undefined });
@@ -131,14 +130,7 @@ describe('prefetchedHasher', () => {
 
   test('a table without stats is not used by a caller that keeps stats', async () => {
     const pool = new HashPool(0);
-    const asked: string[] = [];
-    const inner: FileHasher = {
-      async hashMany(paths) {
-        asked.push(...paths);
-        return new Map(paths.map((p): [string, HashOutcome] => [p, { kind: 'missing' }]));
-      },
-      dispose: async () => undefined,
-    };
+    const { inner, asked } = askedHasher();
     const hasher = prefetchedHasher(inner, { table: pool.hashTable(files.slice(0, 3), { withStats: false }), dispose: () => pool.dispose() });
     await hasher.hashMany(files.slice(0, 3), { onStat: () => undefined });
     assert.deepEqual(asked, files.slice(0, 3));
