@@ -20,6 +20,7 @@ const COMMON_OPTIONS = {
   'skip-unchanged': { type: 'boolean' },
   'current-inputs': { type: 'boolean' },
   python: { type: 'string' },
+  network: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
 } as const;
@@ -31,10 +32,13 @@ const COMMON_HELP = `  --timeout S        per-run limit in seconds (default 300)
   --current-inputs   rerun even if recorded inputs changed (a what-if, reported as such)
   --python PATH      interpreter for runs recorded by Python (default: rerun.python in the
                      config file, then python3, then python)
+  --network          let the runs reach the network (default: loopback only; also
+                     rerun.network: true in the config file)
   -v, --verbose      stream the runs' own output to stderr and list verified files too
   --json             upstream-shaped JSON
 
-The script runs in a sandbox: your files and store never change (see README "Rerun").
+The script runs in a sandbox: no file outside it changes, anywhere on the machine; what it
+wrote besides its outputs is listed ("also wrote … (discarded)"; see docs/sandbox.md).
 Each executed rerun appends a verification_results row, which scitex-clew reads.
 Exit: 0 verified, 12 mismatch or failed, 11 missing outputs, 10 unknown (refused, timed out).`;
 
@@ -103,6 +107,7 @@ async function withRerunContext(globals: GlobalOptions, io: CliIo, values: Commo
       skipUnchanged: Boolean(values['skip-unchanged']),
       currentInputs: Boolean(values['current-inputs']),
       python: values.python ?? settings.python,
+      network: Boolean(values.network) || settings.network === true,
       judge: settings.judge,
       onEvent(event) {
         if (event.type === 'warning' && !warned.has(event.message)) {

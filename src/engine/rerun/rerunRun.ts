@@ -20,7 +20,7 @@ import type { Store, StoreView } from '../store/types';
 import type { FileRow, RunRow } from '../verify/rows';
 import type { VerificationStatus } from '../verify/types';
 import { execute } from './execute';
-import { prepareSandbox, type Sandbox } from './sandbox';
+import { forgetSandboxProbe, prepareSandbox, type Sandbox } from './sandbox';
 import type { DifferenceJudge, RerunFileResult, RerunInfo, RerunOptions, RerunVerification } from './types';
 import { decideRunStatus } from '../verify/verdicts';
 
@@ -53,7 +53,7 @@ export interface RunPlan {
 }
 
 function emptyInfo(): RerunInfo {
-  return { sandbox: null, command: null, cwd: null, exit_code: null, signal: null, timed_out: false, duration_ms: 0, reason: null, what_if: false, chained: false, recorded: false, kept: null, stdout_tail: '', stderr_tail: '' };
+  return { sandbox: null, command: null, cwd: null, exit_code: null, signal: null, timed_out: false, duration_ms: 0, reason: null, what_if: false, chained: false, recorded: false, kept: null, stdout_tail: '', stderr_tail: '', network: null, side_effects: [], side_effects_deleted: [] };
 }
 
 export function rerunResult(run: Pick<RunRow, 'session_id' | 'script_path' | 'combined_hash' | 'provenance' | 'exception_reason'>, status: VerificationStatus, files: RerunFileResult[], info: Partial<RerunInfo>, level: 'rerun' | 'cache' = 'rerun'): RerunVerification {
@@ -123,7 +123,9 @@ async function sha256Of(file: string): Promise<string> {
 /** Where kept rerun outputs go: outside the project, one folder per store and session. */
 export function keptOutputsDir(dbPath: string, sessionId: string): string {
   const storeKey = createHash('sha256').update(dbPath).digest('hex').slice(0, 12);
-  return path.join(os.tmpdir(), 'clew-rerun-outputs', storeKey, sessionId.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  // One folder per user: a folder another user made first in a shared /tmp cannot be written.
+  const owner = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
+  return path.join(os.tmpdir(), `clew-rerun-outputs${owner}`, storeKey, sessionId.replace(/[^A-Za-z0-9_.-]/g, '_'));
 }
 
 const EXPLAIN_LIMIT = 64 * 1024 * 1024;
@@ -200,19 +202,16 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
       outputs: outputs.map((f) => f.file_path),
       underlays: plan.underlays,
       chainedFiles: plan.chainedFiles,
+      network: options.network,
       argv: command.argv,
       cwd: command.cwd,
     },
     env.projectRoot,
   );
   if (warning) options.onEvent?.({ type: 'warning', message: warning });
-  const store = path.join(sandbox.dir, 'store', 'clew.db');
-  fs.mkdirSync(path.dirname(store), { recursive: true });
   const template = await scratchStore(env);
-  if (fs.existsSync(template)) fs.copyFileSync(template, store);
-  const tmp = path.join(sandbox.dir, 'tmp');
-  fs.mkdirSync(tmp, { recursive: true });
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...command.env, SCITEX_CLEW_DB_PATH: store, TMPDIR: tmp };
+  if (fs.existsSync(template)) fs.copyFileSync(template, sandbox.store.host);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...command.env, SCITEX_CLEW_DB_PATH: sandbox.store.inside, TMPDIR: sandbox.tmpInside };
   const executed = await execute({
     argv: sandbox.spawnArgv,
     cwd: sandbox.spawnCwd,
@@ -234,11 +233,17 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
     stdout_tail: executed.stdoutTail,
     stderr_tail: executed.stderrTail,
     kept: options.keep ? sandbox.dir : null,
+    network: sandbox.network,
   };
   if (whatIf) info.reason = `what-if: re-executed on current inputs that differ from the recorded ones (${stale.map(({ f }) => f.file_path).join(', ')})`;
   const seconds = ((options.timeoutMs ?? DEFAULT_RERUN_TIMEOUT_MS) / 1000).toString();
   let early: { status: VerificationStatus; reason: string } | undefined;
-  if (executed.startError) early = { status: 'unknown', reason: `could not start ${command.argv[0]}: ${executed.startError}` };
+  const sandboxFailure = executed.exitCode === 125 ? /clew-sandbox: (.*)/.exec(executed.stderrTail) : null;
+  if (sandboxFailure) {
+    // The cached probe said this machine can build the sandbox; it could not: probe again next time.
+    forgetSandboxProbe();
+    early = { status: 'unknown', reason: `the sandbox could not be built (${sandboxFailure[1].trim()}); nothing was executed` };
+  } else if (executed.startError) early = { status: 'unknown', reason: `could not start ${command.argv[0]}: ${executed.startError}` };
   else if (executed.cancelled) early = { status: 'unknown', reason: 'cancelled' };
   else if (executed.timedOut) early = { status: 'unknown', reason: `timed out after ${seconds} s; every process of the run was killed` };
   else if (/Value too large for defined data type|EOVERFLOW/.test(executed.stderrTail) && sandbox.kind === 'userns-overlay') {
@@ -250,9 +255,13 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
   fs.rmSync(keepDir, { recursive: true, force: true });
   const files: RerunFileResult[] = [];
   for (const row of outputs) files.push(await compareOutput(env, row, sandbox.resultOf(row.file_path), outcomes.get(row.file_path), keepDir, options.judge));
+  const effects = sandbox.sideEffects(outputs.map((f) => f.file_path));
+  info.side_effects = effects.written;
+  info.side_effects_deleted = effects.deleted;
   if (executed.exitCode !== 0) {
     const how = executed.signal ? `was killed by ${executed.signal}` : `exited with code ${executed.exitCode}`;
-    return { result: rerunResult(run, 'mismatch', files, { ...info, reason: `the script failed: it ${how}${executed.stderrTail ? ` — ${lastLine(executed.stderrTail)}` : ''}` }), sandbox };
+    const offline = sandbox.network ? '' : '; the network was off in the sandbox (--network lets a rerun reach it)';
+    return { result: rerunResult(run, 'mismatch', files, { ...info, reason: `the script failed: it ${how}${executed.stderrTail ? ` — ${lastLine(executed.stderrTail)}` : ''}${offline}` }), sandbox };
   }
   return { result: rerunResult(run, decideRunStatus(files, false), files, info), sandbox };
 }

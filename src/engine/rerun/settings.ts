@@ -11,13 +11,15 @@ import type { DifferenceJudge } from './types';
 
 export interface RerunSettings {
   python?: string;
+  /** rerun.network: let reruns reach the network (default false: loopback only). */
+  network?: boolean;
   /** Always set: with no rules it only explains, so every mismatch says what differs. */
   judge: DifferenceJudge;
   /** The config file the settings came from. */
   file?: string;
 }
 
-const RERUN_KEYS = ['python', 'equivalence'];
+const RERUN_KEYS = ['python', 'equivalence', 'network'];
 
 function keyText(keys: ConfigKeyPath): string {
   return keys.reduce<string>((text, k) => (typeof k === 'number' ? `${text}[${k}]` : text ? `${text}.${k}` : k), '');
@@ -48,6 +50,8 @@ export function rerunSettings(projectRoot: string, cwd: string): RerunSettings {
   if (unknown !== undefined) fail(['rerun', unknown], `is not a rerun setting (known: ${RERUN_KEYS.join(', ')})`);
   const python = rerun.python;
   if (python !== undefined && (typeof python !== 'string' || python.trim() === '')) fail(['rerun', 'python'], 'must be an interpreter path or name');
+  const network = rerun.network;
+  if (network !== undefined && typeof network !== 'boolean') fail(['rerun', 'network'], 'must be true or false');
   const rules = parseEquivalenceRules(rerun.equivalence, ['rerun', 'equivalence'], fail);
-  return { ...(typeof python === 'string' ? { python } : {}), judge: createJudge(rules), file: config.file };
+  return { ...(typeof python === 'string' ? { python } : {}), ...(typeof network === 'boolean' ? { network } : {}), judge: createJudge(rules), file: config.file };
 }

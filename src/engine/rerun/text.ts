@@ -57,9 +57,15 @@ export function rerunLines(r: RerunVerification, options: { verbose?: boolean; s
     if (f.equivalent_by && !options.verbose) lines.push(`        ${f.explanation?.summary ?? 'equivalent under the rule'}`);
     else if (f.status !== 'verified' || options.verbose) lines.push(...detailLines(f));
   }
+  const effects = r.rerun.side_effects ?? [];
+  for (const p of effects.slice(0, SHOWN_SIDE_EFFECTS)) lines.push(`    also wrote ${p} (discarded)`);
+  lines.push(...more(effects.length, Math.min(effects.length, SHOWN_SIDE_EFFECTS), 'files written'));
+  for (const p of (r.rerun.side_effects_deleted ?? []).slice(0, SHOWN_SIDE_EFFECTS)) lines.push(`    also deleted ${p} (only in the sandbox)`);
   if (r.rerun.kept) lines.push(`    sandbox kept at ${r.rerun.kept}`);
   return lines;
 }
+
+const SHOWN_SIDE_EFFECTS = 10;
 
 export function rerunDagLines(d: RerunDagResult, results: readonly RerunVerification[], options: { verbose?: boolean; style?: VerdictStyle } = {}): string[] {
   const s = options.style ?? PLAIN_STYLE;

@@ -93,6 +93,12 @@ export interface RerunInfo {
   kept: string | null;
   stdout_tail: string;
   stderr_tail: string;
+  /** Whether the command could reach the network (null: not executed). */
+  network: boolean | null;
+  /** Files the run wrote outside its recorded outputs, anywhere on the machine (all discarded with the sandbox). */
+  side_effects: string[];
+  /** Files the run deleted (inside the sandbox only). */
+  side_effects_deleted: string[];
 }
 
 export interface RerunVerification extends Omit<RunVerification, 'files'> {
@@ -145,6 +151,8 @@ export interface RerunOptions {
   currentInputs?: boolean;
   /** rerun-dag: feed each run its parents' re-generated outputs instead of the recorded inputs. */
   chain?: boolean;
+  /** Let reruns reach the network (default: a private network namespace with loopback only). */
+  network?: boolean;
   /** Interpreter for runs recorded by Python (no recorded command): explicit path or name. */
   python?: string;
   judge?: DifferenceJudge;

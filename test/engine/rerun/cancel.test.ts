@@ -19,10 +19,10 @@ after(() => fs.rmSync(base, { recursive: true, force: true }));
 test('aborting a rerun-dag kills the run, reports it cancelled, and records nothing', async () => {
   const root = newProject(base, 'cancel');
   const marker = `clew_cancel_marker_${process.pid}`;
-  const flag = path.join(base, 'slow-flag');
+  const flag = path.join(root, 'slow-flag');
   write(root, 'slow.sh', `echo done > out.txt\nif [ -e "${flag}" ]; then sh -c 'sleep 3000; : ${marker}'; fi\n`);
   recordSh(root, 'slow.sh', [], ['out.txt'], 'slow-run');
-  write(base, 'slow-flag', '');
+  write(root, 'slow-flag', '');
   const store = await openStore(path.join(root, STORE));
   const hasher = createFileHasher({ useCache: false });
   try {
@@ -49,10 +49,10 @@ test('aborting a rerun-dag kills the run, reports it cancelled, and records noth
 test('Ctrl-C on clew rerun-dag stops the run and its processes, exit 130', async () => {
   const root = newProject(base, 'sigint');
   const marker = `clew_sigint_marker_${process.pid}`;
-  const flag = path.join(base, 'sigint-flag');
+  const flag = path.join(root, 'sigint-flag');
   write(root, 'slow.sh', `echo done > out.txt\nif [ -e "${flag}" ]; then sh -c 'sleep 3000; : ${marker}'; fi\n`);
   recordSh(root, 'slow.sh', [], ['out.txt'], 'sigint-run');
-  write(base, 'sigint-flag', '');
+  write(root, 'sigint-flag', '');
   const child = spawn(process.execPath, [CLI, 'rerun-dag', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {

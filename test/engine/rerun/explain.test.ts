@@ -145,7 +145,7 @@ test('never throws, whatever the bytes and the extension claim', () => {
 });
 
 function run(files: RerunFileResult[]): RerunVerification {
-  const rerun: RerunInfo = { sandbox: 'overlay', command: ['python3', 's.py'], cwd: '/p', exit_code: 0, signal: null, timed_out: false, duration_ms: 1200, reason: null, what_if: false, chained: false, recorded: true, kept: null, stdout_tail: '', stderr_tail: '' };
+  const rerun: RerunInfo = { sandbox: 'overlay', command: ['python3', 's.py'], cwd: '/p', exit_code: 0, signal: null, timed_out: false, duration_ms: 1200, reason: null, what_if: false, chained: false, recorded: true, kept: null, stdout_tail: '', stderr_tail: '', network: false, side_effects: [], side_effects_deleted: [] };
   return { session_id: 's1', script_path: '/p/s.py', status: 'mismatch', files, combined_hash_expected: null, combined_hash_current: null, level: 'rerun', provenance: null, exception_reason: null, is_verified: false, is_verified_from_scratch: false, rerun };
 }
 

@@ -1,5 +1,6 @@
 /**
  * clew rerun / rerun-dag on projects recorded with the real CLI, replayed in the strongest
+ * (Flags that switch a script's behaviour live in the project: /tmp outside it is private to a rerun.)
  * sandbox this machine offers: deterministic pipelines verify and leave one rerun row per run,
  * timestamps mismatch with an explanation (and verify under a declared rule), hangs time out
  * with no process left behind, failures are reported failed, changed inputs are refused unless
@@ -139,9 +140,9 @@ describe('rerun reports what differs and why', () => {
     const root = newProject(base, 'hang');
     const marker = `clew_hang_marker_${process.pid}`;
     // Hangs only when the flag exists (it did not while recording); a grandchild sleeps too.
-    write(root, 'hang.sh', `echo ok > out.txt\nif [ -e "${path.join(base, 'hang-flag')}" ]; then sh -c 'sleep 3000; : ${marker}' & sh -c 'sleep 3001; : ${marker}'; fi\n`);
+    write(root, 'hang.sh', `echo ok > out.txt\nif [ -e "${path.join(root, 'hang-flag')}" ]; then sh -c 'sleep 3000; : ${marker}' & sh -c 'sleep 3001; : ${marker}'; fi\n`);
     recordSh(root, 'hang.sh', [], ['out.txt'], 'run-hang');
-    write(base, 'hang-flag', '');
+    write(root, 'hang-flag', '');
     const started = Date.now();
     const r = clew(root, ['rerun', 'run-hang', '--timeout', '2', '--json']);
     assert.ok(Date.now() - started < 60_000, 'the timeout was honoured');
@@ -152,16 +153,16 @@ describe('rerun reports what differs and why', () => {
     assert.match(result.rerun.reason ?? '', /time/i);
     assert.equal(result.rerun.recorded, false, 'a timed-out rerun proves nothing and leaves no row');
     assert.deepEqual(processesMatching(marker), []);
-    fs.rmSync(path.join(base, 'hang-flag'));
+    fs.rmSync(path.join(root, 'hang-flag'));
   });
 
   test('a failing script is reported failed', () => {
     const root = newProject(base, 'fail');
-    write(root, 'fail.sh', `echo ok > out.txt\nif [ -e "${path.join(base, 'fail-flag')}" ]; then echo "boom: disk on fire" >&2; exit 3; fi\n`);
+    write(root, 'fail.sh', `echo ok > out.txt\nif [ -e "${path.join(root, 'fail-flag')}" ]; then echo "boom: disk on fire" >&2; exit 3; fi\n`);
     recordSh(root, 'fail.sh', [], ['out.txt'], 'run-fail');
-    write(base, 'fail-flag', '');
+    write(root, 'fail-flag', '');
     const r = clew(root, ['rerun', 'run-fail', '--json']);
-    fs.rmSync(path.join(base, 'fail-flag'));
+    fs.rmSync(path.join(root, 'fail-flag'));
     assert.equal(r.status, 12, r.stderr);
     const result = json<RerunVerification>(r.stdout);
     assert.equal(result.status, 'mismatch');
@@ -216,7 +217,7 @@ describe('the sandbox protects the user', () => {
     // While recording it only writes its output; rerun (flag present) it goes wild.
     write(root, 'wild.sh', [
       'cat data/in.txt > out.txt',
-      `if [ -e "${path.join(base, 'wild-flag')}" ]; then`,
+      `if [ -e "${path.join(root, 'wild-flag')}" ]; then`,
       '  echo overwritten > out.txt',
       '  echo stray > stray.txt',
       '  echo clobbered > data/in.txt',
@@ -228,11 +229,10 @@ describe('the sandbox protects the user', () => {
       '',
     ].join('\n'));
     recordSh(root, 'wild.sh', ['data/in.txt'], ['out.txt'], 'run-wild');
-    write(base, 'wild-flag', '');
+    write(root, 'wild-flag', '');
     const tree = treeHash(root);
     const dump = storeDump(root);
     const r = clew(root, ['rerun', 'run-wild', '--json']);
-    fs.rmSync(path.join(base, 'wild-flag'));
     const result = json<RerunVerification>(r.stdout);
     assert.ok(result.rerun.sandbox, r.stderr);
     assert.equal(result.status, 'mismatch', 'it overwrote its output with other bytes');
