@@ -67,3 +67,22 @@ test('clew_rerun_dag honours its timeout: the run is stopped and reported, not l
   }
   assert.deepEqual(processesWithMarker(marker), []);
 });
+
+test('clew_rerun_claims reruns the DAG behind a manuscript\'s claims and finds it reproduces', async () => {
+  const root = newProject(base, 'claims');
+  write(root, 'make.sh', 'echo 42 > result.txt\n');
+  recordSh(root, 'make.sh', [], ['result.txt'], 'make-run');
+  write(root, 'paper.tex', 'The answer is 42.\n');
+  const session = await startServer(root);
+  try {
+    const added = await session.client.callTool({ name: 'clew_add_claim', arguments: { file_path: 'paper.tex', claim_type: 'value', line_number: 1, source_file: 'result.txt' } });
+    assert.notEqual(added.isError, true, JSON.stringify(added.content));
+    const result = await session.client.callTool({ name: 'clew_rerun_claims', arguments: { file_path: 'paper.tex', timeout: 60 } }, undefined, { timeout: 120_000 });
+    assert.notEqual(result.isError, true, JSON.stringify(result.content));
+    const dag = answerJson(result as Parameters<typeof answerJson>[0]) as { is_verified: boolean; topological_order: string[] };
+    assert.deepEqual(dag.topological_order, ['make-run']);
+    assert.equal(dag.is_verified, true, JSON.stringify(dag));
+  } finally {
+    await session.close();
+  }
+});

@@ -127,6 +127,12 @@ test('claims tools write the store through the CLI writer: add, verify, supersed
     assert.deepEqual(query(root, 'SELECT * FROM claims'), []);
     const gone = await session.client.callTool({ name: 'clew_remove_claim', arguments: { claim_id_or_location: String(claim.claim_id) } });
     assert.equal(gone.isError, true);
+    const second = await call('clew_add_claim', { file_path: 'paper.tex', claim_type: 'value', line_number: 1, claim_value: '42', source_file: 'result.txt' });
+    const intermediate = await call('clew_register_intermediate', { name: 'n', value: '42', supports: `${String(second.claim_id)}, other`, session_id: 'make-run' });
+    assert.deepEqual(JSON.parse(String(intermediate.claim_value)), { name: 'n', supports: [String(second.claim_id), 'other'], value: "'42'" });
+    const exported = await call('clew_export_manuscript_claims', { path: 'feed.json', read_only: false });
+    assert.equal(exported.path, path.join(root, 'feed.json'));
+    assert.ok(fs.existsSync(path.join(root, 'feed.json')));
     const stamp = await call('clew_stamp', {});
     assert.equal(stamp.run_count, 1);
     assert.equal((await call('clew_check_stamp', {})).matches, true);
@@ -134,6 +140,13 @@ test('claims tools write the store through the CLI writer: add, verify, supersed
     await session.close();
   }
   assert.ok(fs.existsSync(path.join(root, STORE)));
+});
+
+test('the MCP SDK stays out of every bundle but dist/mcpServer.js (the CLI\'s startup is benchmarked)', () => {
+  for (const bundle of ['cli.js', 'cliMain.js', 'extension.js']) {
+    assert.doesNotMatch(fs.readFileSync(path.join(path.dirname(CLI), bundle), 'utf8'), /modelcontextprotocol/, bundle);
+  }
+  assert.match(fs.readFileSync(path.join(path.dirname(CLI), 'mcpServer.js'), 'utf8'), /modelcontextprotocol/);
 });
 
 test('mcp start --dry-run prints the tool count; mcp list-tools lists the 29 tools', () => {
