@@ -39,7 +39,7 @@ function errorResult(message: string, extra: Record<string, unknown> = {}): Call
 const inFlight = new Set<Promise<CallToolResult>>();
 
 export function createClewServer(options: ServerOptions, tools: readonly ClewTool[] = MCP_TOOLS): McpServer {
-  const server = new McpServer({ name: 'clew', version: CLEW_VERSION }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } });
+  const server = new McpServer({ name: 'clew', version: CLEW_VERSION }, { instructions: SERVER_INSTRUCTIONS });
   const register = <Shape extends ZodRawShape>(definition: ToolDefinition<Shape>): void => {
     // The SDK validates the arguments against this very shape before calling back, so the
     // callback's loosely typed args are the definition's; the shape is widened only for the SDK's overloads.
