@@ -3,7 +3,8 @@
 //   dist/cli.js        the `clew` command line (stable path for scripts; loads dist/cliMain.js)
 //   dist/hashWorker.js the worker thread that hashes files off the main thread
 //   dist/webview.js    the DAG panel front end (browser IIFE, mermaid bundled locally)
-//   dist/sql-wasm.wasm, dist/clew_writer.py  runtime assets found through engine/util/assets.ts
+//   dist/mcpServer.js  the MCP server with its SDK (loaded by `clew mcp` only)
+//   dist/sql-wasm.wasm, dist/clew_writer.py, dist/mcp-skills/  runtime assets found through engine/util/assets.ts
 //   dist/test/suite/*  integration tests run inside a real VS Code extension host
 //   out/test/**.test.js unit tests for `node --test`
 import * as esbuild from 'esbuild';
@@ -43,6 +44,8 @@ const builds = [
   // dist/cli.js is a small entry that answers a warm `clew status` itself and loads dist/cliMain.js otherwise.
   { ...nodeCommon, entryPoints: [join(root, 'src/cli/bin.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cliMain.js') },
+  // The MCP server and its SDK, loaded by `clew mcp` only (src/cli/commands/mcp.ts).
+  { ...nodeCommon, entryPoints: [join(root, 'src/mcp/main.ts')], outfile: join(root, 'dist/mcpServer.js') },
   { ...nodeCommon, entryPoints: [join(root, 'src/engine/hash/hashWorker.ts')], outfile: join(root, 'dist/hashWorker.js') },
   { ...nodeCommon, entryPoints: [join(root, 'src/engine/api.ts')], outfile: join(root, 'dist/api.js') },
   {
@@ -76,6 +79,13 @@ await Promise.all(present.map((options) => esbuild.build(options)));
 copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(root, 'dist/sql-wasm.wasm'));
 const writerHelper = join(root, 'src/engine/store/clew_writer.py');
 if (existsSync(writerHelper)) copyFileSync(writerHelper, join(root, 'dist/clew_writer.py'));
+// Agent-facing pages served by clew_skills_get (src/mcp/tools/skills.ts).
+const skillsDir = join(root, 'src/mcp/skills');
+if (existsSync(skillsDir)) {
+  rmSync(join(root, 'dist/mcp-skills'), { recursive: true, force: true });
+  mkdirSync(join(root, 'dist/mcp-skills'), { recursive: true });
+  for (const name of readdirSync(skillsDir).filter((n) => n.endsWith('.md'))) copyFileSync(join(skillsDir, name), join(root, 'dist/mcp-skills', name));
+}
 if (existsSync(join(root, 'dist/cli.js'))) chmodSync(join(root, 'dist/cli.js'), 0o755);
 console.log(`built ${present.length} bundles into ${relative(process.cwd(), join(root, 'dist')) || 'dist'}`);
 void dirname; void watch;

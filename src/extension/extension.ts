@@ -10,6 +10,8 @@ import { currentDagPanel, type DagPanelHandle, registerDagPanelSerializer, sched
 import { ClewDecorationProvider } from './decorations';
 import { offerLegacyMoves } from './legacyMove';
 import type { ClewModel } from './model';
+import { offerMcpServers } from './mcpProvider';
+import type { McpServerSpec } from './mcpDefinitions';
 import { createMovedStoreNotice } from './movedStore';
 import { ModelSet, type ModelSettings } from './modelSet';
 import { registerCommands } from './registerCommands';
@@ -28,6 +30,8 @@ export interface ClewApi {
   decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefined;
   /** The open DAG panel, if any (for tests and other extensions: what it shows, what it drew). */
   dagPanel(): Pick<DagPanelHandle, 'shown' | 'nextReport'> | undefined;
+  /** The MCP servers offered to agents, and whether this VS Code took the provider (mcpProvider.ts). */
+  mcpServers(): { registered: boolean; specs: McpServerSpec[] };
 }
 
 function settings(): ModelSettings {
@@ -81,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     surfaces.decorations.fire(change.paths);
     surfaces.update();
     watchers.update();
+    mcp.update();
     scheduleDagPanelRebuild();
   }, (m) => log.warn(m));
   const models = () => set.models;
@@ -88,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   const watchers = createModelWatchers(models, { storeChanged: () => void refreshAll('store'), filesChanged: (paths) => set.refreshFiles(paths) });
   const reports = new ReportDocuments();
   const movedStoreNotice = createMovedStoreNotice(log);
+  const mcp = offerMcpServers(models, context.extensionPath, log);
 
   /** 'store': a store changed on disk (read what was added); 'full': read and re-check everything. */
   async function refreshAll(kind: 'full' | 'store' = 'full'): Promise<void> {
@@ -97,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     movedStoreNotice(set.models);
     surfaces.update();
     watchers.update();
+    mcp.update();
   }
   const rebuild = () => {
     set.rebuild(workspaceFolders(), settings());
@@ -131,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     reports,
     reruns,
     watchers,
+    mcp,
     ...surfaces.disposables,
     ...registerCommands(handlers, log),
     registerDagPanelSerializer(context.extensionUri),
@@ -138,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     vscode.workspace.onDidChangeWorkspaceFolders(rebuild),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('clew.decorations.enabled')) surfaces.decorations.setEnabled(decorationsEnabled());
+      if (e.affectsConfiguration('clew.mcp.enabled')) mcp.update();
       if (e.affectsConfiguration('clew.storePath') || e.affectsConfiguration('clew.exclude') || e.affectsConfiguration('clew.hashing.concurrency') || e.affectsConfiguration('clew.pathMappings')) rebuild();
       // Grouper, layout and collapse limit change the drawing only: the open panel redraws.
       else if (e.affectsConfiguration('clew.dag')) scheduleDagPanelRebuild(0);
@@ -147,7 +156,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   surfaces.decorations.setEnabled(decorationsEnabled());
   log.info(`Clew activated for ${set.models.length} folder(s)`);
   void refreshAll().then(() => offerLegacyMoves(set.models, log));
-  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel };
+  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }) };
 }
 
 export function deactivate(): void {

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURES_DIR, materialise, type Materialised } from '../conformance/fixtures';
+import { assertContains as assertContainsJson, sortDag } from '../support/containsJson';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -77,30 +78,7 @@ function parseJson(text: string): unknown {
 
 /** `expected` must be contained in `actual`; extra keys only those in EXTRA_KEYS. */
 function assertContains(actual: unknown, expected: unknown, where: string): void {
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${where}: expected an array`);
-    assert.equal(actual.length, expected.length, `${where}: length`);
-    expected.forEach((e, i) => assertContains(actual[i], e, `${where}[${i}]`));
-  } else if (expected !== null && typeof expected === 'object') {
-    assert.ok(actual !== null && typeof actual === 'object' && !Array.isArray(actual), `${where}: expected an object`);
-    const a = actual as Record<string, unknown>;
-    for (const [k, v] of Object.entries(expected)) {
-      assert.ok(k in a, `${where}: missing key ${k}`);
-      assertContains(a[k], v, `${where}.${k}`);
-    }
-    for (const k of Object.keys(a)) if (!(k in expected)) assert.ok(EXTRA_KEYS.has(k), `${where}: unexpected key ${k}`);
-  } else {
-    assert.deepEqual(actual, expected, where);
-  }
-}
-
-/** Rule dagOrder: runs and topological_order by session id. */
-function sortDag(value: unknown): unknown {
-  const v = value as { runs?: { session_id: string }[]; topological_order?: string[] };
-  if (!Array.isArray(v.topological_order)) return value;
-  const sorted: Record<string, unknown> = { ...v, topological_order: [...v.topological_order].sort() };
-  if (Array.isArray(v.runs)) sorted.runs = [...v.runs].sort((a, b) => a.session_id.localeCompare(b.session_id));
-  return sorted;
+  assertContainsJson(actual, expected, where, (k) => EXTRA_KEYS.has(k));
 }
 
 function verdictExit(status: string): number {

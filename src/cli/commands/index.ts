@@ -6,6 +6,7 @@ import { claimsCommand } from './claims';
 import { chainCommand, dagCommand } from './graph';
 import { hashCommand } from './hash';
 import { initExamplesCommand } from './initExamples';
+import { mcpCommand } from './mcp';
 import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CliCommand[] = [
   listStampsCommand,
   checkStampCommand,
   stampsGroupCommand,
+  mcpCommand,
   // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
   upstreamVerifyCommand,
   listRunsCommand,
