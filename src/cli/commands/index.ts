@@ -3,6 +3,8 @@
  */
 import type { CliCommand } from '../types';
 import { claimsCommand } from './claims';
+import { checkCrateCommand } from './checkCrate';
+import { exportCommand } from './export';
 import { chainCommand, dagCommand } from './graph';
 import { hashCommand } from './hash';
 import { initExamplesCommand } from './initExamples';
@@ -37,6 +39,8 @@ export const COMMANDS: readonly CliCommand[] = [
   listStampsCommand,
   checkStampCommand,
   stampsGroupCommand,
+  exportCommand,
+  checkCrateCommand,
   // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
   upstreamVerifyCommand,
   listRunsCommand,
