@@ -7,6 +7,7 @@ import { checkCrateCommand } from './checkCrate';
 import { exportCommand } from './export';
 import { chainCommand, dagCommand } from './graph';
 import { hashCommand } from './hash';
+import { historyCommand } from './history';
 import { initExamplesCommand } from './initExamples';
 import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CliCommand[] = [
   stampsGroupCommand,
   exportCommand,
   checkCrateCommand,
+  historyCommand,
   // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
   upstreamVerifyCommand,
   listRunsCommand,
