@@ -49,32 +49,39 @@ export function decodeCrateId(id: string): string | undefined {
   return segments.join('/');
 }
 
+function compareRank(a: readonly [number, string, number], b: readonly [number, string, number]): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
+}
+
 const versionKey = (recordedPath: string, sha256: string): string => `${recordedPath}\0${sha256}`;
 
 export class FileVersions {
   private readonly byKey = new Map<string, FileVersion>();
 
   constructor(model: ExportModel) {
-    // (time, order) of the newest sighting per version; the newest version of a path is current.
-    const seen = new Map<string, { at: string; order: number; size: number | null }>();
-    let order = 0;
-    const see = (recordedPath: string, sha256: string, at: string | null, size: number | null) => {
+    // Which version of a path is newest: among its file rows, the latest (recorded_at, row id), as
+    // the badges decide; a path only ever recorded as a script, the latest run start. Scripts and
+    // rows are not compared with each other (runs.started_at is local time, recorded_at UTC).
+    const seen = new Map<string, { rank: [number, string, number]; size: number | null }>();
+    const see = (recordedPath: string, sha256: string, rank: [number, string, number], size: number | null) => {
       const key = versionKey(recordedPath, sha256);
       const prev = seen.get(key);
-      const stamp = { at: at ?? '', order: order++, size: size ?? prev?.size ?? null };
-      if (!prev || stamp.at > prev.at || (stamp.at === prev.at && stamp.order > prev.order)) seen.set(key, stamp);
-      else if (prev.size === null && size !== null) prev.size = size;
+      if (!prev) seen.set(key, { rank, size });
+      else {
+        if (compareRank(rank, prev.rank) > 0) prev.rank = rank;
+        prev.size ??= size;
+      }
     };
-    for (const run of model.runs) {
-      if (run.scriptPath && run.scriptHash) see(run.scriptPath, run.scriptHash, run.startedAt, null);
-      for (const f of [...run.inputs, ...run.outputs]) see(f.path, f.sha256, f.recordedAt, f.size);
-    }
-    for (const claim of model.claims) if (claim.sourceFile && claim.sourceHash) see(claim.sourceFile, claim.sourceHash, '', null);
-    const newest = new Map<string, { key: string; at: string; order: number }>();
+    model.runs.forEach((run, i) => {
+      if (run.scriptPath && run.scriptHash) see(run.scriptPath, run.scriptHash, [0, run.startedAt ?? '', i], null);
+      for (const f of [...run.inputs, ...run.outputs]) see(f.path, f.sha256, [1, f.recordedAt ?? '', f.rowId], f.size);
+    });
+    for (const claim of model.claims) if (claim.sourceFile && claim.sourceHash) see(claim.sourceFile, claim.sourceHash, [-1, '', 0], null);
+    const newest = new Map<string, { key: string; rank: [number, string, number] }>();
     for (const [key, s] of seen) {
       const recordedPath = key.slice(0, key.indexOf('\0'));
       const best = newest.get(recordedPath);
-      if (!best || s.at > best.at || (s.at === best.at && s.order > best.order)) newest.set(recordedPath, { key, at: s.at, order: s.order });
+      if (!best || compareRank(s.rank, best.rank) > 0) newest.set(recordedPath, { key, rank: s.rank });
     }
     for (const [key, s] of seen) {
       const [recordedPath, sha256] = key.split('\0');

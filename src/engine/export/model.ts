@@ -23,6 +23,8 @@ export interface RecordedFile {
   size: number | null;
   host: string | null;
   recordedAt: string | null;
+  /** file_hashes row id: the store's write order, which breaks ties within recorded_at's one second. */
+  rowId: number;
 }
 
 export interface ExportRun {
@@ -112,12 +114,13 @@ interface FileRowFull {
   size_bytes: number | null;
   host: string | null;
   recorded_at: string | null;
+  id: number;
   [key: string]: SqlValue;
 }
 
 function readFiles(view: StoreView, ids: readonly string[]): Map<string, FileRowFull[]> {
   const by = new Map<string, FileRowFull[]>();
-  const columns = ['session_id', 'file_path', 'hash', 'role', optional(view, 'file_hashes', 'size_bytes'), optional(view, 'file_hashes', 'host'), 'recorded_at'].join(', ');
+  const columns = ['session_id', 'file_path', 'hash', 'role', optional(view, 'file_hashes', 'size_bytes'), optional(view, 'file_hashes', 'host'), 'recorded_at', 'id'].join(', ');
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const rows = view.all<FileRowFull>(
@@ -129,7 +132,7 @@ function readFiles(view: StoreView, ids: readonly string[]): Map<string, FileRow
   return by;
 }
 
-const toFile = (r: FileRowFull): RecordedFile => ({ path: r.file_path, sha256: r.hash, size: typeof r.size_bytes === 'number' ? r.size_bytes : null, host: r.host, recordedAt: r.recorded_at });
+const toFile = (r: FileRowFull): RecordedFile => ({ path: r.file_path, sha256: r.hash, size: typeof r.size_bytes === 'number' ? r.size_bytes : null, host: r.host, recordedAt: r.recorded_at, rowId: r.id });
 
 /** The sessions to export: every run, or the DAG behind the targets (their newest producers and all ancestors). */
 function selectSessions(view: StoreView, targets: readonly string[]): { ids: string[]; parents: Map<string, string[]> } {
