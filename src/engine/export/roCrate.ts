@@ -216,7 +216,7 @@ export function buildRoCrate(model: ExportModel, options: CrateOptions): BuiltCr
       const sha256 = createHash('sha256').update(Buffer.from(s.response_token, 'hex')).digest('hex');
       tokenId = tokenPath;
       hasPart.push(tokenPath);
-      graph.push({ '@id': tokenPath, '@type': 'File', name: `${s.stamp_id}.tst`, description: 'RFC 3161 TimeStampToken (DER) over the stamp\'s root hash; check it with `openssl ts -verify -token_in -digest ROOT_HASH -in FILE -CAfile TSA.pem`', sha256 });
+      graph.push({ '@id': tokenPath, '@type': 'File', name: `${s.stamp_id}.tst`, description: "RFC 3161 TimeStampToken (DER) over the stamp's root hash (its 32 bytes): openssl ts -verify -token_in -in FILE -data ROOT_HASH_BYTES -CAfile TSA.pem", sha256 });
       files.push({ cratePath: tokenPath, source: { bytes: new Uint8Array(Buffer.from(s.response_token, 'hex')) }, sha256 });
     }
     graph.push(entity({
