@@ -11,6 +11,7 @@ import { historyCommand } from './history';
 import { initExamplesCommand } from './initExamples';
 import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
+import { reportCommand } from './report';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { checkStampCommand, listStampsCommand, stampCommand, stampsGroupCommand } from './stamps';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   checkCrateCommand,
   historyCommand,
+  reportCommand,
   // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
   upstreamVerifyCommand,
   listRunsCommand,
