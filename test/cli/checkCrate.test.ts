@@ -8,13 +8,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLocalTsa, type LocalTsa } from '../engine/stamps/localTsa';
 import { CLEAN, FIGURE, recordExportProject } from '../support/exportProject';
 import { CLI, clew, tempBase } from '../support/recordedProject';
+import { REPO_ROOT } from '../support/repo';
 
 interface Checked {
   status: string;
@@ -132,6 +133,20 @@ describe('clew check-crate', () => {
     fs.cpSync(root, moved, { recursive: true });
     const { code, result } = checkJson(elsewhere, [bare, '--data', moved]);
     assert.equal(code, 0, JSON.stringify(result.files.filter((f) => f.status !== 'verified')));
+  });
+
+  test('a store scitex-clew recorded, read from another folder: its crate verifies and its stamp holds', () => {
+    // Combined hashes cover the paths as recorded; the crate must carry those, not the mapped ones.
+    const copy = path.join(base, 'seq-rerun');
+    fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'upstream', 'seq-rerun', 'workspace'), copy, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', copy]);
+    const crate = path.join(elsewhere, 'seq-rerun-crate');
+    const made = clew(copy, ['export', 'ro-crate', '-o', crate, '--include-data']);
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(made.stderr, /store recorded under \/tmp\/clew-fixture\/seq-rerun/);
+    const { code, result } = checkJson(elsewhere, [crate]);
+    assert.deepEqual(result.stamps.map((s) => [s.backend, s.verdict]), [['file', 'holds']]);
+    assert.equal(code, 0);
   });
 
   test('refuses to write a crate into a folder that holds other things', () => {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
-import { exportProjectRoot, scriptSizeOnDisk } from '../../engine/export/exportContext';
+import { exportProjectRoot, recordedPathFrom, scriptSizeOnDisk } from '../../engine/export/exportContext';
 import { collectExport } from '../../engine/export/model';
 import { buildProv } from '../../engine/export/prov';
 import { PROV_FORMATS, serialiseProv, type ProvFormat } from '../../engine/export/provFormats';
@@ -47,8 +47,8 @@ async function exportRoCrate(argv: string[], globals: GlobalOptions, io: CliIo):
   const out = path.resolve(io.cwd, values.output ?? 'ro-crate');
   const asZip = out.toLowerCase().endsWith('.zip');
   if (!asZip) checkCrateDir(out);
-  return withStore(globals, io, { useCache: true }, async ({ view }) => {
-    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd) });
+  return withStore(globals, io, { useCache: true }, async ({ view, pathMap }) => {
+    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
     const built = buildRoCrate(model, { now: new Date().toISOString(), scriptSize: scriptSizeOnDisk });
     const dir = asZip ? fs.mkdtempSync(path.join(path.dirname(out), '.clew-crate-')) : out;
     try {
@@ -70,8 +70,8 @@ async function exportProv(argv: string[], globals: GlobalOptions, io: CliIo): Pr
   const { values, positionals } = parseCommandArgs(argv, { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' } }, PROV_USAGE);
   const format = values.format ?? 'json';
   if (!(PROV_FORMATS as readonly string[]).includes(format)) throw new ClewError('usage', `-f must be one of ${PROV_FORMATS.join(', ')}, got '${format}'`);
-  return withStore(globals, io, { useCache: true }, async ({ view }) => {
-    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd) });
+  return withStore(globals, io, { useCache: true }, async ({ view, pathMap }) => {
+    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
     const text = serialiseProv(buildProv(model), format as ProvFormat);
     if (values.output === undefined) io.out(text.replace(/\n$/, ''));
     else {

@@ -1,7 +1,7 @@
 /** `clew report [FILE…] -o report.html`: the self-contained reproducibility page. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exportProjectRoot } from '../../engine/export/exportContext';
+import { exportProjectRoot, recordedPathFrom } from '../../engine/export/exportContext';
 import { collectExport } from '../../engine/export/model';
 import { buildReportData } from '../../engine/export/reportData';
 import { reportHtml } from '../../engine/export/reportHtml';
@@ -24,8 +24,8 @@ export const reportCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, cached: { type: 'boolean' } }, USAGE);
     const out = path.resolve(io.cwd, values.output ?? 'report.html');
-    return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
-      const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd) });
+    return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher, pathMap }) => {
+      const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
       const data = await buildReportData(view, hasher, model, new Date().toISOString());
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, reportHtml(data));

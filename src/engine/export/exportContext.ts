@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { PathMapReport } from '../store/pathMap';
 import { storeProjectRoot } from '../store/pathMapSources';
+import { isUnder } from '../util/paths';
 
 /** The folder holding `.scitex/clew/…` (a store kept elsewhere: the working directory). */
 export function exportProjectRoot(dbPath: string, cwd: string): string {
@@ -20,4 +22,18 @@ export function scriptSizeOnDisk(recordedPath: string, sha256: string): number |
   } catch {
     return null;
   }
+}
+
+/**
+ * A path as the store recorded it, from the path it is read as through a path map (a moved
+ * project). Combined hashes were computed over recorded paths, so a crate must carry those for
+ * check-crate to recompute them.
+ */
+export function recordedPathFrom(report: PathMapReport | undefined): (current: string) => string {
+  const mappings = report ? [...(report.detected ? [report.detected] : []), ...report.explicit.slice().reverse()] : [];
+  if (mappings.length === 0) return (p) => p;
+  return (current) => {
+    for (const m of mappings) if (isUnder(current, m.to)) return m.from + current.slice(m.to.length);
+    return current;
+  };
 }

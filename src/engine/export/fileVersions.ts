@@ -12,8 +12,10 @@ import type { ExportModel } from './model';
 export const EXTERNAL_DIR = '_external';
 
 export interface FileVersion {
-  /** Absolute path as recorded. */
+  /** Absolute path the file is read at (as recorded, or through the store's path map). */
   recordedPath: string;
+  /** Absolute path as the store recorded it (what its run's combined hash covers). */
+  originalPath: string;
   /** Path inside the crate, `/`-separated, never starting with `/` or containing `..`. */
   cratePath: string;
   sha256: string;
@@ -88,7 +90,7 @@ export class FileVersions {
       const cratePath = cratePathOf(recordedPath, model.projectRoot);
       const current = newest.get(recordedPath)?.key === key;
       const encoded = encodeCratePath(cratePath);
-      this.byKey.set(key, { recordedPath, cratePath, sha256, size: s.size, current, id: current ? encoded : `${encoded}#sha256-${sha256}` });
+      this.byKey.set(key, { recordedPath, originalPath: model.recordedPathOf(recordedPath), cratePath, sha256, size: s.size, current, id: current ? encoded : `${encoded}#sha256-${sha256}` });
     }
   }
 

@@ -72,6 +72,8 @@ export interface ExportModel {
   stamps: StampRecord[];
   /** The targets asked for (absolute), empty for the whole store. */
   targets: string[];
+  /** A path as recorded, from the path it is read as (identity unless the store was read through a path map). */
+  recordedPathOf: (current: string) => string;
 }
 
 function optional(view: StoreView, table: string, column: string, fallback = 'NULL'): string {
@@ -174,6 +176,7 @@ export interface ExportRequest {
   targets?: readonly string[];
   cwd: string;
   projectRoot: string;
+  recordedPathOf?: (current: string) => string;
 }
 
 export function collectExport(view: StoreView, request: ExportRequest): ExportModel {
@@ -212,5 +215,5 @@ export function collectExport(view: StoreView, request: ExportRequest): ExportMo
       return stamped !== undefined && stamped.length > 0 && stamped.every((sid) => exported.has(sid));
     })
     .sort((a, b) => compareCodePoints(a.timestamp, b.timestamp));
-  return { dbPath: view.dbPath, projectRoot: request.projectRoot, runs, claims: readClaims(view, runs, targets.length === 0), stamps, targets };
+  return { dbPath: view.dbPath, projectRoot: request.projectRoot, runs, claims: readClaims(view, runs, targets.length === 0), stamps, targets, recordedPathOf: request.recordedPathOf ?? ((p) => p) };
 }

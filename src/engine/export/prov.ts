@@ -84,7 +84,7 @@ export function buildProv(model: ExportModel): ProvDocument {
   const versionId = (p: string, sha256: string): string => {
     const v = versions.get(p, sha256);
     const id = fileVersionId(v.cratePath, v.sha256);
-    declare({ kind: 'entity', id, attributes: [['prov:label', `${v.cratePath}@${v.sha256.slice(0, 12)}`], ['prov:location', v.recordedPath], ['clew:sha256', v.sha256], ...(v.size === null ? [] : [['clew:contentSize', v.size] as [string, ProvValue]])] });
+    declare({ kind: 'entity', id, attributes: [['prov:label', `${v.cratePath}@${v.sha256.slice(0, 12)}`], ['prov:location', v.originalPath], ['clew:sha256', v.sha256], ...(v.size === null ? [] : [['clew:contentSize', v.size] as [string, ProvValue]])] });
     return id;
   };
   const runIdOf = (sessionId: string) => `run:${provLocal(sessionId)}`;

@@ -92,7 +92,7 @@ export function buildRoCrate(model: ExportModel, options: CrateOptions): BuiltCr
       '@id': v.id,
       '@type': isScript ? ['File', 'SoftwareSourceCode'] : 'File',
       name: path.posix.basename(v.cratePath),
-      alternateName: v.recordedPath,
+      alternateName: v.originalPath,
       sha256: v.sha256,
       contentSize: size === null ? undefined : String(size),
       description: v.current ? undefined : `An earlier version of ${v.cratePath}, no longer at that path`,
