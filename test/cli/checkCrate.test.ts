@@ -161,10 +161,11 @@ describe('clew check-crate with an RFC 3161 stamp', () => {
   let tsa: LocalTsa;
   let base: string;
   let crate: string;
+  let root: string;
   before(async () => {
     tsa = await startLocalTsa();
     base = tempBase('clew-check-crate-tsa-');
-    const root = recordExportProject(base);
+    root = recordExportProject(base);
     const stamped = await clewAsync(root, ['stamp', '--backend', 'rfc3161', '--service-url', tsa.url, '--tsa-cert', tsa.caFile]);
     assert.equal(stamped.code, 0, stamped.err);
     crate = path.join(base, 'crate');
@@ -182,6 +183,14 @@ describe('clew check-crate with an RFC 3161 stamp', () => {
     assert.deepEqual(rfc?.token, { ...rfc?.token, status: 'valid', trusted: true });
     assert.ok(result.files.some((f) => f.path.startsWith('stamps/') && f.path.endsWith('.tst') && f.status === 'verified'));
     assert.equal(code, 0);
+  });
+
+  test('exported without data and checked in place under --data, the token still comes from the crate', () => {
+    const bare = path.join(base, 'bare');
+    assert.equal(clew(root, ['export', 'ro-crate', '-o', bare]).status, 0);
+    const { code, result } = checkJson(base, [bare, '--data', root, '--tsa-cert', tsa.caFile]);
+    assert.equal(result.stamps.find((s) => s.backend === 'rfc3161')?.verdict, 'holds');
+    assert.equal(code, 0, JSON.stringify(result.files.filter((f) => f.status !== 'verified')));
   });
 
   test('a root hash rewritten to match edited metadata no longer matches the signed token', () => {

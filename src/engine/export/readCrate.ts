@@ -19,7 +19,7 @@ export interface OpenedCrate {
   /** What was given (folder, metadata file or zip). */
   location: string;
   entities: Map<string, CrateEntity>;
-  /** Hashes a crate path: from `--data`, else from the crate itself. */
+  /** Hashes a crate path: under `--data` first, then in the crate itself (which always holds its stamps' tokens). */
   hash(cratePath: string): Promise<HashOutcome>;
   /** Raw bytes of a crate path, or undefined when absent. */
   read(cratePath: string): Buffer | undefined;
@@ -51,7 +51,13 @@ export function openCrate(location: string, dataDir?: string): OpenedCrate {
   } catch {
     throw new ClewError('not-found', `no crate at ${location}`);
   }
-  const fromData = dataDir === undefined ? undefined : fromFolder(dataDir);
+  const dataFolder = dataDir === undefined ? undefined : fromFolder(dataDir);
+  /** `--data` first; what it lacks may be in the crate (an exported crate always carries its tokens). */
+  const withData = (own: (cratePath: string) => Promise<HashOutcome>) => async (cratePath: string): Promise<HashOutcome> => {
+    if (!dataFolder) return own(cratePath);
+    const outcome = await dataFolder(cratePath);
+    return outcome.kind === 'missing' ? own(cratePath) : outcome;
+  };
   if (stat.isFile() && location.toLowerCase().endsWith('.zip')) {
     let members: Map<string, Buffer>;
     try {
@@ -65,7 +71,7 @@ export function openCrate(location: string, dataDir?: string): OpenedCrate {
       const bytes = members.get(cratePath);
       return bytes ? { kind: 'hash', hash: createHash('sha256').update(bytes).digest('hex'), cached: false } : { kind: 'missing' };
     };
-    return { location, entities: parseMetadata(metadata.toString('utf8'), `${location}:${METADATA_FILE}`), hash: fromData ?? fromZip, read: (p) => members.get(p), dataLocation: dataDir ?? location };
+    return { location, entities: parseMetadata(metadata.toString('utf8'), `${location}:${METADATA_FILE}`), hash: withData(fromZip), read: (p) => members.get(p), dataLocation: dataDir ?? location };
   }
   const dir = stat.isDirectory() ? location : path.dirname(location);
   const metadataFile = stat.isDirectory() ? path.join(location, METADATA_FILE) : location;
@@ -82,7 +88,7 @@ export function openCrate(location: string, dataDir?: string): OpenedCrate {
       return undefined;
     }
   };
-  return { location, entities: parseMetadata(text, metadataFile), hash: fromData ?? fromFolder(dir), read, dataLocation: dataDir ?? dir };
+  return { location, entities: parseMetadata(text, metadataFile), hash: withData(fromFolder(dir)), read, dataLocation: dataDir ?? dir };
 }
 
 /** The @ids a property refers to (one reference or a list of them). */
