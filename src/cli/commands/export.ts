@@ -2,13 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
-import { exportProjectRoot, recordedPathFrom, scriptSizeOnDisk } from '../../engine/export/exportContext';
-import { collectExport } from '../../engine/export/model';
-import { buildProv } from '../../engine/export/prov';
-import { PROV_FORMATS, serialiseProv, type ProvFormat } from '../../engine/export/provFormats';
-import { buildRoCrate } from '../../engine/export/roCrate';
-import { METADATA_FILE, writeCrate } from '../../engine/export/writeCrate';
-import { writeZip } from '../../engine/export/zip';
+import { checkCrateDestination, exportRoCrate, provText } from '../../engine/export/exportPackage';
+import { PROV_FORMATS, type ProvFormat } from '../../engine/export/provFormats';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { json } from '../render/style';
@@ -34,51 +29,32 @@ behind them. Exit: 0 written, 1 a FILE was never recorded, 2 usage.`;
 
 const USAGE = `${RO_CRATE_USAGE}\n\n${PROV_USAGE}`;
 
-/** A folder the crate may be written into: absent, empty, or an earlier crate. */
-function checkCrateDir(dir: string): void {
-  if (!fs.existsSync(dir)) return;
-  if (!fs.statSync(dir).isDirectory()) throw new ClewError('usage', `${dir} exists and is not a folder`);
-  const entries = fs.readdirSync(dir);
-  if (entries.length > 0 && !entries.includes(METADATA_FILE)) throw new ClewError('usage', `${dir} is not empty and holds no ${METADATA_FILE}; choose another -o`);
-}
-
-async function exportRoCrate(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+async function exportRoCrateCommand(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, 'include-data': { type: 'boolean' }, json: { type: 'boolean' } }, RO_CRATE_USAGE);
   const out = path.resolve(io.cwd, values.output ?? 'ro-crate');
-  const asZip = out.toLowerCase().endsWith('.zip');
-  if (!asZip) checkCrateDir(out);
+  if (!out.toLowerCase().endsWith('.zip')) checkCrateDestination(out);
   return withStore(globals, io, { useCache: true }, async ({ view, pathMap }) => {
-    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
-    const built = buildRoCrate(model, { now: new Date().toISOString(), scriptSize: scriptSizeOnDisk });
-    const dir = asZip ? fs.mkdtempSync(path.join(path.dirname(out), '.clew-crate-')) : out;
-    try {
-      const written = await writeCrate(built, dir, { includeData: Boolean(values['include-data']) });
-      if (asZip) writeZip(dir, out);
-      for (const p of written.differing) io.err(`clew: ${p}: the bytes on disk are not the recorded ones (copied anyway; check-crate will report a mismatch)`);
-      for (const p of written.missing) io.err(`clew: ${p}: gone from disk, not copied (check-crate will report it missing)`);
-      const summary = { crate: out, format: asZip ? 'zip' : 'directory', runs: model.runs.length, files: built.files.length, copied: written.copied, claims: model.claims.length, stamps: model.stamps.length, differing: written.differing, missing: written.missing };
-      if (globals.json || values.json) io.out(json(summary));
-      else io.out(`Wrote ${asZip ? 'zipped ' : ''}RO-Crate ${out}: ${model.runs.length} run(s), ${built.files.length} file(s)${values['include-data'] ? ` (${written.copied} copied)` : ' (referenced by path and hash)'}, ${model.claims.length} claim(s), ${model.stamps.length} stamp(s)`);
-      return 0;
-    } finally {
-      if (asZip) fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const written = await exportRoCrate({ view, cwd: io.cwd, targets: positionals, pathMap }, out, { includeData: Boolean(values['include-data']) });
+    for (const p of written.differing) io.err(`clew: ${p}: the bytes on disk are not the recorded ones (copied anyway; check-crate will report a mismatch)`);
+    for (const p of written.missing) io.err(`clew: ${p}: gone from disk, not copied (check-crate will report it missing)`);
+    if (globals.json || values.json) io.out(json(written));
+    else io.out(`Wrote ${written.format === 'zip' ? 'zipped ' : ''}RO-Crate ${out}: ${written.runs} run(s), ${written.files} file(s)${values['include-data'] ? ` (${written.copied} copied)` : ' (referenced by path and hash)'}, ${written.claims} claim(s), ${written.stamps} stamp(s)`);
+    return 0;
   });
 }
 
-async function exportProv(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+async function exportProvCommand(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' } }, PROV_USAGE);
   const format = values.format ?? 'json';
   if (!(PROV_FORMATS as readonly string[]).includes(format)) throw new ClewError('usage', `-f must be one of ${PROV_FORMATS.join(', ')}, got '${format}'`);
   return withStore(globals, io, { useCache: true }, async ({ view, pathMap }) => {
-    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
-    const text = serialiseProv(buildProv(model), format as ProvFormat);
+    const { text, runs } = provText({ view, cwd: io.cwd, targets: positionals, pathMap }, format as ProvFormat);
     if (values.output === undefined) io.out(text.replace(/\n$/, ''));
     else {
       const file = path.resolve(io.cwd, values.output);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, text);
-      io.err(`clew: wrote PROV (${format}) for ${model.runs.length} run(s) to ${file}`);
+      io.err(`clew: wrote PROV (${format}) for ${runs} run(s) to ${file}`);
     }
     return 0;
   });
@@ -90,8 +66,8 @@ export const exportCommand: CliCommand = {
   usage: USAGE,
   async run(argv, globals, io) {
     const [sub, ...rest] = argv;
-    if (sub === 'ro-crate') return exportRoCrate(rest, globals, io);
-    if (sub === 'prov') return exportProv(rest, globals, io);
+    if (sub === 'ro-crate') return exportRoCrateCommand(rest, globals, io);
+    if (sub === 'prov') return exportProvCommand(rest, globals, io);
     throw new ClewError('usage', `${sub === undefined ? 'clew export needs ro-crate or prov' : `unknown export format '${sub}' (ro-crate or prov)`}\n${USAGE}`);
   },
 };

@@ -1,10 +1,6 @@
 /** `clew report [FILE…] -o report.html`: the self-contained reproducibility page. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exportProjectRoot, recordedPathFrom } from '../../engine/export/exportContext';
-import { collectExport } from '../../engine/export/model';
-import { buildReportData } from '../../engine/export/reportData';
-import { reportHtml } from '../../engine/export/reportHtml';
+import { writeReport } from '../../engine/export/exportPackage';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import type { CliCommand } from '../types';
@@ -25,11 +21,8 @@ export const reportCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, cached: { type: 'boolean' } }, USAGE);
     const out = path.resolve(io.cwd, values.output ?? 'report.html');
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher, pathMap }) => {
-      const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
-      const data = await buildReportData(view, hasher, model, new Date().toISOString());
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, reportHtml(data));
-      io.err(`clew: wrote the report on ${model.runs.length} run(s) to ${out} (${data.overall})`);
+      const written = await writeReport({ view, cwd: io.cwd, targets: positionals, pathMap }, hasher, out);
+      io.err(`clew: wrote the report on ${written.runs} run(s) to ${out} (${written.overall})`);
       return 0;
     });
   },
