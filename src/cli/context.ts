@@ -9,7 +9,7 @@ import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher } from '../engine/hash/types';
 import { locateStore } from '../engine/store/locate';
 import { openStore } from '../engine/store/open';
-import { describePathMap, parsePathMapping, type PathMapOptions } from '../engine/store/pathMap';
+import { describePathMap, parsePathMapping, type PathMapOptions, type PathMapReport } from '../engine/store/pathMap';
 import { configPathMappings, storeProjectRoot } from '../engine/store/pathMapSources';
 import type { Store, StoreView } from '../engine/store/types';
 import type { CliIo, GlobalOptions } from './types';
@@ -22,6 +22,8 @@ export interface StoreSession {
   cached: boolean;
   /** True when the store is read through a path map (it moved): its answers depend on more than the store and the files. */
   pathMapped: boolean;
+  /** How paths were rewritten, when they were (exports name files by the paths as recorded). */
+  pathMap?: PathMapReport;
 }
 
 export async function withStore<T>(
@@ -47,6 +49,7 @@ export async function withStore<T>(
     refreshCache: options.refreshCache,
   });
   let pathMapped = false;
+  let pathMap: PathMapReport | undefined;
   let store: Store;
   try {
     store = await openStore(located.dbPath, {
@@ -54,6 +57,7 @@ export async function withStore<T>(
       pathMap: pathMapOptions(located.dbPath, globals, io),
       onPathMap: (report) => {
         pathMapped = Boolean(report);
+        pathMap = report ?? undefined;
         if (report) io.err(`clew: ${describePathMap(report)}`);
       },
     });
@@ -63,7 +67,7 @@ export async function withStore<T>(
   }
   try {
     const view = await store.snapshot();
-    return await fn({ store, view, hasher, cached: options.useCache, pathMapped });
+    return await fn({ store, view, hasher, cached: options.useCache, pathMapped, pathMap });
   } finally {
     await hasher.dispose();
     await store.close();

@@ -37,6 +37,9 @@ export interface CommandHandlers {
   runWithClew(uri?: vscode.Uri): unknown;
   verifyClaim(claimId?: string): unknown;
   registerClaim(): unknown;
+  /** A file (explorer) to export the DAG behind; `request` {kind, out} skips the questions. */
+  exportPackage(target?: unknown, request?: unknown): unknown;
+  openReport(): unknown;
 }
 
 export function commandTable(h: CommandHandlers): CommandSpec[] {
@@ -57,5 +60,7 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
     { id: 'clew.runWithClew', title: 'Run with Clew', requiresTrust: true, run: (uri) => h.runWithClew(uri as vscode.Uri | undefined) },
     { id: 'clew.verifyClaim', title: 'Verify Claim', run: (id) => h.verifyClaim(typeof id === 'string' ? id : undefined) },
     { id: 'clew.registerClaim', title: 'Register Claim', run: () => h.registerClaim() },
+    { id: 'clew.exportPackage', title: 'Export Reproducibility Package…', run: (target, request) => h.exportPackage(target, request) },
+    { id: 'clew.openReport', title: 'Open Report', run: () => h.openReport() },
   ];
 }

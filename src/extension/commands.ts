@@ -21,6 +21,7 @@ import { chainReport, dagReport, type ReportDocuments, runReport } from './repor
 import type { RerunResults } from './rerun';
 import { STAMP_BACKENDS } from '../engine/stamps/types';
 import { checkStampCommand, createStamp } from './stamps';
+import { exportPackage, openReport } from './exportPackage';
 
 export interface CommandContext {
   models(): readonly ClewModel[];
@@ -305,6 +306,18 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       );
       if (claim) void vscode.window.showInformationMessage(`Clew: registered claim ${claim.claim_id}`);
       return claim;
+    },
+    async exportPackage(target, request) {
+      // Only a file it was invoked on narrows the export (not the active editor): from the palette it is every run.
+      const file = pathOfTarget(target);
+      const model = (file ? ctx.modelFor(vscode.Uri.file(file)) : undefined) ?? ctx.models()[0];
+      if (!(await engineOrExplain(model))) return undefined;
+      return exportPackage(model, file, request, ctx.log);
+    },
+    async openReport() {
+      const model = ctx.modelFor(vscode.window.activeTextEditor?.document.uri) ?? ctx.models()[0];
+      if (!(await engineOrExplain(model))) return undefined;
+      return openReport(model, ctx.log);
     },
     async runWithClew(uri) {
       const target = targetUri(uri);

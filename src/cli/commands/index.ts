@@ -3,12 +3,16 @@
  */
 import type { CliCommand } from '../types';
 import { claimsCommand } from './claims';
+import { checkCrateCommand } from './checkCrate';
+import { exportCommand } from './export';
 import { chainCommand, dagCommand } from './graph';
 import { hashCommand } from './hash';
+import { historyCommand } from './history';
 import { initExamplesCommand } from './initExamples';
 import { mcpCommand } from './mcp';
 import { mermaidCommand } from './mermaid';
 import { recordCommand } from './record';
+import { reportCommand } from './report';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { checkStampCommand, listStampsCommand, stampCommand, stampsGroupCommand } from './stamps';
@@ -39,6 +43,10 @@ export const COMMANDS: readonly CliCommand[] = [
   checkStampCommand,
   stampsGroupCommand,
   mcpCommand,
+  exportCommand,
+  checkCrateCommand,
+  historyCommand,
+  reportCommand,
   // scitex-clew's own command names, unchanged (README: "scitex-clew's command line").
   upstreamVerifyCommand,
   listRunsCommand,

@@ -42,7 +42,7 @@ const EXIT_OF: Record<StampVerdict, number> = {
   'token-unverifiable': 10,
 };
 
-function readPem(io: CliIo, file: string | undefined): string | undefined {
+export function readPem(io: CliIo, file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   const abs = path.resolve(io.cwd, file);
   try {
