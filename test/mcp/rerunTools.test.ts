@@ -14,13 +14,13 @@ import { processesWithMarker, waitFor } from './procScan';
 const base = tempBase('clew-mcp-rerun-');
 after(() => fs.rmSync(base, { recursive: true, force: true }));
 
-/** A recorded run whose rerun sleeps (under `marker`) once `flag` exists: quick to record, slow to rerun. */
+/** A recorded run whose rerun sleeps (under `marker`) once `flag` exists: quick to record, slow to rerun.  (The flag lives in the project: /tmp outside it is private to a rerun.) */
 function slowProject(name: string, marker: string): string {
   const root = newProject(base, name);
-  const flag = path.join(base, `${name}-flag`);
+  const flag = path.join(root, 'slow-flag');
   write(root, 'slow.sh', `echo done > out.txt\nif [ -e "${flag}" ]; then sh -c 'sleep 3000; : ${marker}'; fi\n`);
   recordSh(root, 'slow.sh', [], ['out.txt'], `${name}-run`);
-  write(base, `${name}-flag`, '');
+  write(root, 'slow-flag', '');
   return root;
 }
 

@@ -6,6 +6,7 @@ import { dagRunsAsVerifications, rerun, rerunClaims, rerunDag, type RerunContext
 import { rerunDagLines, rerunLines } from '../../engine/rerun/text';
 import type { RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
 import { rerunSettings } from '../../engine/rerun/settings';
+import { requireSbatch, type SlurmSettings } from '../../engine/rerun/slurm';
 import { locateStore, projectRootOf } from '../../engine/store/locate';
 import { aggregateStatus } from '../../engine/verify/verdicts';
 import { parseCommandArgs } from '../args';
@@ -21,6 +22,9 @@ const COMMON_OPTIONS = {
   'current-inputs': { type: 'boolean' },
   python: { type: 'string' },
   network: { type: 'boolean' },
+  executor: { type: 'string' },
+  'sbatch-arg': { type: 'string', multiple: true },
+  'no-record': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
 } as const;
@@ -34,6 +38,11 @@ const COMMON_HELP = `  --timeout S        per-run limit in seconds (default 300)
                      config file, then python3, then python)
   --network          let the runs reach the network (default: loopback only; also
                      rerun.network: true in the config file)
+  --executor E       local (default) or slurm: each run a SLURM batch job (rerun.executor in
+                     the config file); --timeout becomes the job's time limit
+  --sbatch-arg ARG   an option passed to sbatch (repeatable: --sbatch-arg=--partition=short);
+                     rerun.slurm.sbatch_args in the config file
+  --no-record        do not append verification rows (what the SLURM jobs themselves run)
   -v, --verbose      stream the runs' own output to stderr and list verified files too
   --json             upstream-shaped JSON
 
@@ -61,7 +70,17 @@ Re-executes the DAG behind the claims' source files.
   --chain            feed each run its parents' re-generated outputs
 ${COMMON_HELP}`;
 
-type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: (typeof COMMON_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type CommonValues = { [K in Exclude<keyof typeof COMMON_OPTIONS, 'sbatch-arg'>]?: (typeof COMMON_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string } & { 'sbatch-arg'?: string[] };
+
+/** --executor, then rerun.executor in the config: the SLURM settings, or undefined for local. */
+function slurmSettings(values: CommonValues, settings: ReturnType<typeof rerunSettings>, chain: boolean): SlurmSettings | undefined {
+  const executor = values.executor ?? settings.executor ?? 'local';
+  if (executor !== 'local' && executor !== 'slurm') throw new ClewError('usage', `--executor must be local or slurm, got '${executor}'`);
+  if (executor === 'local') return undefined;
+  if (chain) throw new ClewError('usage', '--chain is not available with --executor slurm yet: a chained run needs its parents\' sandboxes, which stay on their nodes; rerun on the original inputs (without --chain), or use --executor local');
+  requireSbatch();
+  return { cliPath: process.argv[1] ? path.resolve(process.argv[1]) : 'clew', sbatchArgs: [...(settings.sbatchArgs ?? []), ...(values['sbatch-arg'] ?? [])] };
+}
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -93,7 +112,7 @@ async function cancellable(io: CliIo, fn: (signal: AbortSignal) => Promise<numbe
   }
 }
 
-async function withRerunContext(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<number>): Promise<number> {
+async function withRerunContext(globals: GlobalOptions, io: CliIo, values: CommonValues, chain: boolean, fn: (ctx: RerunContext, options: RerunOptions) => Promise<number>): Promise<number> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
   if (!fs.existsSync(located.dbPath)) throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   return withStore(globals, io, { useCache: true, writable: true }, async ({ store, view, hasher }) => {
@@ -108,6 +127,8 @@ async function withRerunContext(globals: GlobalOptions, io: CliIo, values: Commo
       currentInputs: Boolean(values['current-inputs']),
       python: values.python ?? settings.python,
       network: Boolean(values.network) || settings.network === true,
+      record: !values['no-record'],
+      slurm: slurmSettings(values, settings, chain),
       judge: settings.judge,
       onEvent(event) {
         if (event.type === 'warning' && !warned.has(event.message)) {
@@ -115,12 +136,15 @@ async function withRerunContext(globals: GlobalOptions, io: CliIo, values: Commo
           io.err(`clew: ${event.message}`);
         } else if (event.type === 'start') {
           io.err(`[${event.index + 1}/${event.total}] rerunning ${event.script_path ? path.basename(event.script_path) : event.session_id} (${event.session_id})`);
+        } else if (event.type === 'job') {
+          io.err(`  job ${event.job_id} (${event.session_id}): ${event.state}${event.node ? ` on ${event.node}` : ''}`);
         } else if (event.type === 'output' && values.verbose) {
           io.err(event.chunk.replace(/\n$/, ''));
         }
       },
     };
     if (options.jobs === Number.MAX_SAFE_INTEGER) delete options.jobs;
+    if (!options.slurm) delete options.slurm;
     return cancellable(io, (signal) => fn({ store, view, hasher, cwd: io.cwd, projectRoot }, { ...options, signal }));
   });
 }
@@ -132,7 +156,7 @@ export const rerunCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, COMMON_OPTIONS, RERUN_USAGE);
     if (positionals.length === 0) throw new ClewError('usage', `clew rerun needs at least one TARGET\n${RERUN_USAGE}`);
-    return withRerunContext(globals, io, values, async (ctx, options) => {
+    return withRerunContext(globals, io, values, false, async (ctx, options) => {
       const results = await rerun(ctx, positionals, options);
       printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
       return exitCodeFor(aggregateStatus(results));
@@ -144,7 +168,7 @@ export const rerunCommand: CliCommand = {
 export async function runFromScratch(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, 'from-scratch': { type: 'boolean' } }, RERUN_USAGE);
   if (positionals.length !== 1) throw new ClewError('usage', `clew run --from-scratch needs exactly one SESSION_ID, script or file\n${RERUN_USAGE}`);
-  return withRerunContext(globals, io, values, async (ctx, options) => {
+  return withRerunContext(globals, io, values, false, async (ctx, options) => {
     const results = await rerun(ctx, positionals, options);
     printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
     return exitCodeFor(results[0].status);
@@ -171,7 +195,7 @@ export const rerunDagCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, target: { type: 'string', multiple: true }, chain: { type: 'boolean' } }, RERUN_DAG_USAGE);
     const targets = [...positionals, ...(values.target ?? [])];
-    return withRerunContext(globals, io, values, async (ctx, options) => {
+    return withRerunContext(globals, io, values, Boolean(values.chain), async (ctx, options) => {
       const result = await rerunDag(ctx, { targets }, { ...options, chain: Boolean(values.chain) });
       return printDag(io, globals.json || Boolean(values.json), result, Boolean(values.verbose));
     });
@@ -185,7 +209,7 @@ export const rerunClaimsCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, 'file-path': { type: 'string' }, type: { type: 'string' }, chain: { type: 'boolean' } }, RERUN_CLAIMS_USAGE);
     if (positionals.length > 0) throw new ClewError('usage', `clew rerun-claims takes no positional arguments (use --file-path)\n${RERUN_CLAIMS_USAGE}`);
-    return withRerunContext(globals, io, values, async (ctx, options) => {
+    return withRerunContext(globals, io, values, Boolean(values.chain), async (ctx, options) => {
       const result = await rerunClaims(ctx, { filePath: values['file-path'], claimType: values.type }, { ...options, chain: Boolean(values.chain) });
       return printDag(io, globals.json || Boolean(values.json), result, Boolean(values.verbose));
     });

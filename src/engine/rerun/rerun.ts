@@ -21,6 +21,7 @@ import { resolveTarget } from '../verify/verify';
 import { aggregateStatus } from '../verify/verdicts';
 import { rerunOne, rerunResult, type RerunEnvironment, type RunPlan } from './rerunRun';
 import type { Sandbox } from './sandbox';
+import { rerunOnSlurm } from './slurm';
 import type { RerunDagResult, RerunDagRun, RerunOptions, RerunVerification } from './types';
 
 export interface RerunContext {
@@ -47,6 +48,15 @@ function environment(ctx: RerunContext, options: RerunOptions): RerunEnvironment
   return { store: ctx.store, view: ctx.view, hasher: ctx.hasher, projectRoot: ctx.projectRoot, options, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'clew-rerun-op-')) };
 }
 
+/** Runs one plan where the options say: here in a sandbox, or as a SLURM job (no sandbox handle comes back). */
+async function execute(ctx: RerunContext, env: RerunEnvironment, plan: RunPlan): Promise<{ result: RerunVerification; sandbox?: Sandbox }> {
+  const slurm = env.options.slurm;
+  if (!slurm) return rerunOne(env, plan);
+  const jobsDir = path.join(path.dirname(ctx.store.dbPath), 'jobs', path.basename(env.workDir));
+  const result = await rerunOnSlurm(plan, ctx.store.dbPath, jobsDir, env.options, slurm, (jobId, state, node) => env.options.onEvent?.({ type: 'job', session_id: plan.run.session_id, job_id: jobId, state, node }));
+  return { result };
+}
+
 function planFor(view: StoreView, run: RunWithMetadata): RunPlan {
   const rows = filesOfSessions(view, [run.session_id]).get(run.session_id) ?? [];
   return { run, inputs: rows.filter((r) => r.role === 'input'), outputs: rows.filter((r) => r.role === 'output') };
@@ -60,8 +70,9 @@ async function record(ctx: RerunContext, env: RerunEnvironment, result: RerunVer
   result.rerun.recorded = true;
 }
 
-function finish(env: RerunEnvironment, sandboxes: readonly (Sandbox | undefined)[]): void {
+function finish(ctx: RerunContext, env: RerunEnvironment, sandboxes: readonly (Sandbox | undefined)[]): void {
   if (!env.options.keep) for (const s of sandboxes) s?.remove();
+  if (env.options.slurm && !env.options.keep) fs.rmSync(path.join(path.dirname(ctx.store.dbPath), 'jobs', path.basename(env.workDir)), { recursive: true, force: true });
   fs.rmSync(env.workDir, { recursive: true, force: true });
 }
 
@@ -79,7 +90,7 @@ export async function rerun(ctx: RerunContext, targets: readonly string[], optio
         continue;
       }
       options.onEvent?.({ type: 'start', session_id: run.session_id, script_path: run.script_path, index, total: targets.length });
-      const { result, sandbox } = await rerunOne(env, planFor(ctx.view, run));
+      const { result, sandbox } = await execute(ctx, env, planFor(ctx.view, run));
       sandboxes.push(sandbox);
       await record(ctx, env, result);
       options.onEvent?.({ type: 'done', result });
@@ -87,7 +98,7 @@ export async function rerun(ctx: RerunContext, targets: readonly string[], optio
     }
     return results;
   } finally {
-    finish(env, sandboxes);
+    finish(ctx, env, sandboxes);
   }
 }
 
@@ -137,7 +148,8 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
     }
     return order.filter((o) => seen.has(o));
   };
-  const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
+  // On SLURM every independent run goes to the queue at once: the scheduler decides what runs when.
+  const jobs = options.slurm ? Math.max(1, order.length) : Math.max(1, options.jobs ?? os.availableParallelism());
   let started = 0;
   const runOne = async (id: string): Promise<void> => {
     const plan = plans.get(id);
@@ -163,7 +175,7 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
       Object.assign(plan, { underlays, fedInputs: fed, chainedFiles });
     }
     options.onEvent?.({ type: 'start', session_id: id, script_path: plan.run.script_path, index, total: order.length });
-    const done = await rerunOne(env, plan);
+    const done = await execute(ctx, env, plan);
     await record(ctx, env, done.result);
     results.set(id, done);
     options.onEvent?.({ type: 'done', result: done.result });
@@ -171,7 +183,7 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
   try {
     await schedule(order, options.chain ? parents : new Map(), jobs, runOne, options.signal);
   } finally {
-    finish(env, [...results.values()].map((r) => r.sandbox));
+    finish(ctx, env, [...results.values()].map((r) => r.sandbox));
   }
   const failed = new Set(order.filter((id) => results.get(id)?.result.status !== 'verified'));
   const runs: RerunDagRun[] = order.map((id) => {
@@ -189,6 +201,7 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
     runs,
     edges: edges.map(([parent, child]) => ({ parent, child })),
     root_causes: runs.filter((r) => !r.is_verified && r.upstream_failures.length === 0).map((r) => r.session_id),
+    executor: options.slurm ? 'slurm' : 'local',
   };
 }
 

@@ -234,6 +234,7 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
     stderr_tail: executed.stderrTail,
     kept: options.keep ? sandbox.dir : null,
     network: sandbox.network,
+    executor: 'local',
   };
   if (whatIf) info.reason = `what-if: re-executed on current inputs that differ from the recorded ones (${stale.map(({ f }) => f.file_path).join(', ')})`;
   const seconds = ((options.timeoutMs ?? DEFAULT_RERUN_TIMEOUT_MS) / 1000).toString();

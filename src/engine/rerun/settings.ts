@@ -13,13 +13,17 @@ export interface RerunSettings {
   python?: string;
   /** rerun.network: let reruns reach the network (default false: loopback only). */
   network?: boolean;
+  /** rerun.executor: local or slurm. */
+  executor?: 'local' | 'slurm';
+  /** rerun.slurm.sbatch_args: options passed to sbatch. */
+  sbatchArgs?: string[];
   /** Always set: with no rules it only explains, so every mismatch says what differs. */
   judge: DifferenceJudge;
   /** The config file the settings came from. */
   file?: string;
 }
 
-const RERUN_KEYS = ['python', 'equivalence', 'network'];
+const RERUN_KEYS = ['python', 'equivalence', 'network', 'executor', 'slurm'];
 
 function keyText(keys: ConfigKeyPath): string {
   return keys.reduce<string>((text, k) => (typeof k === 'number' ? `${text}[${k}]` : text ? `${text}.${k}` : k), '');
@@ -52,6 +56,18 @@ export function rerunSettings(projectRoot: string, cwd: string): RerunSettings {
   if (python !== undefined && (typeof python !== 'string' || python.trim() === '')) fail(['rerun', 'python'], 'must be an interpreter path or name');
   const network = rerun.network;
   if (network !== undefined && typeof network !== 'boolean') fail(['rerun', 'network'], 'must be true or false');
+  const executor = rerun.executor;
+  if (executor !== undefined && executor !== 'local' && executor !== 'slurm') fail(['rerun', 'executor'], 'must be local or slurm');
+  const slurm = rerun.slurm;
+  let sbatchArgs: string[] | undefined;
+  if (slurm !== undefined && slurm !== null) {
+    if (!isRecord(slurm)) fail(['rerun', 'slurm'], 'must be a mapping (with sbatch_args)');
+    const unknownSlurm = Object.keys(slurm as Record<string, unknown>).find((k) => k !== 'sbatch_args');
+    if (unknownSlurm !== undefined) fail(['rerun', 'slurm', unknownSlurm], 'is not a slurm setting (known: sbatch_args)');
+    const raw = (slurm as Record<string, unknown>).sbatch_args;
+    if (raw !== undefined && (!Array.isArray(raw) || raw.some((a) => typeof a !== 'string'))) fail(['rerun', 'slurm', 'sbatch_args'], 'must be a list of sbatch options');
+    sbatchArgs = raw as string[] | undefined;
+  }
   const rules = parseEquivalenceRules(rerun.equivalence, ['rerun', 'equivalence'], fail);
-  return { ...(typeof python === 'string' ? { python } : {}), ...(typeof network === 'boolean' ? { network } : {}), judge: createJudge(rules), file: config.file };
+  return { ...(typeof python === 'string' ? { python } : {}), ...(typeof network === 'boolean' ? { network } : {}), ...(executor === 'local' || executor === 'slurm' ? { executor } : {}), ...(sbatchArgs ? { sbatchArgs } : {}), judge: createJudge(rules), file: config.file };
 }

@@ -48,6 +48,7 @@ export function rerunLines(r: RerunVerification, options: { verbose?: boolean; s
   const how = r.rerun.sandbox ? `  (${r.rerun.sandbox} sandbox, ${(r.rerun.duration_ms / 1000).toFixed(1)} s${r.rerun.chained ? ', chained' : ''})` : '';
   const icon = r.is_verified_from_scratch ? `${s.icon('verified')}${s.icon('verified')}` : s.icon(r.status);
   const lines = [`${icon} ${r.session_id}  ${s.status(r.status)} — ${verdictWords(r)}${r.script_path ? `  ${r.script_path}` : ''}${how}`];
+  if (r.rerun.executor === 'slurm') lines.push(`    SLURM job ${r.rerun.job_id ?? '(not submitted)'}${r.rerun.node ? ` ran on ${r.rerun.node}` : ''}: ${r.rerun.slurm_state ?? 'unknown state'}`);
   if (r.rerun.reason) lines.push(`    ${r.rerun.reason}`);
   for (const f of r.files) {
     if (!options.verbose && f.is_verified && !f.equivalent_by) continue;

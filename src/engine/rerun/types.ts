@@ -4,6 +4,7 @@
  */
 import type { FileVerification, RunVerification, VerificationStatus } from '../verify/types';
 import type { SandboxKind } from './sandbox';
+import type { SlurmSettings } from './slurm';
 
 /** One changed CSV/TSV cell. */
 export interface CellChange {
@@ -99,6 +100,11 @@ export interface RerunInfo {
   side_effects: string[];
   /** Files the run deleted (inside the sandbox only). */
   side_effects_deleted: string[];
+  /** Where it ran: this machine, or a SLURM job (then job_id, node and SLURM's final state). */
+  executor?: 'local' | 'slurm';
+  job_id?: string | null;
+  node?: string | null;
+  slurm_state?: string | null;
 }
 
 export interface RerunVerification extends Omit<RunVerification, 'files'> {
@@ -130,13 +136,16 @@ export interface RerunDagResult {
   root_causes: string[];
   /** Set when there was nothing to rerun, and why. */
   reason?: string;
+  /** Where the runs were executed. */
+  executor?: 'local' | 'slurm';
 }
 
 export type RerunEvent =
   | { type: 'start'; session_id: string; script_path: string | null; index: number; total: number }
   | { type: 'output'; session_id: string; stream: 'stdout' | 'stderr'; chunk: string }
   | { type: 'done'; result: RerunVerification }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  | { type: 'job'; session_id: string; job_id: string; state: string; node: string | null };
 
 export interface RerunOptions {
   /** Per-run wall-clock limit (default 300 s). */
@@ -151,6 +160,8 @@ export interface RerunOptions {
   currentInputs?: boolean;
   /** rerun-dag: feed each run its parents' re-generated outputs instead of the recorded inputs. */
   chain?: boolean;
+  /** Run each rerun as a SLURM batch job instead of on this machine. */
+  slurm?: SlurmSettings;
   /** Let reruns reach the network (default: a private network namespace with loopback only). */
   network?: boolean;
   /** Interpreter for runs recorded by Python (no recorded command): explicit path or name. */

@@ -110,7 +110,7 @@ test('a wrong rerun section is refused with the file, the line and the key', () 
   refused({ 'config.yaml': YAML.replace('{abs: 1e-9}', '{abs: "tiny"}') }, /config\.yaml line 7: rerun\.equivalence\[0\]\.tolerance\.abs must be a non-negative number, got "tiny"/);
   refused({ 'config.yaml': YAML.replace("'^# generated at '", "'^# generated (at '") }, /line 10: rerun\.equivalence\[1\]\.ignore_lines\[0\] is not a valid regular expression/);
   refused({ 'config.yaml': YAML.replace('      name: timestamps\n', '      name: timestamps\n      ignore_line: []\n') }, /line 10: rerun\.equivalence\[1\]\.ignore_line is not a rule key/);
-  refused({ 'config.yaml': YAML.replace('  equivalence:', '  equivalance:') }, /line 5: rerun\.equivalance is not a rerun setting \(known: python, equivalence, network\)/);
+  refused({ 'config.yaml': YAML.replace('  equivalence:', '  equivalance:') }, /line 5: rerun\.equivalance is not a rerun setting \(known: python, equivalence, network, executor, slurm\)/);
   refused({ 'config.yaml': 'rerun:\n  python: 3\n' }, /line 2: rerun\.python must be an interpreter path or name/);
   refused({ 'config.yaml': 'rerun: [python]\n' }, /line 1: rerun must be a mapping/);
   refused({ 'config.yaml': '- a\n- b\n' }, /line 1: the top level must be a mapping/);
