@@ -1,4 +1,5 @@
 // The whole test job, in the order CI runs it: build, type-check, lint, unit tests (node --test),
+// the rerun unit tests again as an unprivileged user,
 // package the .vsix, integration tests in a real VS Code (code-server), UI smoke in Chromium.
 // Every step's output streams through; the last line is the total `N passed, N failed` CI reads.
 // Set CLEW_SKIP_VSCODE=1 to skip the two real-VS-Code steps on a machine without code-server.
@@ -12,6 +13,8 @@ const steps = [
   { name: 'typecheck', cmd: ['npm', 'run', 'typecheck'] },
   { name: 'lint', cmd: ['npm', 'run', 'lint'] },
   { name: 'unit', cmd: ['node', 'scripts/run-unit-tests.mjs'], counts: true },
+  // The rerun suite again as an ordinary user: the sandbox takes its user-namespace path there.
+  { name: 'unit-as-user', cmd: ['node', 'scripts/unit-as-user.mjs'], counts: true },
   { name: 'package', cmd: ['npm', 'run', 'package'] },
   { name: 'integration', cmd: ['node', 'scripts/integration.mjs'], counts: true, vscode: true },
   { name: 'ui', cmd: ['node', 'scripts/ui-smoke.mjs'], counts: true, vscode: true },

@@ -194,6 +194,12 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
 
   const protect = [env.projectRoot, command.cwd, path.dirname(env.store.dbPath), ...(run.script_path ? [path.dirname(run.script_path)] : []), ...inputs.map((f) => path.dirname(f.file_path)), ...outputs.map((f) => path.dirname(f.file_path))];
   if (process.env.HOME) protect.push(process.env.HOME);
+  // What the command needs to start must stay visible even when it lives in the private /tmp: the
+  // program's folder, module paths, an activated virtualenv or conda environment.
+  const childVars = { ...process.env, ...command.env };
+  if (path.isAbsolute(command.argv[0])) protect.push(path.dirname(command.argv[0]));
+  for (const p of (childVars.PYTHONPATH ?? '').split(path.delimiter)) if (path.isAbsolute(p)) protect.push(p);
+  for (const v of ['VIRTUAL_ENV', 'CONDA_PREFIX']) if (childVars[v] && path.isAbsolute(childVars[v] as string)) protect.push(childVars[v] as string);
   const { sandbox, warning } = prepareSandbox(
     {
       protect,
