@@ -71,11 +71,19 @@ export class RerunResults implements vscode.Disposable {
           warned.add(event.message);
           this.host.log.warn(`rerun: ${event.message}`);
           this.output.appendLine(`! ${event.message}`);
+        } else if (event.type === 'job') {
+          progress.report({ message: `SLURM job ${event.job_id}: ${event.state}${event.node ? ` on ${event.node}` : ''}` });
+          this.output.appendLine(`  job ${event.job_id} (${event.session_id}): ${event.state}${event.node ? ` on ${event.node}` : ''}`);
         } else if (event.type === 'done') {
           this.output.appendLine(`■ ${event.result.session_id}: ${event.result.status}${event.result.rerun.reason ? ` — ${event.result.rerun.reason}` : ''}`);
         }
       };
-      const options: RerunOptions = { python: settings.python, judge: settings.judge, signal: controller.signal, onEvent };
+      const config = vscode.workspace.getConfiguration('clew.rerun', vscode.Uri.file(model.folder));
+      const executor = config.get<string>('executor') || settings.executor || 'local';
+      const network = config.get<boolean>('network') === true || settings.network === true;
+      // The jobs run the bundled CLI (beside this file in dist/) with the editor's own runtime.
+      const slurm = executor === 'slurm' ? { cliPath: path.join(__dirname, 'cli.js'), sbatchArgs: [...(settings.sbatchArgs ?? []), ...(config.get<string[]>('sbatchArgs') ?? [])] } : undefined;
+      const options: RerunOptions = { python: settings.python, judge: settings.judge, network, ...(slurm ? { slurm } : {}), signal: controller.signal, onEvent };
       const store = await openStore(dbPath);
       try {
         const ctx: RerunContext = { store, view: await store.snapshot(), hasher: engine.hasher, cwd: model.folder, projectRoot };

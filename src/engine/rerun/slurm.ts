@@ -94,7 +94,8 @@ export async function rerunOnSlurm(plan: RunPlan, dbPath: string, jobsDir: strin
   if (options.skipUnchanged) args.push('--skip-unchanged');
   if (options.python) args.push('--python', options.python);
   // The job always exits 0 once it has written its answer: a mismatch is a verdict, not a job failure.
-  const script = ['#!/bin/sh', `${[process.execPath, slurm.cliPath, ...args].map(shellQuote).join(' ')} > ${shellQuote(resultFile)}.part 2> ${shellQuote(path.join(dir, 'stderr.txt'))}`, `mv ${shellQuote(resultFile)}.part ${shellQuote(resultFile)}`, 'exit 0', ''].join('\n');
+  // ELECTRON_RUN_AS_NODE: when the editor submits, its runtime is Electron's, which then acts as Node.
+  const script = ['#!/bin/sh', `ELECTRON_RUN_AS_NODE=1 ${[process.execPath, slurm.cliPath, ...args].map(shellQuote).join(' ')} > ${shellQuote(resultFile)}.part 2> ${shellQuote(path.join(dir, 'stderr.txt'))}`, `mv ${shellQuote(resultFile)}.part ${shellQuote(resultFile)}`, 'exit 0', ''].join('\n');
   const scriptFile = path.join(dir, 'job.sh');
   fs.writeFileSync(scriptFile, script, { mode: 0o755 });
   const placeholder = { session_id: recorded.session_id, script_path: recorded.script_path, combined_hash: recorded.combined_hash, provenance: recorded.provenance, exception_reason: recorded.exception_reason };
