@@ -16,6 +16,7 @@
 //   CLEW_TEST_GREP              mocha --grep inside the extension host
 //   CLEW_INTEGRATION_TIMEOUT_MS whole-run timeout per workspace (default 300000)
 //   CLEW_TEST_TIMEOUT_MS        per-test mocha timeout (default 60000)
+//   CLEW_TEST_SHUFFLE=<seed>    run each workspace's files in an order shuffled by this seed
 //   CLEW_TEST_VERBOSE=1         also print browser console errors and relocation output
 //   CLEW_KEEP_SCRATCH=1         keep the scratch dir (workspace copy, code-server log)
 //   CLEW_CODE_SERVER, CLEW_CHROMIUM  override the binaries
@@ -57,6 +58,7 @@ async function runGroup(groupKey, files) {
       PYTHONPATH: [join(repoRoot, 'test/support/python'), process.env.PYTHONPATH].filter(Boolean).join(':'),
       ...(process.env.CLEW_TEST_GREP ? { CLEW_TEST_GREP: process.env.CLEW_TEST_GREP } : {}),
       ...(process.env.CLEW_TEST_TIMEOUT_MS ? { CLEW_TEST_TIMEOUT_MS: process.env.CLEW_TEST_TIMEOUT_MS } : {}),
+      ...(process.env.CLEW_TEST_SHUFFLE ? { CLEW_TEST_SHUFFLE: process.env.CLEW_TEST_SHUFFLE } : {}),
     };
     const run = await runExtensionTests(scratch, {
       workspace,

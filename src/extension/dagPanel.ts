@@ -15,7 +15,7 @@ export const DAG_VIEW_TYPE = 'clew.dag';
 
 export interface DagPanelHandle {
   panel: vscode.WebviewPanel;
-  /** Resolves with the webview's first report after the latest render. */
+  /** Resolves with the webview's report (`rendered` / `renderFailed`) of the latest render. */
   nextReport(): Promise<WebviewToHost>;
   show(payload: DagPayload): void;
   /** The payload shown last (also after a window reload restored the panel). */
@@ -113,7 +113,9 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
   let payload = initial;
   let ready = false;
   let waiters: ((m: WebviewToHost) => void)[] = [];
-  const post = (m: HostToWebview) => void panel.webview.postMessage(m);
+  // Sequence of the latest `render` posted; only its report answers nextReport().
+  let seq = 0;
+  const post = (next: DagPayload) => void panel.webview.postMessage({ type: 'render', payload: withHostActions(next), seq: ++seq } satisfies HostToWebview);
   const handle: DagPanelHandle = {
     panel,
     nextReport: () => new Promise((resolve) => waiters.push(resolve)),
@@ -121,14 +123,14 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
     show(next) {
       payload = next;
       panel.title = `Clew: ${next.title}`;
-      if (ready) post({ type: 'render', payload: withHostActions(next) });
+      if (ready) post(next);
     },
   };
   panel.webview.onDidReceiveMessage((raw: unknown) => {
     if (!isWebviewToHost(raw)) return;
     if (raw.type === 'ready') {
       ready = true;
-      if (payload) post({ type: 'render', payload: withHostActions(payload) });
+      if (payload) post(payload);
       return;
     }
     // Files and reports open in the group beside the panel, so the graph stays in view.
@@ -147,6 +149,8 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, initial: D
     } else if (raw.type === 'export') {
       void saveExport(raw.format, raw.data);
     }
+    // A report of an earlier render (or of the saved state) does not answer for the latest one.
+    if ((raw.type !== 'rendered' && raw.type !== 'renderFailed') || raw.seq !== seq) return;
     const pending = waiters;
     waiters = [];
     for (const w of pending) w(raw);

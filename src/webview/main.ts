@@ -79,6 +79,8 @@ function initMermaid(): void {
 initMermaid();
 
 let payload: DagPayload | undefined;
+/** The host's sequence number of `payload` (0: restored from saved state). */
+let payloadSeq = 0;
 let view: ViewState = { scale: 1, x: 0, y: 0 };
 let selected: DagNodeRef | undefined;
 
@@ -221,8 +223,19 @@ function exportImage(format: 'svg' | 'png'): void {
 }
 
 let renderCount = 0;
-async function draw(): Promise<void> {
+let drawing: Promise<void> = Promise.resolve();
+/**
+ * Draws serialised: mermaid's render is asynchronous, and two overlapping draws could finish out
+ * of order and leave the older graph on screen. Each draw reads the latest payload when it starts.
+ */
+function draw(): Promise<void> {
+  drawing = drawing.then(drawNow, drawNow);
+  return drawing;
+}
+
+async function drawNow(): Promise<void> {
   if (!payload) return;
+  const seq = payloadSeq;
   save();
   titleEl.textContent = payload.title;
   drawLegend(payload.legend);
@@ -264,10 +277,10 @@ async function draw(): Promise<void> {
     }
     applyTransform();
     const fills = nodes.map((g) => getComputedStyle(g.querySelector('rect, polygon, path') ?? g).fill);
-    vscode.postMessage({ type: 'rendered', nodeCount: nodes.length, fills, layout: drawnWith });
+    vscode.postMessage({ type: 'rendered', seq, nodeCount: nodes.length, fills, layout: drawnWith });
   } catch (err) {
     canvas.textContent = `Could not draw this DAG: ${err instanceof Error ? err.message : String(err)}`;
-    vscode.postMessage({ type: 'renderFailed', message: err instanceof Error ? err.message : String(err) });
+    vscode.postMessage({ type: 'renderFailed', seq, message: err instanceof Error ? err.message : String(err) });
   }
 }
 
@@ -313,6 +326,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   // A redraw of the same source (files or store changed) keeps zoom, position and focus.
   if (JSON.stringify(next.source) !== JSON.stringify(payload?.source)) view = { scale: 1, x: 0, y: 0 };
   payload = next;
+  payloadSeq = event.data.seq;
   void draw();
 });
 const restored = vscode.getState();

@@ -21,13 +21,19 @@
 //   * No sleeps as assertions: wait for the observable state with waitFor. The default per-test
 //     timeout is 60 s (CLEW_TEST_TIMEOUT_MS); the machine may have only 2 cores.
 //   * A failing test makes the runner screenshot the workbench into test-results/.
+//   * Files sharing a workspace share one session, so before each file's top-level suite the
+//     harness closes every editor and panel and puts back every `clew.*` setting as the session
+//     started (harness/isolation.ts). Inside one file, tests may build on each other.
+//   * CLEW_TEST_SHUFFLE=<seed> runs the files in an order shuffled by that seed (printed), to
+//     prove no file depends on another having run first.
 //
 // Environment read here (set by the runners): CLEW_TEST_FILES (JSON array of absolute .test.js
 // paths; default: every *.test.js next to this file), CLEW_TEST_GREP (mocha grep),
-// CLEW_TEST_REPORT (path of a JSON report to write), CLEW_TEST_TIMEOUT_MS.
+// CLEW_TEST_REPORT (path of a JSON report to write), CLEW_TEST_TIMEOUT_MS, CLEW_TEST_SHUFFLE.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { resetToBaseline } from './harness/isolation';
 
 /** One test's outcome, as written to CLEW_TEST_REPORT for the runner to print and total. */
 interface TestOutcome {
@@ -63,6 +69,33 @@ function selectedFiles(): string[] {
   return findTestFiles(__dirname);
 }
 
+/** Deterministic shuffle (mulberry32 seeded Fisher–Yates): the same seed, the same order. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+function orderedFiles(): string[] {
+  const files = selectedFiles();
+  const seed = process.env.CLEW_TEST_SHUFFLE;
+  if (!seed) return files;
+  const order = shuffled(files, Number.parseInt(seed, 10) || 1);
+  console.log(`test files shuffled with CLEW_TEST_SHUFFLE=${seed}: ${order.map((f) => path.basename(f)).join(', ')}`);
+  return order;
+}
+
 function describeError(err: unknown): string {
   if (err instanceof Error) return (err.stack ?? `${err.name}: ${err.message}`).split('\n').slice(0, 8).join('\n');
   return String(err);
@@ -72,7 +105,12 @@ export function run(): Promise<void> {
   const timeout = Number(process.env.CLEW_TEST_TIMEOUT_MS ?? 60_000);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout, reporter: 'spec' });
   if (process.env.CLEW_TEST_GREP) mocha.grep(process.env.CLEW_TEST_GREP);
-  for (const file of selectedFiles()) mocha.addFile(file);
+  // Every top-level suite (one per describe of a file) starts from the session's baseline state;
+  // the hook is added when mocha creates the suite, so it runs before the file's own hooks.
+  mocha.suite.on('suite', (suite: Mocha.Suite) => {
+    suite.beforeAll('clew harness: reset to the session baseline', resetToBaseline);
+  });
+  for (const file of orderedFiles()) mocha.addFile(file);
 
   const outcomes: TestOutcome[] = [];
   return new Promise((resolve, reject) => {
