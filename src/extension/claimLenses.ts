@@ -78,7 +78,7 @@ export class ClaimLenses implements vscode.CodeLensProvider, vscode.Disposable {
     const { status, reason } = claimStatusIn(this.models(), claim);
     const source = claim.source_file ? path.basename(claim.source_file) : 'no source';
     // The source's own change is already said by the status word; upstream ones are named.
-    const why = reason?.kind === 'upstream changed' ? `; ${reasonPhrase(reason)}` : '';
+    const why = reason?.kind === 'upstream changed' || reason?.kind === 'no run produced' ? `; ${reasonPhrase(reason)}` : '';
     lens.command = {
       title: `${VERDICT_GLYPH[status]} Clew: ${status} — ${claim.claim_type} from ${source}${why}${note ? ` (${note})` : ''}`,
       tooltip: `${claim.claim_id}${claim.claim_value ? ` = ${claim.claim_value}` : ''}. Click to verify now.`,

@@ -5,10 +5,11 @@
  */
 import type { Claim } from '../engine/claims/claims';
 import { liveClaimStatus, type LiveClaimStatus } from '../engine/claims/liveStatus';
+import { claimFacts } from '../engine/claims/sourceFacts';
 import { firstChangedUpstream } from '../engine/verify/lineage';
 import type { ClewModel } from './model';
 
-export function claimStatusIn(models: readonly ClewModel[], claim: Pick<Claim, 'status' | 'source_file'>): LiveClaimStatus {
+export function claimStatusIn(models: readonly ClewModel[], claim: Pick<Claim, 'status' | 'source_file' | 'source_hash'>): LiveClaimStatus {
   const source = claim.source_file;
   if (!source) return liveClaimStatus(claim);
   const sourceVerdict = models.map((m) => m.files.get(source)?.verdict).find((v) => v !== undefined);
@@ -17,5 +18,6 @@ export function claimStatusIn(models: readonly ClewModel[], claim: Pick<Claim, '
     upstream = firstChangedUpstream(m.runs, source, (p) => m.files.get(p)?.verdict);
     if (upstream) break;
   }
-  return liveClaimStatus(claim, { ...(sourceVerdict ? { source: sourceVerdict } : {}), ...(upstream ? { upstreamChanged: upstream } : {}) });
+  const state = models.map((m) => m.claimSources.get(source)).find((s) => s !== undefined);
+  return liveClaimStatus(claim, { ...(sourceVerdict ? { source: sourceVerdict } : {}), ...claimFacts(claim, state, upstream) });
 }

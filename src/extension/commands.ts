@@ -108,7 +108,8 @@ export function createDagBuilder(ctx: Pick<CommandContext, 'models' | 'log'>) {
       const behind = sources.length > 0
         ? await provenanceDiagram(verifyCtx, { targetFiles: sources, ...display })
         : renderDiagram({ mode: 'claims', runs: [], scratch: new Set() });
-      return { ...diagramPayload(withClaims(behind, claims), `Claims of ${path.basename(source.manuscript)}`), source, layout: settings.layout };
+      // The claims' sources as the model hashed them: the overlay says what the lenses say.
+      return { ...diagramPayload(withClaims(behind, claims, model.claimSources), `Claims of ${path.basename(source.manuscript)}`), source, layout: settings.layout };
     }
     const diagram = await provenanceDiagram(verifyCtx, { ...(source.targetFile ? { targetFile: source.targetFile } : {}), ...display });
     const title = `DAG of ${path.basename(source.targetFile ?? model.folder)}`;

@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Claim, listClaims } from '../engine/claims/claims';
+import { type ClaimSourceState, claimSourceStates, hashOf } from '../engine/claims/sourceFacts';
 import { createFileHasher } from '../engine/hash/fileHasher';
 import type { FileHasher, HashOutcome } from '../engine/hash/types';
 import { latestVerifications, rerunStanding, type LatestVerification, type RerunStanding } from '../engine/rerun/log';
@@ -103,6 +104,8 @@ export class ClewModel {
   foldersWithMissing = new Set<string>();
   runs: RunVerification[] = [];
   claims: Claim[] = [];
+  /** Every claim source as hashed now (recorded or hand-written), for the live claim status. */
+  claimSources = new Map<string, ClaimSourceState>();
   /** Stamps, newest first, each with its offline check (root hash over its runs, RFC 3161 token). */
   stamps: StampCheck[] = [];
   /** The newest verification_results row of each run (reruns by Clew or scitex-clew). */
@@ -157,11 +160,11 @@ export class ClewModel {
     return this.schedule();
   }
 
-  /** Narrow refresh: re-hash only these paths, if they are recorded. */
+  /** Narrow refresh: re-hash only these paths, if they are recorded files or claim sources. */
   refreshFiles(paths: readonly string[]): Promise<void> {
     let any = false;
     for (const p of paths) {
-      if (this.files.has(p)) {
+      if (this.files.has(p) || this.claimSources.has(p)) {
         this.pendingPaths.add(p);
         any = true;
       }
@@ -237,6 +240,7 @@ export class ClewModel {
       this.verifications = new Map();
       this.stamps = [];
       this.claims = [];
+      this.claimSources = new Map();
       this.foldersWithMissing = new Set();
       this.emit(before, beforeFolders);
       return;
@@ -258,6 +262,7 @@ export class ClewModel {
     this.lastFullRefresh = Date.now();
     // limit -1: SQLite's "no limit" (the editor shows every claim).
     this.claims = listClaims(view, { limit: -1 });
+    this.claimSources = await claimSourceStates(view, opened.hasher, this.claims, this.outcomes);
     this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
     this.foldersWithMissing = this.missingFolders();
     this.emit(before, beforeFolders);
@@ -271,6 +276,13 @@ export class ClewModel {
     const changed: string[] = [];
     let missingMoved = false;
     for (const p of paths) {
+      // A claim's source (hand-written ones too): its lens follows its bytes.
+      const source = this.claimSources.get(p);
+      const sourceHash = hashOf(outcomes.get(p));
+      if (source && source.hash !== sourceHash) {
+        this.claimSources.set(p, { ...source, hash: sourceHash });
+        if (!this.files.has(p)) changed.push(p);
+      }
       const f = this.files.get(p);
       if (!f) continue;
       const outcome = outcomes.get(p);
@@ -339,6 +351,7 @@ export class ClewModel {
     this.mark = delta.mark;
     this.markedView = view;
     this.claims = listClaims(view, { limit: -1 });
+    this.claimSources = await claimSourceStates(view, opened.hasher, this.claims, this.outcomes);
     this.stamps = await checkedStamps(view, this.options.tsaCertificate?.());
     if (missingMoved) changed.push(...this.updateMissingFolders());
     for (const l of this.listeners) l({ paths: changed });

@@ -1,7 +1,7 @@
 /**
  * What to watch and what a change means, without `vscode` (unit-tested under node --test): the
  * model's own store file and its `-wal`, by the path the model opened, and the folders of its
- * recorded files.
+ * recorded files and of its claims' sources.
  */
 import * as path from 'node:path';
 import type { ClewModel } from './model';
@@ -15,10 +15,11 @@ function literal(name: string): string {
 }
 
 /** The patterns a model needs watched, as stable keys (base folder + glob). */
-export function watchPatterns(model: Pick<ClewModel, 'folder' | 'dbPath' | 'files'>): { base: string; glob: string }[] {
+export function watchPatterns(model: Pick<ClewModel, 'folder' | 'dbPath' | 'files'> & Partial<Pick<ClewModel, 'claimSources'>>): { base: string; glob: string }[] {
   const patterns: { base: string; glob: string }[] = [];
   if (model.dbPath) patterns.push({ base: path.dirname(model.dbPath), glob: `${literal(path.basename(model.dbPath))}{,-wal}` });
-  const folders = new Set([...model.files.keys()].map((p) => path.dirname(p)));
+  // Claim sources too: a hand-written source no run recorded still decides its claims' status.
+  const folders = new Set([...model.files.keys(), ...(model.claimSources?.keys() ?? [])].map((p) => path.dirname(p)));
   if (folders.size > MAX_FOLDER_WATCHERS) patterns.push({ base: model.folder, glob: '**/*' });
   else for (const dir of [...folders].sort()) patterns.push({ base: dir, glob: '*' });
   return patterns;

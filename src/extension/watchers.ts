@@ -35,7 +35,7 @@ export function createModelWatchers(models: () => readonly ClewModel[], handlers
   const onFileChanged = (uri: vscode.Uri) => {
     if (uri.scheme !== 'file') return;
     if (isStoreFile(models(), uri.fsPath)) return onStoreChanged();
-    if (!models().some((m) => m.files.has(uri.fsPath))) return;
+    if (!models().some((m) => m.files.has(uri.fsPath) || m.claimSources.has(uri.fsPath))) return;
     changedFiles.add(uri.fsPath);
     clearTimeout(fileTimer);
     fileTimer = setTimeout(() => {

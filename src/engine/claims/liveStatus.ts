@@ -1,8 +1,11 @@
 /**
  * A claim's status right now, and why: the one rule behind code lenses, Problems entries, the
- * Claims view and claims drawn on a DAG. The stored status (from the last `verify`) is overridden
- * when the claim's source changed or went missing since, or when something upstream of an intact
- * source changed — so an edit shows before anyone re-verifies. Words are upstream's claim statuses.
+ * Claims view, claims drawn on a DAG and the report. It decides as `clew verify` does
+ * (claims.ts verifyClaim: missing, then the source's bytes against the claim's pin, then the
+ * chain behind it) from what is known now, so an edit shows before anyone re-verifies and a claim
+ * never shows one verdict in the editor and another in the CLI. The stored status (from the last
+ * `verify`) is used only where the facts are not known. `registered` is left only for a claim
+ * never checked whose source cannot be judged. Words are upstream's claim statuses.
  */
 import * as path from 'node:path';
 import type { ClaimStatus, FileVerdict } from '../verify/verdicts';
@@ -13,7 +16,9 @@ export type ClaimReason =
   /** `changed`: the first changed or missing file upstream of the intact source, when known. */
   | { kind: 'upstream changed'; path: string; changed?: string }
   /** The source is intact but its provenance chain did not verify when the claim was last verified. */
-  | { kind: 'no lineage'; path: string };
+  | { kind: 'no lineage'; path: string }
+  /** The source is intact but no recorded run produced it (a hand-written file): nothing behind it to verify. */
+  | { kind: 'no run produced'; path: string };
 
 export interface LiveClaimStatus {
   status: ClaimStatus;
@@ -27,6 +32,22 @@ export interface ClaimSourceFacts {
   source?: FileVerdict;
   /** Something upstream of the source changed; the first such file when known, else ''. */
   upstreamChanged?: string;
+  /** The source's bytes now against the claim's own pin (`source_hash`), when they were hashed. */
+  current?: SourceAgainstPin;
+  /** Whether a recorded run wrote the source (false: a hand-written file); undefined: not known. */
+  produced?: boolean;
+}
+
+export type SourceAgainstPin = 'intact' | 'changed' | 'missing';
+
+/**
+ * The source's current hash (undefined: missing or unreadable) against the claim's pin, compared
+ * as verifyClaim does: a prefix match either way (short hashes), an empty pin never intact.
+ */
+export function sourceAgainstPin(pin: string | null, currentHash: string | undefined): SourceAgainstPin {
+  if (currentHash === undefined) return 'missing';
+  const stored = pin ?? '';
+  return stored && currentHash.slice(0, stored.length) === stored.slice(0, currentHash.length) ? 'intact' : 'changed';
 }
 
 /** Upstream's stored words, `partial` (an old spelling) read as `suspect`. */
@@ -40,11 +61,16 @@ export function liveClaimStatus(claim: { status: string | null; source_file: str
   const stored = storedClaimStatus(claim.status);
   const source = claim.source_file;
   if (!source || stored === 'superseded') return { status: stored };
-  if (facts.source === 'mismatch') return { status: 'mismatch', reason: { kind: 'source changed', path: source } };
-  if (facts.source === 'missing') return { status: 'missing', reason: { kind: 'source missing', path: source } };
+  if (facts.current === 'missing' || facts.source === 'missing') return { status: 'missing', reason: { kind: 'source missing', path: source } };
+  if (facts.current === 'changed' || facts.source === 'mismatch') return { status: 'mismatch', reason: { kind: 'source changed', path: source } };
   if (facts.upstreamChanged !== undefined) {
     return { status: 'suspect', reason: { kind: 'upstream changed', path: source, ...(facts.upstreamChanged ? { changed: facts.upstreamChanged } : {}) } };
   }
+  const intact = facts.current === 'intact' || (facts.current === undefined && facts.source === 'verified');
+  // verify: an intact source no run produced has no chain to verify — suspect, as upstream says.
+  if (intact && facts.produced === false) return { status: 'suspect', reason: { kind: 'no run produced', path: source } };
+  // Intact, produced, nothing upstream changed: what verify decides now, whatever it stored before.
+  if (intact && facts.produced === true) return { status: 'verified' };
   if (stored === 'mismatch') return { status: stored, reason: { kind: 'source changed', path: source } };
   if (stored === 'missing') return { status: stored, reason: { kind: 'source missing', path: source } };
   if (stored === 'suspect') return { status: stored, reason: { kind: 'no lineage', path: source } };
@@ -62,6 +88,8 @@ export function reasonPhrase(reason: ClaimReason): string {
       return reason.changed ? `upstream ${path.basename(reason.changed)} changed` : 'something upstream changed';
     case 'no lineage':
       return 'its provenance chain did not verify';
+    case 'no run produced':
+      return `no run produced ${path.basename(reason.path)}`;
   }
 }
 
@@ -76,5 +104,7 @@ export function reasonSentence(claimId: string, reason: ClaimReason): string {
       return `Claim ${claimId}: ${reason.path} is intact but ${reason.changed ?? 'a file'} upstream of it changed`;
     case 'no lineage':
       return `Claim ${claimId}: ${reason.path} is intact but its provenance chain did not verify`;
+    case 'no run produced':
+      return `Claim ${claimId}: no run produced ${reason.path} (nothing behind it to verify)`;
   }
 }

@@ -7,14 +7,23 @@ export const OUTCOME_CODES = { OK: 0, UNVERIFIED: 10, SOURCE_MISSING: 11, HASH_M
 export type Outcome = keyof typeof OUTCOME_CODES;
 /** Ranking low → high; the exit code is the highest-ranked outcome whose severity is `error`. */
 const RANK: Outcome[] = ['NO_CLAIMS', 'NO_LINEAGE', 'UNVERIFIED', 'SOURCE_MISSING', 'HASH_MISMATCH'];
-const REASONS: Record<Outcome, string> = {
-  OK: 'all claims verified',
-  UNVERIFIED: 'claims registered but not verified (verified_at is null / no computation behind the source) — possible fabrication',
-  SOURCE_MISSING: 'a claim\u2019s source file is missing',
-  HASH_MISMATCH: 'a claim\u2019s source file changed since the claim was registered',
-  NO_LINEAGE: 'a claim\u2019s source is intact but its provenance chain does not verify',
+/**
+ * scitex-clew's fixed sentence per exit code (`_cli/_exit_codes.py`, extras spec §1), byte for
+ * byte: scripts match on them. Dashes U+2014, apostrophes U+0027.
+ */
+export const GATE_REASONS = {
+  OK: 'all registered claims are source-verified',
+  UNVERIFIED: 'claims registered but not verified (verified_at is null / no computation behind the source) \u2014 possible fabrication',
+  SOURCE_MISSING: "a claim's source file is missing",
+  HASH_MISMATCH: "a claim's source file changed since registration (hash mismatch)",
+  NO_LINEAGE: "a claim's source has no upstream @stx.session lineage (hand-written leaf) \u2014 strict mode",
+  CITATION_STUB: 'a cited source is a scholar stub (auto-generated / journal pending / no DOI) \u2014 a hallucinated or placeholder reference',
+  CITATION_UNRESOLVED: 'a cited key has no confirmed real source yet (registered but not resolved to a DOI-bearing source)',
+  CITATION_UNLINKED: 'a cited key has no clew citation node at all (never registered by scholar)',
+  UNSOURCED: 'a claim is link-hash-verified but its provenance chain reaches no registered source (ungrounded) \u2014 register the source or ground the chain',
   NO_CLAIMS: 'no claims registered \u2014 nothing to verify',
-};
+} as const;
+const REASONS: Record<Outcome, string> = GATE_REASONS;
 const DEFAULT_SEVERITIES: Record<string, 'error' | 'warning' | 'ignore'> = {
   unverified: 'error',
   source_missing: 'error',

@@ -4,6 +4,7 @@
  * rule every other surface uses, each stamp re-checked against the store.
  */
 import { liveClaimStatus, type LiveClaimStatus } from '../claims/liveStatus';
+import { claimFacts, claimSourceStates } from '../claims/sourceFacts';
 import type { FileHasher } from '../hash/types';
 import { checkStamp } from '../stamps/stamps';
 import type { StampVerdict } from '../stamps/types';
@@ -32,10 +33,13 @@ export async function buildReportData(view: StoreView, hasher: FileHasher, model
   const newestFirst = [...model.runs].sort((a, b) => ((a.startedAt ?? '') < (b.startedAt ?? '') ? 1 : -1)).map((r) => verified.get(r.sessionId)).filter((r): r is RunVerification => r !== undefined);
   const verdictOfFile = new Map<string, 'verified' | 'mismatch' | 'missing'>();
   for (const r of newestFirst) for (const f of r.files) if (!verdictOfFile.has(f.path) && f.status !== 'unknown' && f.status !== 'suspect') verdictOfFile.set(f.path, f.status);
+  const states = await claimSourceStates(view, hasher, model.claims.map((c) => ({ source_file: c.sourceFile })));
   const claims = model.claims.map((claim) => {
     const source = claim.sourceFile ?? undefined;
     const upstream = source ? firstChangedUpstream(newestFirst, source) : undefined;
-    return { claim, live: liveClaimStatus({ status: claim.status, source_file: claim.sourceFile }, { source: source ? verdictOfFile.get(source) : undefined, upstreamChanged: upstream }) };
+    const pinned = { source_file: claim.sourceFile, source_hash: claim.sourceHash };
+    const facts = { source: source ? verdictOfFile.get(source) : undefined, ...claimFacts(pinned, source ? states.get(source) : undefined, upstream) };
+    return { claim, live: liveClaimStatus({ status: claim.status, source_file: claim.sourceFile }, facts) };
   });
   const stamps: ReportData['stamps'] = [];
   for (const s of model.stamps) {

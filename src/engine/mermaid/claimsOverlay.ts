@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import type { Claim } from '../claims/claims';
 import { liveClaimStatus, type ClaimSourceFacts } from '../claims/liveStatus';
+import { claimFacts, type ClaimSourceState } from '../claims/sourceFacts';
 import { VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
 import { VERDICT_GLYPH } from '../present/icons';
 import type { ClaimStatus } from '../verify/verdicts';
@@ -45,15 +46,26 @@ function changedAncestor(start: DiagramNode, nodes: ReadonlyMap<string, DiagramN
   return undefined;
 }
 
-/** What the diagram says about a claim's source node (a node Clew added for an unsourced file says nothing). */
-function sourceFacts(source: DiagramNode | undefined, nodes: ReadonlyMap<string, DiagramNode>, parents: ReadonlyMap<string, string[]>): ClaimSourceFacts {
-  if (!source || source.className === 'file_unsourced') return {};
-  const own = source.verdict === 'mismatch' || source.verdict === 'missing' || source.verdict === 'verified' ? { source: source.verdict } : {};
-  const changed = changedAncestor(source, nodes, parents);
-  return { ...own, ...(changed ? { upstreamChanged: changed } : {}) };
+/**
+ * What is known about a claim's source: its state as hashed now when the caller gives it (as
+ * `clew verify` judges, also for a hand-written file), else what the diagram's node says (a node
+ * Clew added for a file no run produced says nothing of its bytes).
+ */
+function sourceFacts(
+  claim: Claim,
+  source: DiagramNode | undefined,
+  nodes: ReadonlyMap<string, DiagramNode>,
+  parents: ReadonlyMap<string, string[]>,
+  state: ClaimSourceState | undefined,
+): ClaimSourceFacts {
+  const unsourced = !source || source.className === 'file_unsourced';
+  const own = !unsourced && (source.verdict === 'mismatch' || source.verdict === 'missing' || source.verdict === 'verified') ? { source: source.verdict } : {};
+  const changed = unsourced ? undefined : changedAncestor(source, nodes, parents);
+  return { ...own, ...claimFacts(claim, state, changed) };
 }
 
-export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[]): ProvenanceDiagram {
+/** `sources`: the claims' sources as hashed now (engine/claims/sourceFacts.ts claimSourceStates). */
+export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[], sources: ReadonlyMap<string, ClaimSourceState> = new Map()): ProvenanceDiagram {
   if (claims.length === 0) return diagram;
   const nodes: DiagramNode[] = [...diagram.nodes];
   const edges: DiagramEdge[] = [...diagram.edges];
@@ -83,7 +95,7 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[])
       byPath.set(claim.source_file, source);
       lines.push(`    ${source.id}[("${labelText(`? ${iconFor(claim.source_file)} ${source.name}`)}<br/>${labelText('(no recorded run)')}")]:::file_unsourced`);
     }
-    const { status } = liveClaimStatus(claim, sourceFacts(source, nodeById, parents));
+    const { status } = liveClaimStatus(claim, sourceFacts(claim, source, nodeById, parents, claim.source_file ? sources.get(claim.source_file) : undefined));
     const className = claimClass(status);
     const where = `${path.basename(claim.file_path)}${claim.line_number ? `:L${claim.line_number}` : ''}`;
     const id = `claim_${idPart(claim.claim_id)}`;

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { listClaims } from '../../../src/engine/claims/claims';
-import { liveClaimStatus, reasonPhrase } from '../../../src/engine/claims/liveStatus';
+import { liveClaimStatus, reasonPhrase, sourceAgainstPin } from '../../../src/engine/claims/liveStatus';
+import { claimFacts, claimSourceStates } from '../../../src/engine/claims/sourceFacts';
+import { GATE_REASONS, verifyAllClaims } from '../../../src/engine/claims/verifyAll';
 import { createFileHasher } from '../../../src/engine/hash/fileHasher';
 import { provenanceDiagram } from '../../../src/engine/mermaid/provenanceDiagram';
 import { withClaims } from '../../../src/engine/mermaid/claimsOverlay';
@@ -75,5 +77,49 @@ test('the editor\u2019s facts and the diagram\u2019s facts give every paper.tex 
     await hasher.dispose();
     await store.close();
     m.cleanup();
+  }
+});
+
+test('the facts clew verify reads decide without a stored verdict: intact and produced is verified, a hand-written source is suspect', () => {
+  const never = { status: 'registered', source_file: '/p/hand.json' };
+  assert.deepEqual(liveClaimStatus(never, { current: 'intact', produced: false }), { status: 'suspect', reason: { kind: 'no run produced', path: '/p/hand.json' } });
+  assert.equal(reasonPhrase({ kind: 'no run produced', path: '/p/analysis_params.json' }), 'no run produced analysis_params.json');
+  assert.deepEqual(liveClaimStatus(never, { current: 'intact', produced: true }), { status: 'verified' });
+  assert.deepEqual(liveClaimStatus(never, { current: 'changed', produced: false }), { status: 'mismatch', reason: { kind: 'source changed', path: '/p/hand.json' } });
+  assert.deepEqual(liveClaimStatus(never, { current: 'missing', produced: true, source: 'verified' }), { status: 'missing', reason: { kind: 'source missing', path: '/p/hand.json' } });
+  // The claim's own pin decides, not the recorded hash: a re-recorded file the claim did not follow.
+  assert.equal(liveClaimStatus({ status: 'verified', source_file: '/p/x' }, { source: 'verified', current: 'changed', produced: true }).status, 'mismatch');
+  // Nothing known about the source: the stored word stands (registered only when never checked).
+  assert.deepEqual(liveClaimStatus(never, {}), { status: 'registered' });
+  assert.equal(sourceAgainstPin('abc', 'abcdef'), 'intact', 'a short pin is a prefix');
+  assert.equal(sourceAgainstPin(null, 'abcdef'), 'changed', 'no pin is never intact');
+  assert.equal(sourceAgainstPin('abc', undefined), 'missing');
+});
+
+test('one verdict: every seq-clean claim\u2019s live status, never checked, is the status clew verify then decides', async () => {
+  const m = materialise('seq-clean', 'relocated');
+  const store = await openStore(m.dbPath);
+  const hasher = createFileHasher({ useCache: false });
+  try {
+    // As if nobody had verified yet: every stored status back to registered.
+    await store.write([{ sql: "UPDATE claims SET status = 'registered', verified_at = NULL WHERE status != 'superseded'" }]);
+    const view = await store.snapshot();
+    const claims = listClaims(view, { limit: -1 });
+    const runs = (await verifyStatus({ view, hasher, cwd: m.root }, 500)).runs;
+    const states = await claimSourceStates(view, hasher, claims);
+    const live = new Map(claims.map((c) => {
+      const upstream = c.source_file ? firstChangedUpstream(runs, c.source_file) : undefined;
+      return [c.claim_id, liveClaimStatus(c, claimFacts(c, c.source_file ? states.get(c.source_file) : undefined, upstream))];
+    }));
+    const hand = claims.find((c) => c.source_file?.endsWith('hand_values.json'));
+    assert.ok(hand, 'the fixture has the hand-written source');
+    assert.deepEqual(live.get(hand.claim_id), { status: 'suspect', reason: { kind: 'no run produced', path: hand.source_file } });
+    const judged = await verifyAllClaims({ store, view, hasher, cwd: m.root });
+    assert.equal(judged.claims.length, claims.length);
+    for (const c of judged.claims) assert.equal(live.get(c.claim_id)?.status, c.status, `${c.location}: editor and clew verify agree`);
+    assert.equal(judged.reason, GATE_REASONS.UNVERIFIED, 'upstream\u2019s fixed sentence');
+  } finally {
+    await hasher.dispose();
+    await store.close();
   }
 });
