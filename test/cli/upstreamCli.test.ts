@@ -28,12 +28,11 @@ const DIFFERENCES = {
   chainDagText: "chain and dag text is Clew's own layout; the runs, their verdicts and the overall verdict are checked, not the layout.",
   stampVerdict: "check-stamp JSON adds `verdict` (Clew's one-word answer), `missing_sessions` (stamped runs no longer in the store) and, for RFC 3161 stamps, `token` (the token's own check).",
   apiKeys: 'chain/dag JSON carries the Python API keys next to the CLI keys (one object for both kinds of caller); status JSON adds other/other_count (runs upstream counts nowhere, §13.10) and hashes_from_cache.',
-  absolutePath: 'chain on a path neither on disk nor recorded names the absolute path (the API answer) where upstream echoes the argument.',
   dagOrder: 'the order of independent runs in dag comes from a Python set upstream (§13.1): runs and topological_order are compared as sets.',
   mermaidFixes: "print-mermaid draws Clew's fixed diagram (red reaches all descendants, real edges, short legacy hashes not red): node labels are compared, not colours or layout.",
 } as const;
 
-/** Keys Clew adds to upstream's objects (rules apiKeys / absolutePath / stampVerdict). */
+/** Keys Clew adds to upstream's objects (rules apiKeys / stampVerdict). */
 const EXTRA_KEYS = new Set([
   'files',
   'combined_hash_expected',
@@ -195,13 +194,7 @@ function compareEntry(m: Materialised, entry: Entry, ours: Outcome, tally: Tally
       return;
     }
     assert.ok(oursJson !== undefined, `${where}: stdout is not JSON:\n${ours.out}`);
-    let expected = expectedJson;
-    if (name === 'chain' && (expected as { error?: string }).error) {
-      // Rule absolutePath.
-      const e = expected as { error: string; target_file: string };
-      const abs = path.resolve(m.root, e.target_file);
-      expected = { error: `File not found: ${abs}`, target_file: abs };
-    }
+    const expected = expectedJson;
     const isDag = name === 'dag';
     assertContains(isDag ? sortDag(oursJson) : oursJson, isDag ? sortDag(expected) : expected, where);
     tally.json++;

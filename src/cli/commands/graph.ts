@@ -28,18 +28,22 @@ export const chainCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, { cached: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } }, CHAIN_USAGE);
     if (positionals.length !== 1) throw new ClewError('usage', `clew chain needs exactly one FILE\n${CHAIN_USAGE}`);
     const target = resolvePath(positionals[0], io.cwd);
+    // Upstream's error echoes FILE exactly as typed (relative stays relative; extras spec §2):
+    // scripts match on it.
+    const typed = positionals[0];
+    const notFound = (extra: Record<string, unknown> = {}): number => {
+      if (!(globals.json || values.json)) throw new ClewError('not-found', `file not found: ${typed}`);
+      io.out(json({ error: `File not found: ${typed}`, ...extra, target_file: typed }));
+      return 1;
+    };
     // Without a store nothing was recorded: a path that does not exist is simply not found.
-    if (!existsOrLink(target) && !fs.existsSync(locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env }).dbPath)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
+    if (!existsOrLink(target) && !fs.existsSync(locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env }).dbPath)) return notFound();
     return withStore(globals, io, { useCache: Boolean(values.cached) }, async ({ view, hasher }) => {
       const chain = await verifyChain({ view, hasher, cwd: io.cwd }, target);
       // A recorded file that was deleted is traced (reported missing): that is when its chain
       // matters most. Only a path that neither exists nor was ever recorded is an error; in JSON
       // it is one object that reads as upstream's CLI error and as its API answer at once.
-      if (chain.runs.length === 0 && !existsOrLink(target)) {
-        if (!(globals.json || values.json)) throw new ClewError('not-found', `file not found: ${positionals[0]}`);
-        io.out(json({ error: `File not found: ${target}`, ...chainJson(chain) }));
-        return 1;
-      }
+      if (chain.runs.length === 0 && !existsOrLink(target)) return notFound(chainJson(chain));
       if (globals.json || values.json) {
         io.out(json(chainJson(chain)));
         return exitCodeFor(chain.status);

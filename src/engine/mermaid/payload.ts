@@ -4,6 +4,7 @@
  */
 import { DIAGRAM_LEGEND, VERDICT_DIAGRAM_COLOUR, mermaidStyle } from '../present/colours';
 import type { DagLayout, DagPayload, ProvenanceDiagram } from './types';
+import { DIAGRAM_ICONS } from './upstreamStyle';
 
 /**
  * The panel draws graphs whole up to this many nodes (the default of the `clew.dag.maxNodes`
@@ -50,10 +51,22 @@ function withVerdictColours(diagram: ProvenanceDiagram): string {
   return `${diagram.text}\n${lines.join('\n')}`;
 }
 
+const ICON_PATTERN = new RegExp(`"((?:[^\\s"]{1,2} )?)(?:${DIAGRAM_ICONS.map((i) => i.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}) `, 'gu');
+
+/**
+ * What the panel and the HTML page draw: upstream's text without its file-type emoji, which a
+ * browser without an emoji font (a server, a minimal Linux) draws as empty boxes. The node's shape
+ * already tells a script from a file and the name carries its extension; the verdict glyphs
+ * (✓ ✗ ○ …) are in every common text font. `clew mermaid` keeps upstream's text unchanged.
+ */
+export function withDisplayGlyphs(text: string): string {
+  return text.replace(ICON_PATTERN, '"$1');
+}
+
 export function diagramPayload(diagram: ProvenanceDiagram, title: string): DagPayload {
   return {
     title: diagram.collapsed ? `${title} (${diagram.collapsed})` : diagram.empty ? `${title}: ${diagram.empty}` : title,
-    mermaid: withVerdictColours(diagram),
+    mermaid: withDisplayGlyphs(withVerdictColours(diagram)),
     nodes: diagram.nodes.map((n) => ({
       id: n.id,
       kind: n.kind,

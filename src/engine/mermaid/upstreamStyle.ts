@@ -31,6 +31,9 @@ const ICON_BY_EXTENSION: Readonly<Record<string, string>> = {
   '.sh': '🖥️',
 };
 
+/** Every icon iconFor gives, plus the claim nodes' (claimsOverlay.ts): emoji, which fonts without emoji draw as boxes. */
+export const DIAGRAM_ICONS: readonly string[] = [...new Set([...Object.values(ICON_BY_EXTENSION), '📄', '📝'])];
+
 export function iconFor(filePath: string): string {
   return ICON_BY_EXTENSION[path.extname(filePath).toLowerCase()] ?? '📄';
 }

@@ -5,12 +5,14 @@
  */
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { diagramPayload } from '../../../src/engine/mermaid/payload';
 import { dagHtmlPage } from '../../../src/engine/mermaid/html';
 import { renderDiagram, type SelectedRuns } from '../../../src/engine/mermaid/provenanceDiagram';
+import { DIAGRAM_ICONS } from '../../../src/engine/mermaid/upstreamStyle';
 import type { FileVerification, RunVerification } from '../../../src/engine/verify/types';
 import { CHROMIUM_MISSING, withDiagramPage } from '../../support/diagramPage';
 
@@ -138,7 +140,7 @@ test('a 600-node DAG is drawn whole by the layered renderer under the page CSP: 
     assert.equal(facts.fill, 'rgb(45, 164, 78)', 'classDef colours reach the shapes');
     assert.equal(await tab.locator('#toolbar button:has-text("Mermaid layout")').count(), 1, 'the layout button offers mermaid');
     // Focus works on the layered drawing: f2.csv's upstream is f2 ← s2 ← f1 ← s1 ← f0 ← s0.
-    await tab.locator('#dag svg g.node', { hasText: /^✓ 📊 f2\.csv$/ }).click();
+    await tab.locator('#dag svg g.node', { hasText: /^✓ f2\.csv$/ }).click();
     await tab.click('#toolbar button:has-text("Upstream")');
     await tab.waitForFunction(() => document.querySelectorAll('#dag svg g.node').length === 6);
     assert.equal(await tab.locator('#dag svg.clew-layered').count(), 0, 'a focus this small is drawn by mermaid again');
@@ -169,4 +171,31 @@ test('the layout button switches renderers; both draw the same nodes in the same
     assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
     assert.ok(pngBytes.length > 1000);
   }, { acceptDownloads: true });
+});
+
+/** The fonts fontconfig offers that cover `char` (empty: every browser draws it as a .notdef box). */
+function fontsCovering(char: string): string[] {
+  const hex = (char.codePointAt(0) ?? 0).toString(16);
+  const out = spawnSync('fc-list', [`:charset=${hex}`, 'family'], { encoding: 'utf8' });
+  if (out.error) throw new Error(`fc-list is needed to read font coverage: ${out.error.message}`);
+  return out.stdout.split('\n').filter(Boolean);
+}
+
+test('every glyph of the drawn labels is in an installed font: no emoji boxes without emoji fonts', { skip: CHROMIUM_MISSING }, async () => {
+  // One file of every type upstream gives an icon, a script, and each verdict glyph.
+  const types = ['a.csv', 'b.json', 'c.yaml', 'd.png', 'e.pdf', 'f.html', 'g.txt', 'h.npy', 'i.pkl', 'j.h5', 'k.mat', 'l.sh', 'm.unknownext'];
+  const selected: SelectedRuns = { mode: 'targets', runs: [run('g1', '/code/step.py', types.map((t) => file(t, 'output'))), run('g2', '/code/next.py', types.map((t) => file(t, 'input')))], scratch: new Set(), edges: [['g1', 'g2']] };
+  const payload = diagramPayload(renderDiagram(selected), 'glyphs');
+  for (const icon of DIAGRAM_ICONS) assert.ok(!payload.mermaid.includes(icon), `no ${icon} in the drawn text`);
+  assert.match(renderDiagram(selected).text, /🐍/, 'the diagram text itself (clew mermaid) keeps upstream\u2019s icons');
+  const page = path.join(dir, 'glyphs.html');
+  fs.writeFileSync(page, dagHtmlPage(payload));
+  await withDiagramPage(page, async (tab) => {
+    const labels = await tab.evaluate(() => Array.from(document.querySelectorAll('#dag svg g.node'), (n) => n.textContent ?? ''));
+    assert.equal(labels.length, 2 + types.length);
+    const nonAscii = [...new Set(labels.join('').replace(/[\x00-\x7f]/g, ''))];
+    assert.ok(nonAscii.includes('✓') && nonAscii.includes('✗'), `the verdict glyphs are drawn: ${nonAscii.join(' ')}`);
+    const boxes = nonAscii.filter((c) => fontsCovering(c).length === 0);
+    assert.deepEqual(boxes, [], 'characters no installed font has');
+  });
 });
