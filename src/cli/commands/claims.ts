@@ -44,7 +44,8 @@ function claimsJsonPath(io: CliIo, globals: GlobalOptions): string {
 async function autoExport(ctx: Parameters<typeof verifyClaim>[0], io: CliIo, globals: GlobalOptions): Promise<void> {
   if (io.env.SCITEX_CLEW_AUTO_EXPORT_CLAIMS === '0') return;
   try {
-    exportClaimsJson(await ctx.store.snapshot(), claimsJsonPath(io, globals));
+    const sources = await commandSources(globals, io);
+    exportClaimsJson(await ctx.store.snapshot(), claimsJsonPath(io, globals), { sources });
   } catch (err) {
     io.err(`clew: warning: could not re-export claims.json: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -168,13 +169,15 @@ export const claimsCommand: CliCommand = {
           return 0;
         });
       }
-      case 'export':
+      case 'export': {
+        const sources = await commandSources(globals, io);
         return withClaims(globals, io, async ({ view }) => {
           const target = values.path ? path.resolve(io.cwd, values.path) : claimsJsonPath(io, globals);
-          const written = exportClaimsJson(view, target, { readOnly: !values['no-read-only'], includeSuperseded: values['include-superseded'] });
+          const written = exportClaimsJson(view, target, { readOnly: !values['no-read-only'], includeSuperseded: values['include-superseded'], sources });
           io.out(asJson ? json({ path: written }) : `[EXPORTED] claims (schema 1.4) -> ${written}`);
           return 0;
         });
+      }
       default:
         throw new ClewError('usage', `unknown claims subcommand '${sub ?? ''}'\n${USAGE}`);
     }

@@ -13,7 +13,9 @@ export type ClaimReason =
   /** `changed`: the first changed or missing file upstream of the intact source, when known. */
   | { kind: 'upstream changed'; path: string; changed?: string }
   /** The source is intact but its provenance chain did not verify when the claim was last verified. */
-  | { kind: 'no lineage'; path: string };
+  | { kind: 'no lineage'; path: string }
+  /** Hash-verified, but a registered-source manifest is in force and the claim's provenance reaches none of its files. */
+  | { kind: 'unsourced'; path: string };
 
 export interface LiveClaimStatus {
   status: ClaimStatus;
@@ -27,6 +29,11 @@ export interface ClaimSourceFacts {
   source?: FileVerdict;
   /** Something upstream of the source changed; the first such file when known, else ''. */
   upstreamChanged?: string;
+  /**
+   * The registered-source gate's answer (engine/sources/grounding.ts): false when the gate is
+   * active and the claim reaches no anchor; undefined when there is no gate.
+   */
+  grounded?: boolean;
 }
 
 /** Upstream's stored words, `partial` (an old spelling) read as `suspect`. */
@@ -46,6 +53,8 @@ export function liveClaimStatus(claim: { status: string | null; source_file: str
     return { status: 'suspect', reason: { kind: 'upstream changed', path: source, ...(facts.upstreamChanged ? { changed: facts.upstreamChanged } : {}) } };
   }
   if (stored === 'mismatch') return { status: stored, reason: { kind: 'source changed', path: source } };
+  // As in verify's gate: failures outrank it, and only a claim whose source verified can be unsourced.
+  if (facts.grounded === false && (stored === 'verified' || stored === 'suspect')) return { status: 'unsourced', reason: { kind: 'unsourced', path: source } };
   if (stored === 'missing') return { status: stored, reason: { kind: 'source missing', path: source } };
   if (stored === 'suspect') return { status: stored, reason: { kind: 'no lineage', path: source } };
   return { status: stored };
@@ -62,6 +71,8 @@ export function reasonPhrase(reason: ClaimReason): string {
       return reason.changed ? `upstream ${path.basename(reason.changed)} changed` : 'something upstream changed';
     case 'no lineage':
       return 'its provenance chain did not verify';
+    case 'unsourced':
+      return 'reaches no registered source';
   }
 }
 
@@ -76,5 +87,7 @@ export function reasonSentence(claimId: string, reason: ClaimReason): string {
       return `Claim ${claimId}: ${reason.path} is intact but ${reason.changed ?? 'a file'} upstream of it changed`;
     case 'no lineage':
       return `Claim ${claimId}: ${reason.path} is intact but its provenance chain did not verify`;
+    case 'unsourced':
+      return `Claim ${claimId}: ${reason.path} is intact but its provenance reaches no registered source (clew register-source)`;
   }
 }
