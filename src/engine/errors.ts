@@ -14,6 +14,7 @@ export type ClewErrorCode =
   | 'store-busy'
   | 'writer-unavailable'
   | 'io'
+  | 'manifest-invalid'
   | 'internal';
 
 const EXIT_BY_CODE: Record<ClewErrorCode, number> = {
@@ -26,6 +27,7 @@ const EXIT_BY_CODE: Record<ClewErrorCode, number> = {
   'store-busy': 4,
   'writer-unavailable': 4,
   io: 1,
+  'manifest-invalid': 1,
   internal: 1,
 };
 

@@ -7,6 +7,7 @@ import { ClewError } from '../../engine/errors';
 import { glyphFor } from '../../engine/present/icons';
 import { locateStore } from '../../engine/store/locate';
 import { parseCommandArgs } from '../args';
+import { commandSources } from './upstream/sourcesState';
 import { withStore } from '../context';
 import { json, styler } from '../render/style';
 import type { CliCommand, CliIo, GlobalOptions } from '../types';
@@ -25,7 +26,8 @@ const USAGE = `Usage: clew claims <subcommand> [options]
 A claim ties a statement in a manuscript (e.g. paper.tex line 42) to a recorded source file.
 Exit: list/add 0; verify with an id 0 verified, 12 mismatch, 11 source missing, 10 otherwise,
 1 not found; verify without an id: 0 all OK, 10 unverified, 11 source missing, 12 hash mismatch,
-13 no lineage (--strict), 20 no claims; remove/supersede 1 when not found or without -y.`;
+13 no lineage (--strict), 17 unsourced (a registered-source manifest exists and the
+claim's provenance reaches none of its files), 20 no claims; remove/supersede 1 when not found or without -y.`;
 
 function location(c: Claim): string {
   return c.line_number ? `${c.file_path}:L${c.line_number}` : c.file_path;
@@ -42,7 +44,8 @@ function claimsJsonPath(io: CliIo, globals: GlobalOptions): string {
 async function autoExport(ctx: Parameters<typeof verifyClaim>[0], io: CliIo, globals: GlobalOptions): Promise<void> {
   if (io.env.SCITEX_CLEW_AUTO_EXPORT_CLAIMS === '0') return;
   try {
-    exportClaimsJson(await ctx.store.snapshot(), claimsJsonPath(io, globals));
+    const sources = await commandSources(globals, io);
+    exportClaimsJson(await ctx.store.snapshot(), claimsJsonPath(io, globals), { sources });
   } catch (err) {
     io.err(`clew: warning: could not re-export claims.json: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -115,10 +118,12 @@ export const claimsCommand: CliCommand = {
           return 0;
         });
       }
-      case 'verify':
+      case 'verify': {
+        // Loaded before the store opens: a malformed manifest is an error, never a silently inactive gate.
+        const sources = positionals.length === 0 ? await commandSources(globals, io) : undefined;
         return withClaims(globals, io, async (ctx) => {
           if (positionals.length === 0) {
-            const all = await verifyAllClaims(ctx, { strict: values.strict });
+            const all = await verifyAllClaims(ctx, { strict: values.strict, sources });
             if (asJson) io.out(json(all));
             else {
               io.out(`[${all.exit_code === 0 ? 'OK' : 'FAIL'}] verify claims${all.strict ? ' (strict)' : ''}: ${all.verified}/${all.total} verified -> ${all.exit_name} (exit ${all.exit_code})`);
@@ -133,6 +138,7 @@ export const claimsCommand: CliCommand = {
           else io.out([`claim_id:        ${r.claim.claim_id}`, `status:          ${s.paint(r.claim.status === 'verified' ? 'green' : 'red', r.claim.status)}`, `source_verified: ${r.source_verified}`, `chain_verified:  ${r.chain_verified}`, ...r.details.map((d) => `  - ${d}`)].join('\n'));
           return { verified: 0, mismatch: 12, missing: 11 }[r.claim.status] ?? 10;
         });
+      }
       case 'remove':
       case 'supersede': {
         const id = positionals[0];
@@ -163,13 +169,15 @@ export const claimsCommand: CliCommand = {
           return 0;
         });
       }
-      case 'export':
+      case 'export': {
+        const sources = await commandSources(globals, io);
         return withClaims(globals, io, async ({ view }) => {
           const target = values.path ? path.resolve(io.cwd, values.path) : claimsJsonPath(io, globals);
-          const written = exportClaimsJson(view, target, { readOnly: !values['no-read-only'], includeSuperseded: values['include-superseded'] });
+          const written = exportClaimsJson(view, target, { readOnly: !values['no-read-only'], includeSuperseded: values['include-superseded'], sources });
           io.out(asJson ? json({ path: written }) : `[EXPORTED] claims (schema 1.4) -> ${written}`);
           return 0;
         });
+      }
       default:
         throw new ClewError('usage', `unknown claims subcommand '${sub ?? ''}'\n${USAGE}`);
     }

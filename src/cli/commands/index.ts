@@ -19,8 +19,11 @@ import { checkStampCommand, listStampsCommand, stampCommand, stampsGroupCommand 
 import { statusCommand } from './status';
 import { claimCommand } from './upstream/claim';
 import { exportClaimsCommand } from './upstream/exportClaims';
+import { gateCompletenessCommand, groundingCommand } from './upstream/grounding';
 import { hashDirectoryCommand, hashFileCommand } from './upstream/hash';
 import { listRunsCommand, showStatsCommand } from './upstream/runs';
+import { keygenCommand, signCommand, verifySignaturesCommand } from './upstream/signing';
+import { listSourcesCommand, registerSourceCommand, unregisterSourceCommand } from './upstream/sources';
 import { upstreamVerifyCommand } from './upstream/verify';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -55,4 +58,12 @@ export const COMMANDS: readonly CliCommand[] = [
   exportClaimsCommand,
   hashFileCommand,
   hashDirectoryCommand,
+  registerSourceCommand,
+  listSourcesCommand,
+  unregisterSourceCommand,
+  groundingCommand,
+  gateCompletenessCommand,
+  keygenCommand,
+  signCommand,
+  verifySignaturesCommand,
 ];

@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { anchorIndex, groundClaim } from '../sources/grounding';
+import type { SourcesState } from '../sources/state';
 import type { StoreView } from '../store/types';
 import { utcIsoZNow } from '../util/time';
 import { buildGraph } from '../verify/graph';
@@ -52,13 +54,27 @@ function resolvedStatus(claim: Claim, facts: ChainFacts): Resolved {
   return 'registered';
 }
 
-export function claimsJsonContent(view: StoreView, options: { includeSuperseded?: boolean; filePathFilter?: string } = {}): Record<string, unknown> {
+export interface ClaimsExportOptions {
+  includeSuperseded?: boolean;
+  filePathFilter?: string;
+  /** The registered-source state: with its gate active, `grounded` is filled in and a verified claim reaching no anchor is `unsourced`. */
+  sources?: SourcesState;
+}
+
+export function claimsJsonContent(view: StoreView, options: ClaimsExportOptions = {}): Record<string, unknown> {
   const claims = listClaims(view, { limit: 1_000_000, includeSuperseded: options.includeSuperseded, filePath: options.filePathFilter });
   const allExceptions = new Map<string, string>();
+  const gate = options.sources?.active ? options.sources : undefined;
+  const anchors = gate ? anchorIndex(gate) : undefined;
+  let unsourced = 0;
   const rows = claims.map((c) => {
     const facts = chainFacts(view, c.source_session);
     for (const e of facts.exceptions) allExceptions.set(e.session_id, e.reason);
-    const resolved = resolvedStatus(c, facts);
+    const grounded = gate && c.status !== 'superseded' ? groundClaim(view, c, gate, anchors).grounded : null;
+    let resolved = resolvedStatus(c, facts);
+    // The rule of the live status (liveStatus.ts): only a claim whose source verified can be unsourced.
+    if (grounded === false && (c.status === 'verified' || c.status === 'suspect')) resolved = 'unsourced';
+    if (resolved === 'unsourced') unsourced++;
     const group = DISPLAY_GROUPS[resolved];
     return {
       ...c,
@@ -66,7 +82,7 @@ export function claimsJsonContent(view: StoreView, options: { includeSuperseded?
       resolved_status: resolved,
       chain_has_exception: facts.exceptions.length > 0,
       chain_has_frozen: facts.frozen,
-      grounded: null,
+      grounded,
       display_group: group,
       display_color: DISPLAY_PALETTE[group],
       exception_reasons: facts.exceptions.map((e) => e.reason),
@@ -89,7 +105,7 @@ export function claimsJsonContent(view: StoreView, options: { includeSuperseded?
       color: PALETTE.verified,
       verified_count: verified,
       unverified_count: rows.length - verified,
-      unsourced_count: 0,
+      unsourced_count: unsourced,
     },
     legend: {
       statuses: [
@@ -111,7 +127,7 @@ export function claimsJsonContent(view: StoreView, options: { includeSuperseded?
 }
 
 /** Writes claims.json (2-space indent, no trailing newline); read-only (0444) unless readOnly is false. */
-export function exportClaimsJson(view: StoreView, target: string, options: { readOnly?: boolean; includeSuperseded?: boolean; filePathFilter?: string } = {}): string {
+export function exportClaimsJson(view: StoreView, target: string, options: ClaimsExportOptions & { readOnly?: boolean } = {}): string {
   const abs = path.resolve(target);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   if (fs.existsSync(abs)) fs.chmodSync(abs, 0o644);

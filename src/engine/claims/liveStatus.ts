@@ -18,7 +18,9 @@ export type ClaimReason =
   /** The source is intact but its provenance chain did not verify when the claim was last verified. */
   | { kind: 'no lineage'; path: string }
   /** The source is intact but no recorded run produced it (a hand-written file): nothing behind it to verify. */
-  | { kind: 'no run produced'; path: string };
+  | { kind: 'no run produced'; path: string }
+  /** Hash-verified, but a registered-source manifest is in force and the claim's provenance reaches none of its files. */
+  | { kind: 'unsourced'; path: string };
 
 export interface LiveClaimStatus {
   status: ClaimStatus;
@@ -36,6 +38,11 @@ export interface ClaimSourceFacts {
   current?: SourceAgainstPin;
   /** Whether a recorded run wrote the source (false: a hand-written file); undefined: not known. */
   produced?: boolean;
+  /**
+   * The registered-source gate's answer (engine/sources/grounding.ts): false when the gate is
+   * active and the claim reaches no anchor; undefined when there is no gate.
+   */
+  grounded?: boolean;
 }
 
 export type SourceAgainstPin = 'intact' | 'changed' | 'missing';
@@ -67,6 +74,9 @@ export function liveClaimStatus(claim: { status: string | null; source_file: str
     return { status: 'suspect', reason: { kind: 'upstream changed', path: source, ...(facts.upstreamChanged ? { changed: facts.upstreamChanged } : {}) } };
   }
   const intact = facts.current === 'intact' || (facts.current === undefined && facts.source === 'verified');
+  // As in verify's gate: failures outrank it, and only a claim whose source verified can be unsourced.
+  const sourceVerified = intact || (facts.current === undefined && (stored === 'verified' || stored === 'suspect'));
+  if (facts.grounded === false && sourceVerified) return { status: 'unsourced', reason: { kind: 'unsourced', path: source } };
   // verify: an intact source no run produced has no chain to verify — suspect, as upstream says.
   if (intact && facts.produced === false) return { status: 'suspect', reason: { kind: 'no run produced', path: source } };
   // Intact, produced, nothing upstream changed: what verify decides now, whatever it stored before.
@@ -90,6 +100,8 @@ export function reasonPhrase(reason: ClaimReason): string {
       return 'its provenance chain did not verify';
     case 'no run produced':
       return `no run produced ${path.basename(reason.path)}`;
+    case 'unsourced':
+      return 'reaches no registered source';
   }
 }
 
@@ -106,5 +118,7 @@ export function reasonSentence(claimId: string, reason: ClaimReason): string {
       return `Claim ${claimId}: ${reason.path} is intact but its provenance chain did not verify`;
     case 'no run produced':
       return `Claim ${claimId}: no run produced ${reason.path} (nothing behind it to verify)`;
+    case 'unsourced':
+      return `Claim ${claimId}: ${reason.path} is intact but its provenance reaches no registered source (clew register-source)`;
   }
 }

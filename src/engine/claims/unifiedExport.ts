@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { StoreView } from '../store/types';
 import { utcIsoZNow } from '../util/time';
 import { CLEW_VERSION } from '../version';
-import { claimsJsonContent } from './exportJson';
+import { claimsJsonContent, type ClaimsExportOptions } from './exportJson';
 
 type Entry = Record<string, unknown> & { status: string };
 
@@ -42,8 +42,8 @@ function citationEntries(view: StoreView, displayPalette: Record<string, string>
   });
 }
 
-export function unifiedClaimsContent(view: StoreView): Record<string, unknown> {
-  const base = claimsJsonContent(view) as { palette: Record<string, string>; display_palette: Record<string, string>; display_groups: Record<string, string>; claims: Record<string, unknown>[] };
+export function unifiedClaimsContent(view: StoreView, options: Pick<ClaimsExportOptions, 'sources'> = {}): Record<string, unknown> {
+  const base = claimsJsonContent(view, options) as { palette: Record<string, string>; display_palette: Record<string, string>; display_groups: Record<string, string>; claims: Record<string, unknown>[] };
   const entries: Entry[] = base.claims.map((c) => ({
     claim_id: c.claim_id,
     claim_type: c.claim_type === 'figure' ? 'figure' : 'value',
@@ -98,11 +98,11 @@ export function unifiedClaimsContent(view: StoreView): Record<string, unknown> {
 }
 
 /** Writes the unified feed like claims.json: 2-space indent, read-only (0444) unless asked not to. */
-export function exportUnifiedClaims(view: StoreView, target: string, options: { readOnly?: boolean } = {}): string {
+export function exportUnifiedClaims(view: StoreView, target: string, options: { readOnly?: boolean } & Pick<ClaimsExportOptions, 'sources'> = {}): string {
   const abs = path.resolve(target);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   if (fs.existsSync(abs)) fs.chmodSync(abs, 0o644);
-  fs.writeFileSync(abs, JSON.stringify(unifiedClaimsContent(view), null, 2));
+  fs.writeFileSync(abs, JSON.stringify(unifiedClaimsContent(view, options), null, 2));
   if (options.readOnly !== false) fs.chmodSync(abs, 0o444);
   return abs;
 }

@@ -1,12 +1,14 @@
 /** `verify_all_claims` (spec §5.5): classify every claim and derive the gate's exit code. */
+import { anchorIndex, groundClaim } from '../sources/grounding';
+import type { SourcesState } from '../sources/state';
 import type { StoreView } from '../store/types';
 import { type Claim, type ClaimsContext, listClaims, verifyClaim } from './claims';
 import type { Severity } from './severityConfig';
 
-export const OUTCOME_CODES = { OK: 0, UNVERIFIED: 10, SOURCE_MISSING: 11, HASH_MISMATCH: 12, NO_LINEAGE: 13, NO_CLAIMS: 20 } as const;
+export const OUTCOME_CODES = { OK: 0, UNVERIFIED: 10, SOURCE_MISSING: 11, HASH_MISMATCH: 12, NO_LINEAGE: 13, UNSOURCED: 17, NO_CLAIMS: 20 } as const;
 export type Outcome = keyof typeof OUTCOME_CODES;
 /** Ranking low → high; the exit code is the highest-ranked outcome whose severity is `error`. */
-const RANK: Outcome[] = ['NO_CLAIMS', 'NO_LINEAGE', 'UNVERIFIED', 'SOURCE_MISSING', 'HASH_MISMATCH'];
+const RANK: Outcome[] = ['NO_CLAIMS', 'NO_LINEAGE', 'UNSOURCED', 'UNVERIFIED', 'SOURCE_MISSING', 'HASH_MISMATCH'];
 /**
  * scitex-clew's fixed sentence per exit code (`_cli/_exit_codes.py`, extras spec §1), byte for
  * byte: scripts match on them. Dashes U+2014, apostrophes U+0027.
@@ -24,6 +26,8 @@ export const GATE_REASONS = {
   NO_CLAIMS: 'no claims registered \u2014 nothing to verify',
 } as const;
 const REASONS: Record<Outcome, string> = GATE_REASONS;
+/** The per-claim detail an unsourced claim carries (the editor shows the same words). */
+export const UNSOURCED_DETAIL = 'Provenance reaches no registered source';
 const DEFAULT_SEVERITIES: Record<string, 'error' | 'warning' | 'ignore'> = {
   unverified: 'error',
   source_missing: 'error',
@@ -74,6 +78,11 @@ export async function verifyAllClaims(
     /** `verify.severity` from config (./severityConfig.ts); --strict still forces no_lineage to error, as upstream. */
     severities?: Partial<Record<string, Severity>>;
     refreshView?: () => Promise<StoreView>;
+    /**
+     * The registered-source state (engine/sources/state.ts loadSources). When its gate is active,
+     * a claim that would be OK but reaches no anchor is UNSOURCED. Absent: no gate, as before.
+     */
+    sources?: SourcesState;
   } = {},
 ): Promise<VerifyAllResult> {
   const strict = Boolean(options.strict);
@@ -82,6 +91,8 @@ export async function verifyAllClaims(
   if (strict) severities.no_lineage = 'error';
   const claims: Claim[] = listClaims(ctx.view, { filePath: options.filePath, claimType: options.claimType, limit: 10_000, cwd: ctx.cwd });
   const outcomes: ClaimOutcome[] = [];
+  const gate = options.sources?.active ? options.sources : undefined;
+  const anchors = gate ? anchorIndex(gate) : undefined;
   for (const claim of claims) {
     const r = await verifyClaim(ctx, claim.claim_id);
     if ('message' in r) continue;
@@ -92,19 +103,26 @@ export async function verifyAllClaims(
     else if (r.source_verified && strict && !r.chain_verified) outcome = 'NO_LINEAGE';
     else if (r.source_verified) outcome = 'OK';
     else outcome = 'UNVERIFIED';
+    const details = [...r.details];
+    // Mismatch and missing outrank the gate: only a claim that would pass can be unsourced.
+    if (outcome === 'OK' && gate && !groundClaim(ctx.view, claim, gate, anchors).grounded) {
+      outcome = 'UNSOURCED';
+      details.push(UNSOURCED_DETAIL);
+    }
     const severity = outcome === 'OK' ? 'ok' : severities[outcome.toLowerCase()];
     outcomes.push({
       claim_id: claim.claim_id,
       location: claim.line_number ? `${claim.file_path}:L${claim.line_number}` : claim.file_path,
       claim_value: claim.claim_value,
-      status: r.claim.status,
+      // The stored status stays the hash-level word; the gate's verdict is a view over the manifest, which can change without the store.
+      status: outcome === 'UNSOURCED' ? 'unsourced' : r.claim.status,
       source_file: claim.source_file,
       source_session: claim.source_session,
       source_verified: r.source_verified,
       chain_verified: r.chain_verified,
       outcome,
       severity,
-      details: r.details,
+      details,
       is_verified: outcome === 'OK',
     });
   }

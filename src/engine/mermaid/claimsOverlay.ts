@@ -22,11 +22,13 @@ export const CLAIM_CLASS_DEFS: Readonly<Record<string, string>> = {
   claim_failed: mermaidStyle(VERDICT_DIAGRAM_COLOUR.mismatch, { strokeWidth: '2px' }),
   claim_suspect: mermaidStyle(VERDICT_DIAGRAM_COLOUR.suspect, { strokeWidth: '2px' }),
   claim_registered: mermaidStyle(VERDICT_DIAGRAM_COLOUR.registered, { strokeWidth: '2px' }),
+  claim_unsourced: mermaidStyle(VERDICT_DIAGRAM_COLOUR.unsourced, { strokeWidth: '2px' }),
 };
 
 function claimClass(status: ClaimStatus): string {
   if (status === 'verified') return 'claim_verified';
   if (status === 'suspect') return 'claim_suspect';
+  if (status === 'unsourced') return 'claim_unsourced';
   if (status === 'mismatch' || status === 'missing') return 'claim_failed';
   return 'claim_registered';
 }
@@ -64,8 +66,16 @@ function sourceFacts(
   return { ...own, ...claimFacts(claim, state, changed) };
 }
 
-/** `sources`: the claims' sources as hashed now (engine/claims/sourceFacts.ts claimSourceStates). */
-export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[], sources: ReadonlyMap<string, ClaimSourceState> = new Map()): ProvenanceDiagram {
+/**
+ * `sources`: the claims' sources as hashed now (engine/claims/sourceFacts.ts claimSourceStates);
+ * `grounded`: claim id → the registered-source gate's answer (engine/sources/grounding.ts), when a gate is active.
+ */
+export function withClaims(
+  diagram: ProvenanceDiagram,
+  claims: readonly Claim[],
+  sources: ReadonlyMap<string, ClaimSourceState> = new Map(),
+  grounded?: ReadonlyMap<string, boolean>,
+): ProvenanceDiagram {
   if (claims.length === 0) return diagram;
   const nodes: DiagramNode[] = [...diagram.nodes];
   const edges: DiagramEdge[] = [...diagram.edges];
@@ -95,7 +105,9 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[],
       byPath.set(claim.source_file, source);
       lines.push(`    ${source.id}[("${labelText(`? ${iconFor(claim.source_file)} ${source.name}`)}<br/>${labelText('(no recorded run)')}")]:::file_unsourced`);
     }
-    const { status } = liveClaimStatus(claim, sourceFacts(claim, source, nodeById, parents, claim.source_file ? sources.get(claim.source_file) : undefined));
+    const gate = grounded?.get(claim.claim_id);
+    const facts = sourceFacts(claim, source, nodeById, parents, claim.source_file ? sources.get(claim.source_file) : undefined);
+    const { status } = liveClaimStatus(claim, { ...facts, ...(gate === undefined ? {} : { grounded: gate }) });
     const className = claimClass(status);
     const where = `${path.basename(claim.file_path)}${claim.line_number ? `:L${claim.line_number}` : ''}`;
     const id = `claim_${idPart(claim.claim_id)}`;
@@ -109,7 +121,8 @@ export function withClaims(diagram: ProvenanceDiagram, claims: readonly Claim[],
       line: claim.line_number ?? undefined,
       className,
       status: className === 'claim_verified' ? 'verified' : 'failed',
-      verdict: status === 'registered' || status === 'superseded' ? 'unknown' : status,
+      // A node's verdict speaks the run/file vocabulary: an unsourced claim is amber there, like suspect.
+      verdict: status === 'registered' || status === 'superseded' ? 'unknown' : status === 'unsourced' ? 'suspect' : status,
       hash: claim.source_hash,
     });
     if (source) {

@@ -22,6 +22,8 @@ export const VERDICT_DIAGRAM_COLOUR: Readonly<Record<Verdict, DiagramColour>> = 
   unknown: { fill: '#6e7781', stroke: '#424a53', text: '#ffffff' },
   registered: { fill: '#6e7781', stroke: '#424a53', text: '#ffffff' },
   superseded: { fill: '#6e7781', stroke: '#424a53', text: '#ffffff' },
+  // Upstream's amber for a claim that reaches no registered source (claims.json palette `unsourced`).
+  unsourced: { fill: '#b26a00', stroke: '#6b4000', text: '#ffffff' },
 };
 
 /** A mermaid `classDef` style for a diagram colour (stroke width only where the shape needs it). */
@@ -55,6 +57,7 @@ export const VERDICT_TERMINAL_COLOUR: Readonly<Record<Verdict, TerminalColour>> 
   unknown: 'cyan',
   registered: 'gray',
   superseded: 'gray',
+  unsourced: 'orange',
 };
 
 /** VS Code theme colour ids. */
@@ -66,4 +69,5 @@ export const VERDICT_THEME_COLOUR: Readonly<Record<Verdict, string>> = {
   unknown: 'descriptionForeground',
   registered: 'descriptionForeground',
   superseded: 'descriptionForeground',
+  unsourced: 'list.warningForeground',
 };

@@ -13,6 +13,7 @@ export const VERDICT_GLYPH: Readonly<Record<Verdict, string>> = {
   unknown: '?',
   registered: '○',
   superseded: '-',
+  unsourced: '◇',
 };
 
 /** Codicon ids (https://microsoft.github.io/vscode-codicons/); the extension wraps them in ThemeIcons. */
@@ -24,6 +25,7 @@ export const VERDICT_CODICON: Readonly<Record<Verdict, string>> = {
   unknown: 'circle-outline',
   registered: 'circle-outline',
   superseded: 'circle-slash',
+  unsourced: 'unverified',
 };
 
 /** The glyph for a word read from a store (which may hold words Clew does not know: `?`). */

@@ -10,8 +10,11 @@ import type { FileVerification, RunVerification, VerificationStatus } from './ty
 /** A recorded file's verdict; `unknown` only before it has been hashed. */
 export type FileVerdict = 'verified' | 'mismatch' | 'missing' | 'unknown';
 
-/** A claim's status, in upstream's words (`partial` is read as `suspect`). */
-export type ClaimStatus = 'verified' | 'suspect' | 'mismatch' | 'missing' | 'registered' | 'superseded';
+/**
+ * A claim's status, in upstream's words (`partial` is read as `suspect`). `unsourced` is never
+ * stored: it is the registered-source gate's verdict over a hash-verified claim (engine/sources/).
+ */
+export type ClaimStatus = 'verified' | 'suspect' | 'mismatch' | 'missing' | 'registered' | 'superseded' | 'unsourced';
 
 /** Every word a surface may show for a run, a file or a claim. */
 export type Verdict = VerificationStatus | ClaimStatus;

@@ -60,7 +60,7 @@ test('the editor\u2019s facts and the diagram\u2019s facts give every paper.tex 
     const sources = [...new Set(claims.flatMap((c) => (c.source_file ? [c.source_file] : [])))];
     const diagram = withClaims(await provenanceDiagram({ view, hasher, cwd: m.root }, { targetFiles: sources }), claims);
     const drawn = new Map(claims.map((c) => [c.claim_id, diagram.nodes.find((n) => n.kind === 'claim' && n.line === (c.line_number ?? undefined))?.className]));
-    const classOf = { verified: 'claim_verified', suspect: 'claim_suspect', mismatch: 'claim_failed', missing: 'claim_failed', registered: 'claim_registered', superseded: 'claim_registered' } as const;
+    const classOf = { verified: 'claim_verified', suspect: 'claim_suspect', mismatch: 'claim_failed', missing: 'claim_failed', registered: 'claim_registered', superseded: 'claim_registered', unsourced: 'claim_unsourced' } as const;
     let compared = 0;
     for (const c of claims) {
       const status = editor.get(c.claim_id);

@@ -10,6 +10,7 @@ import { errorMessage } from '../../../engine/errors';
 import { locateStore } from '../../../engine/store/locate';
 import { withStore } from '../../context';
 import type { CliIo, GlobalOptions } from '../../types';
+import { commandSources } from './sourcesState';
 
 export function defaultClaimsJson(io: CliIo, globals: GlobalOptions): string {
   if (io.env.SCITEX_CLEW_CLAIMS_JSON) return path.resolve(io.cwd, io.env.SCITEX_CLEW_CLAIMS_JSON);
@@ -24,7 +25,9 @@ export function withClaimsStore<T>(globals: GlobalOptions, io: CliIo, fn: (ctx: 
 export async function reexportClaims(ctx: ClaimsContext, io: CliIo, globals: GlobalOptions): Promise<void> {
   if (io.env.SCITEX_CLEW_AUTO_EXPORT_CLAIMS === '0') return;
   try {
-    exportClaimsJson(await ctx.store.snapshot(), defaultClaimsJson(io, globals));
+    // Inside the try: a malformed manifest must not fail the claim change that triggered the export.
+    const sources = await commandSources(globals, io);
+    exportClaimsJson(await ctx.store.snapshot(), defaultClaimsJson(io, globals), { sources });
   } catch (err) {
     io.err(`clew: warning: could not re-export claims.json: ${errorMessage(err)}`);
   }

@@ -11,6 +11,7 @@ import { withStore } from '../../context';
 import type { CliCommand } from '../../types';
 import { defaultClaimsJson } from './claimsStore';
 import { pyJson } from './pyJson';
+import { commandSources } from './sourcesState';
 
 const USAGE = `Usage: clew export-claims [--unified] [--path P] [--read-only|--no-read-only] [--dry-run] [-y] [--json]
 
@@ -47,8 +48,10 @@ export const exportClaimsCommand: CliCommand = {
     }
     const target = values.path ? path.resolve(io.cwd, values.path) : defaultClaimsJson(io, globals);
     const readOnly = !values['no-read-only'];
+    // The registered-source gate colours the export too: a verified claim reaching no registered source is unsourced.
+    const sources = await commandSources(globals, io);
     return withStore(globals, io, { useCache: true }, async ({ view }) => {
-      const written = unified ? exportUnifiedClaims(view, target, { readOnly }) : exportClaimsJson(view, target, { readOnly });
+      const written = unified ? exportUnifiedClaims(view, target, { readOnly, sources }) : exportClaimsJson(view, target, { readOnly, sources });
       io.out(asJson ? pyJson({ path: written, unified }) : `[EXPORTED] ${kind} -> ${written}`);
       return 0;
     });

@@ -2,7 +2,7 @@
  * Upstream's `clew verify`: with SESSION_ID, one run verified fail-loud (0 verified, 12 mismatch,
  * 11 missing, 10 anything else); without, the claims gate of spec §5.5 whose exit code names the
  * worst failing outcome (10 unverified, 11 source missing, 12 hash mismatch, 13 no lineage,
- * 20 no claims). Text and JSON as upstream prints them.
+ * 17 unsourced (registered-source gate), 20 no claims). Text and JSON as upstream prints them.
  */
 import { ClewError } from '../../../engine/errors';
 import { resolveSeverityOverrides } from '../../../engine/claims/severityConfig';
@@ -15,6 +15,7 @@ import { exitCodeFor } from '../../render/style';
 import type { CliCommand, CliIo } from '../../types';
 import { withClaimsStore } from './claimsStore';
 import { pyJson } from './pyJson';
+import { commandSources } from './sourcesState';
 
 const USAGE = `Usage: clew verify [SESSION_ID] [--strict] [--config PATH] [--json]
 
@@ -26,7 +27,10 @@ scitex-clew's verify, unchanged.
     --strict               a claim also needs a verified provenance chain (else NO_LINEAGE)
     --config PATH          a config file or .scitex/clew folder whose verify.severity map
                            (pattern: error|warning|ignore) overrides the user and project config
-  Exit 0 all OK, 10 UNVERIFIED, 11 SOURCE_MISSING, 12 HASH_MISMATCH, 13 NO_LINEAGE, 20 NO_CLAIMS.`;
+                           With a registered-source manifest (clew register-source), a claim
+                           whose provenance reaches no registered source is UNSOURCED.
+  Exit 0 all OK, 10 UNVERIFIED, 11 SOURCE_MISSING, 12 HASH_MISMATCH, 13 NO_LINEAGE, 17 UNSOURCED,
+  20 NO_CLAIMS.`;
 
 function runPayload(r: RunVerification, code: number): Record<string, unknown> {
   return {
@@ -81,8 +85,10 @@ export const upstreamVerifyCommand: CliCommand = {
     if (positionals.length === 1) return verifySession(positionals[0], asJson, globals, io);
     // Config problems are reported before the store is touched: a gate must not half-run.
     const severities = resolveSeverityOverrides({ cwd: io.cwd, env: io.env, explicit: values.config });
+    // Likewise a malformed sources manifest: the registered-source gate must not silently switch off.
+    const sources = await commandSources(globals, io);
     return withClaimsStore(globals, io, async (ctx) => {
-      const result = await verifyAllClaims(ctx, { strict: values.strict, severities });
+      const result = await verifyAllClaims(ctx, { strict: values.strict, severities, sources });
       // Upstream's CLI prints the result without the API's per-claim is_verified.
       io.out(asJson ? pyJson({ ...result, claims: result.claims.map(({ is_verified: _api, ...c }) => c) }) : gateText(result));
       return result.exit_code;
