@@ -4,7 +4,7 @@
 //   dist/hashWorker.js the worker thread that hashes files off the main thread
 //   dist/webview.js    the DAG panel front end (browser IIFE, mermaid bundled locally)
 //   dist/mcpServer.js  the MCP server with its SDK (loaded by `clew mcp` only)
-//   dist/sql-wasm.wasm, dist/clew_writer.py, dist/mcp-skills/  runtime assets found through engine/util/assets.ts
+//   dist/sql-wasm.wasm, dist/clew_writer.py, dist/clew_preload.c, dist/mcp-skills/  runtime assets found through engine/util/assets.ts
 //   dist/test/suite/*  integration tests run inside a real VS Code extension host
 //   out/test/**.test.js unit tests for `node --test`
 import * as esbuild from 'esbuild';
@@ -79,6 +79,9 @@ await Promise.all(present.map((options) => esbuild.build(options)));
 copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(root, 'dist/sql-wasm.wasm'));
 const writerHelper = join(root, 'src/engine/store/clew_writer.py');
 if (existsSync(writerHelper)) copyFileSync(writerHelper, join(root, 'dist/clew_writer.py'));
+// The LD_PRELOAD interposer's source: compiled on first `clew record` (src/engine/record/preload.ts).
+const preloadSource = join(root, 'src/engine/record/clew_preload.c');
+if (existsSync(preloadSource)) copyFileSync(preloadSource, join(root, 'dist/clew_preload.c'));
 // Agent-facing pages served by clew_skills_get (src/mcp/tools/skills.ts).
 const skillsDir = join(root, 'src/mcp/skills');
 if (existsSync(skillsDir)) {

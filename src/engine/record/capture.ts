@@ -41,7 +41,9 @@ function straceSeccomp(): boolean {
 
 /** strace command prefix writing its log to `logFile`. */
 export function straceArgs(logFile: string): string[] {
-  return ['-f', '-qq', ...(straceSeccomp() ? ['--seccomp-bpf'] : []), '-s', '65535', '-e', 'trace=open,openat,creat,rename,renameat,renameat2,execve', '-o', logFile, '--'];
+  // -y: a descriptor argument comes with its path (`3</p/sub>`), so openat(dirfd, "b.txt") resolves
+  // against that folder rather than the cwd.
+  return ['-f', '-qq', '-y', ...(straceSeccomp() ? ['--seccomp-bpf'] : []), '-s', '65535', '-e', 'trace=open,openat,creat,rename,renameat,renameat2,execve', '-o', logFile, '--'];
 }
 
 /** Decodes strace's C-style string escapes (\", \\, \n, \t, \ooo, \xhh) to UTF-8 text. */
@@ -70,9 +72,9 @@ export function decodeStraceString(escaped: string): string {
 }
 
 const STRING = '"((?:[^"\\\\]|\\\\.)*)"';
-const OPEN_RE = new RegExp(`^(\\d+)\\s+(open|openat|creat)\\((?:AT_FDCWD|\\d+(?:<[^>]*>)?),?\\s*${STRING}(?:,\\s*([A-Z_|0-9]+))?.*\\)\\s+=\\s+(\\d+)`);
+const OPEN_RE = new RegExp(`^(\\d+)\\s+(open|openat|creat)\\((?:AT_FDCWD|\\d+)(?:<([^>]*)>)?,?\\s*${STRING}(?:,\\s*([A-Z_|0-9]+))?.*\\)\\s+=\\s+(\\d+)`);
 const OPEN_NO_DIRFD_RE = new RegExp(`^(\\d+)\\s+(open|creat)\\(${STRING}(?:,\\s*([A-Z_|0-9]+))?.*\\)\\s+=\\s+(\\d+)`);
-const RENAME_RE = new RegExp(`^(\\d+)\\s+rename(?:at2?)?\\((?:AT_FDCWD,\\s*)?${STRING},\\s*(?:AT_FDCWD,\\s*)?${STRING}.*\\)\\s+=\\s+0`);
+const RENAME_RE = new RegExp(`^(\\d+)\\s+rename(?:at2?)?\\((?:(?:AT_FDCWD|\\d+)(?:<[^>]*>)?,\\s*)?${STRING},\\s*(?:(?:AT_FDCWD|\\d+)(?:<([^>]*)>)?,\\s*)?${STRING}.*\\)\\s+=\\s+0`);
 const EXEC_RE = new RegExp(`^(\\d+)\\s+execve\\(${STRING}.*\\)\\s+=\\s+0`);
 
 /** Parses an strace log into files read, written and executed (absolute, in first-seen order). */
@@ -82,9 +84,12 @@ export function parseStraceLog(log: string, cwd: string): CapturedFiles {
   const executed: string[] = [];
   const abs = (p: string) => path.resolve(cwd, p);
   for (const line of log.split('\n')) {
-    const open = OPEN_RE.exec(line) ?? OPEN_NO_DIRFD_RE.exec(line);
+    const at = OPEN_RE.exec(line);
+    const open = at ? [at[0], at[1], at[2], at[4], at[5]] : OPEN_NO_DIRFD_RE.exec(line);
     if (open) {
-      const file = abs(decodeStraceString(open[3]));
+      const dir = at?.[3];
+      const name = decodeStraceString(open[3]);
+      const file = dir !== undefined && !name.startsWith('/') ? path.resolve(decodeStraceString(dir), name) : abs(name);
       const flags = open[4] ?? '';
       const writes = open[2] === 'creat' || /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/.test(flags);
       if (!firstAccess.has(file)) firstAccess.set(file, writes ? 'write' : 'read');
@@ -93,7 +98,8 @@ export function parseStraceLog(log: string, cwd: string): CapturedFiles {
     }
     const rename = RENAME_RE.exec(line);
     if (rename) {
-      written.add(abs(decodeStraceString(rename[3])));
+      const name = decodeStraceString(rename[4]);
+      written.add(rename[3] !== undefined && !name.startsWith('/') ? path.resolve(decodeStraceString(rename[3]), name) : abs(name));
       continue;
     }
     const exec = EXEC_RE.exec(line);

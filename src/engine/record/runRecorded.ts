@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { ClewError } from '../errors';
 import type { Store } from '../store/types';
 import { resolvePath } from '../util/paths';
-import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs, straceAvailable } from './capture';
+import { localIsoNow } from '../util/time';
+import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs } from './capture';
+import { chooseCapture } from './captureChoice';
+import { parsePreloadLog } from './preload';
 import { replayInfoFor, resolveExecutable } from './replayInfo';
 import { RecordingSession } from './session';
 
@@ -65,12 +68,14 @@ export interface RecordResult {
   inputs: string[];
   outputs: string[];
   script: string | undefined;
-  capture: 'strace' | 'tree-diff' | 'declared';
+  capture: 'preload' | 'strace' | 'tree-diff' | 'declared';
+  /** Why this capture was used (a fallback says what ruled out the faster one). */
+  captureReason?: string;
 }
 
-function runChild(argv: readonly string[], cwd: string, timeoutMs: number): Promise<number> {
+function runChild(argv: readonly string[], cwd: string, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit' });
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit', ...(env ? { env } : {}) });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
@@ -103,41 +108,66 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
   const declared = (request.inputs?.length ?? 0) + (request.outputs?.length ?? 0) > 0;
   const auto = request.autoCapture ?? !declared;
   const script = request.script ? resolvePath(request.script, request.cwd) : detectScript(request.command, request.cwd);
+  const env = request.env ?? process.env;
   // What a rerun needs to replay this exact command (argv, cwd, interpreter, selected env).
-  const metadata = { clew: replayInfoFor(request.command, request.cwd, request.env ?? process.env) };
-  const session = await RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata, ...(request.recordedForms ? { recordedForms: request.recordedForms } : {}) });
-  for (const input of request.inputs ?? []) {
-    if (!(await session.recordInput(input))) request.onNotice?.(`declared input not found, not recorded: ${input}`);
-  }
-  let capture: RecordResult['capture'] = 'declared';
-  let exitCode: number;
-  let captured: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
+  const metadata = { clew: replayInfoFor(request.command, request.cwd, env) };
+  const choice = auto ? chooseCapture(request.command, request.cwd, env) : undefined;
+  const timeoutMs = request.timeoutMs ?? 0;
   const root = resolvePath(request.projectRoot);
   const exclude = new Set<string>([script ?? '', request.store.dbPath]);
-  if (auto && straceAvailable()) {
-    capture = 'strace';
-    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clew-strace-'));
-    const logFile = path.join(logDir, 'trace.log');
+  // The session row is written while the command runs: reading the store, loading SQLite and
+  // starting the writer process overlap the command instead of delaying it (docs/recording.md).
+  // Declared inputs are hashed before the command runs, so then the session comes first.
+  const startedAt = localIsoNow();
+  const sessionStart = RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata, startedAt, ...(request.recordedForms ? { recordedForms: request.recordedForms } : {}) });
+  if ((request.inputs?.length ?? 0) > 0) {
+    const session = await sessionStart;
+    for (const input of request.inputs ?? []) {
+      if (!(await session.recordInput(input))) request.onNotice?.(`declared input not found, not recorded: ${input}`);
+    }
+  }
+  // Nothing may stay unhandled while the command runs; the failure is reported after it.
+  sessionStart.catch(() => undefined);
+
+  let exitCode: number;
+  let captured: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
+  if (choice?.kind === 'preload' || choice?.kind === 'strace') {
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `clew-${choice.kind}-`));
+    const logFile = path.join(logDir, 'capture.log');
     try {
-      exitCode = await runChild(['strace', ...straceArgs(logFile), ...request.command], request.cwd, request.timeoutMs ?? 0);
-      const parsed = parseStraceLog(fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '', request.cwd);
+      if (choice.kind === 'preload') {
+        const preload = env.LD_PRELOAD ? `${choice.library}:${env.LD_PRELOAD}` : choice.library;
+        exitCode = await runChild(request.command, request.cwd, timeoutMs, { ...env, LD_PRELOAD: preload, CLEW_PRELOAD_LOG: logFile });
+      } else {
+        if (env.CLEW_CAPTURE?.trim().toLowerCase() !== 'strace') request.onNotice?.(`capturing with strace: ${choice.reason}`);
+        exitCode = await runChild(['strace', ...straceArgs(logFile), ...request.command], request.cwd, timeoutMs, request.env);
+      }
+      const log = fs.existsSync(logFile) ? fs.readFileSync(logFile) : Buffer.alloc(0);
+      const parsed = choice.kind === 'preload' ? parsePreloadLog(log) : parseStraceLog(log.toString('utf8'), request.cwd);
       captured = { inputs: filterProjectFiles(parsed.inputs, root, exclude), outputs: filterProjectFiles(parsed.outputs, root, exclude) };
     } finally {
       fs.rmSync(logDir, { recursive: true, force: true });
     }
-  } else if (auto) {
-    capture = 'tree-diff';
-    request.onNotice?.('strace is not available: recording changed files as outputs only (declare inputs with --input)');
+  } else if (choice?.kind === 'tree-diff') {
+    request.onNotice?.(`${choice.reason}: recording changed files as outputs only (declare inputs with --input)`);
     const before = snapshotTree(root);
-    exitCode = await runChild(request.command, request.cwd, request.timeoutMs ?? 0);
+    exitCode = await runChild(request.command, request.cwd, timeoutMs, request.env);
     captured = { inputs: [], outputs: filterProjectFiles(changedFiles(before, snapshotTree(root)), root, exclude) };
   } else {
-    exitCode = await runChild(request.command, request.cwd, request.timeoutMs ?? 0);
+    exitCode = await runChild(request.command, request.cwd, timeoutMs, request.env);
   }
-  for (const input of captured.inputs) await session.recordInput(input);
-  for (const output of [...(request.outputs ?? []), ...captured.outputs]) {
-    if (!(await session.recordOutput(output)) && request.outputs?.includes(output)) request.onNotice?.(`declared output not found, not recorded: ${output}`);
+  let session: RecordingSession;
+  try {
+    session = await sessionStart;
+  } catch (err) {
+    if (err instanceof ClewError) throw new ClewError(err.code, `${err.message} (the command ran and exited ${exitCode}; nothing was recorded)`, { cause: err });
+    throw err;
   }
+  await session.recordInputs(captured.inputs);
+  for (const output of request.outputs ?? []) {
+    if (!(await session.recordOutput(output))) request.onNotice?.(`declared output not found, not recorded: ${output}`);
+  }
+  await session.recordOutputs(captured.outputs);
   const status = exitCode === 0 ? 'success' : 'failed';
   await session.close(status, exitCode);
   return {
@@ -147,6 +177,7 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
     inputs: [...session.recordedInputs.keys()],
     outputs: [...session.recordedOutputs.keys()],
     script,
-    capture,
+    capture: choice?.kind ?? 'declared',
+    ...(choice ? { captureReason: choice.reason } : {}),
   };
 }

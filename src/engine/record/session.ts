@@ -8,12 +8,14 @@
  * linked as its own parent (upstream writes a self-loop when a session reads a file it wrote).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import { ClewError, errorMessage } from '../errors';
 import { hashFile } from '../hash/sha256';
+import { hashDescriptor, openForHashing } from '../hash/syncHash';
 import { coreSchemaOps } from '../store/schema';
-import type { Store } from '../store/types';
+import type { Store, WriteOp } from '../store/types';
 import { resolvePath } from '../util/paths';
 import { localIsoNow } from '../util/time';
 
@@ -23,6 +25,8 @@ export interface SessionStartOptions {
   parentSession?: string;
   metadata?: Record<string, unknown>;
   cwd?: string;
+  /** started_at as upstream writes it (default: now); a recorder that writes the row while the command already runs passes the moment it started it. */
+  startedAt?: string;
   /**
    * Other paths a file may be recorded under (a store that moved: its old absolute paths), so an
    * input still links the runs that wrote it before the move. New rows always hold real paths.
@@ -67,6 +71,29 @@ async function hashIfFile(p: string): Promise<{ hash: string; size: number } | u
   }
 }
 
+/**
+ * Synchronous hash of a small or large file with its size: one open, one fstat, reads into a
+ * reused buffer, one close. For the many small files a capture finds, the async path's event-loop
+ * round trips per file cost more than the reading (see hash/syncHash.ts).
+ */
+function hashIfFileSync(p: string, buffer: Buffer): { hash: string; size: number } | undefined {
+  const fd = openForHashing(p);
+  if (typeof fd !== 'number') return undefined;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const hash = hashDescriptor(fd, buffer, true);
+    return hash ? { hash: hash.digest('hex'), size: stat.size } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Files per write transaction in the batch methods: each transaction stays short for other writers. */
+const BATCH = 500;
+
 export class RecordingSession {
   private readonly inputs = new Map<string, string>();
   private readonly outputs = new Map<string, string>();
@@ -95,7 +122,7 @@ export class RecordingSession {
       {
         sql: `INSERT OR REPLACE INTO runs (session_id, script_path, script_hash, started_at, status, parent_session, metadata, provenance, exception_reason)
               VALUES (?, ?, ?, ?, 'running', ?, ?, 'tracked', NULL)`,
-        params: [sessionId, scriptPath, script?.hash ?? null, localIsoNow(), options.parentSession ?? null, metadata],
+        params: [sessionId, scriptPath, script?.hash ?? null, options.startedAt ?? localIsoNow(), options.parentSession ?? null, metadata],
       },
     ]);
     return new RecordingSession(store, sessionId, script?.hash ?? null, cwd, recordingHost(), options.recordedForms ?? (() => []));
@@ -109,12 +136,70 @@ export class RecordingSession {
     const file = await hashIfFile(resolved);
     if (!file) return false;
     this.inputs.set(resolved, file.hash);
+    await this.store.write(this.inputOps(resolved, file.hash, file.size));
+    return true;
+  }
+
+  /**
+   * record_input for many files (a capture's): the same rows and parent links as one
+   * recordInput per file, hashed first, then written BATCH files per transaction instead of one
+   * round trip each. Returns the files recorded (missing ones are skipped).
+   */
+  async recordInputs(filePaths: readonly string[]): Promise<string[]> {
+    if (this.closed) return [];
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const recorded: string[] = [];
+    let ops: WriteOp[] = [];
+    let files = 0;
+    for (const filePath of filePaths) {
+      const resolved = resolvePath(filePath, this.cwd);
+      if (this.inputs.has(resolved)) {
+        recorded.push(resolved);
+        continue;
+      }
+      const file = hashIfFileSync(resolved, buffer);
+      if (!file) continue;
+      this.inputs.set(resolved, file.hash);
+      recorded.push(resolved);
+      ops.push(...this.inputOps(resolved, file.hash, file.size));
+      if (++files % BATCH === 0) {
+        await this.store.write(ops);
+        ops = [];
+      }
+    }
+    if (ops.length > 0) await this.store.write(ops);
+    return recorded;
+  }
+
+  /** record_output for many files, BATCH per transaction (see recordInputs). */
+  async recordOutputs(filePaths: readonly string[]): Promise<string[]> {
+    if (this.closed) return [];
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const recorded: string[] = [];
+    let ops: WriteOp[] = [];
+    for (const filePath of filePaths) {
+      const resolved = resolvePath(filePath, this.cwd);
+      const file = hashIfFileSync(resolved, buffer);
+      if (!file) continue;
+      this.outputs.set(resolved, file.hash);
+      recorded.push(resolved);
+      ops.push(this.outputOp(resolved, file.hash, file.size));
+      if (ops.length >= BATCH) {
+        await this.store.write(ops);
+        ops = [];
+      }
+    }
+    if (ops.length > 0) await this.store.write(ops);
+    return recorded;
+  }
+
+  private inputOps(resolved: string, hash: string, size: number): WriteOp[] {
     const forms = [resolved, ...this.recordedForms(resolved)];
     const producers = `SELECT session_id FROM file_hashes WHERE file_path IN (${forms.map(() => '?').join(', ')}) AND +role = 'output' AND session_id != ?`;
-    await this.store.write([
+    return [
       {
         sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'input', ?, 0, ?)`,
-        params: [this.sessionId, resolved, file.hash, file.size, this.host],
+        params: [this.sessionId, resolved, hash, size, this.host],
       },
       {
         sql: `INSERT OR IGNORE INTO session_parents (session_id, parent_session)
@@ -126,8 +211,14 @@ export class RecordingSession {
               WHERE session_id = ? AND parent_session IS NULL`,
         params: [...forms, this.sessionId, this.sessionId],
       },
-    ]);
-    return true;
+    ];
+  }
+
+  private outputOp(resolved: string, hash: string, size: number): WriteOp {
+    return {
+      sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'output', ?, 0, ?)`,
+      params: [this.sessionId, resolved, hash, size, this.host],
+    };
   }
 
   /** record_output: every call re-hashes; no parent linking. */
@@ -137,12 +228,7 @@ export class RecordingSession {
     const file = await hashIfFile(resolved);
     if (!file) return false;
     this.outputs.set(resolved, file.hash);
-    await this.store.write([
-      {
-        sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'output', ?, 0, ?)`,
-        params: [this.sessionId, resolved, file.hash, file.size, this.host],
-      },
-    ]);
+    await this.store.write([this.outputOp(resolved, file.hash, file.size)]);
     return true;
   }
 
