@@ -40,6 +40,8 @@ export interface CommandHandlers {
   /** A file (explorer) to export the DAG behind; `request` {kind, out} skips the questions. */
   exportPackage(target?: unknown, request?: unknown): unknown;
   openReport(): unknown;
+  /** The History view on a file (explorer, editor tab); none → the active editor's file. */
+  showHistory(uri?: vscode.Uri): unknown;
 }
 
 export function commandTable(h: CommandHandlers): CommandSpec[] {
@@ -62,5 +64,6 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
     { id: 'clew.registerClaim', title: 'Register Claim', run: () => h.registerClaim() },
     { id: 'clew.exportPackage', title: 'Export Reproducibility Package…', run: (target, request) => h.exportPackage(target, request) },
     { id: 'clew.openReport', title: 'Open Report', run: () => h.openReport() },
+    { id: 'clew.showHistory', title: 'Show History', run: (uri) => h.showHistory(uri as vscode.Uri | undefined) },
   ];
 }

@@ -32,6 +32,8 @@ export interface CommandContext {
   extensionUri: vscode.Uri;
   refreshAll(): Promise<void>;
   reruns: RerunResults;
+  /** Points the History view at a file and waits for its list. */
+  followHistory(file: string): Promise<void>;
 }
 
 /** The file a command was invoked on: a URI, or a tree item of the Changes or Runs view. */
@@ -314,6 +316,16 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const model = (file ? ctx.modelFor(vscode.Uri.file(file)) : undefined) ?? ctx.models()[0];
       if (!(await engineOrExplain(model))) return undefined;
       return exportPackage(model, file, request, ctx.log);
+    },
+    async showHistory(uri) {
+      const file = uri?.scheme === 'file' ? uri.fsPath : vscode.window.activeTextEditor?.document.uri.scheme === 'file' ? vscode.window.activeTextEditor.document.uri.fsPath : undefined;
+      if (!file) {
+        void vscode.window.showInformationMessage('Clew: open or select a file to see its history.');
+        return undefined;
+      }
+      await ctx.followHistory(file);
+      await vscode.commands.executeCommand('clew.history.focus');
+      return file;
     },
     async openReport() {
       const model = ctx.modelFor(vscode.window.activeTextEditor?.document.uri) ?? ctx.models()[0];

@@ -19,6 +19,7 @@ import { REPORT_SCHEME, ReportDocuments } from './report';
 import { RerunResults } from './rerun';
 import { StampsTree, tsaCertificate } from './stamps';
 import { ClewStatusBar } from './statusBar';
+import { HistoryTree } from './historyView';
 import { ChangesTree, ClaimsTree, RunsTree } from './views';
 import { createModelWatchers } from './watchers';
 
@@ -32,6 +33,8 @@ export interface ClewApi {
   dagPanel(): Pick<DagPanelHandle, 'shown' | 'nextReport'> | undefined;
   /** The MCP servers offered to agents, and whether this VS Code took the provider (mcpProvider.ts). */
   mcpServers(): { registered: boolean; specs: McpServerSpec[] };
+  /** The History view: the file it follows and its entries. */
+  history(): Pick<HistoryTree, 'shown' | 'follow'>;
 }
 
 function settings(): ModelSettings {
@@ -51,7 +54,7 @@ const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f)
 function createSurfaces(models: () => readonly ClewModel[]) {
   const decorations = new ClewDecorationProvider(models);
   const statusBar = new ClewStatusBar();
-  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models), stamps: new StampsTree(models) };
+  const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models), stamps: new StampsTree(models), history: new HistoryTree(models) };
   const claimLenses = new ClaimLenses(models);
   const update = () => {
     statusBar.update(models());
@@ -74,8 +77,13 @@ function createSurfaces(models: () => readonly ClewModel[]) {
     vscode.window.createTreeView('clew.runs', { treeDataProvider: trees.runs }),
     vscode.window.createTreeView('clew.claims', { treeDataProvider: trees.claims }),
     vscode.window.createTreeView('clew.stamps', { treeDataProvider: trees.stamps }),
+    vscode.window.createTreeView('clew.history', { treeDataProvider: trees.history }),
+    // The History view follows the active editor's file.
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor?.document.uri.scheme === 'file') void trees.history.follow(editor.document.uri.fsPath);
+    }),
   ];
-  return { decorations, update, disposables };
+  return { decorations, update, disposables, history: trees.history };
 }
 
 export function activate(context: vscode.ExtensionContext): ClewApi {
@@ -121,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     extensionPath: context.extensionPath,
     extensionUri: context.extensionUri,
     refreshAll,
+    followHistory: (file) => surfaces.history.follow(file),
   });
   setDagPanelActions({
     showRun: (sessionId, column) => void vscode.commands.executeCommand('clew.verifyRun', sessionId, column),
@@ -156,7 +165,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   surfaces.decorations.setEnabled(decorationsEnabled());
   log.info(`Clew activated for ${set.models.length} folder(s)`);
   void refreshAll().then(() => offerLegacyMoves(set.models, log));
-  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }) };
+  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }), history: () => surfaces.history };
 }
 
 export function deactivate(): void {
