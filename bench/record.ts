@@ -101,10 +101,10 @@ function main(): void {
     const python = run(['python3', '-c', 'import sys; print(sys.executable)'], root).stdout.trim();
     for (let i = 0; i < Math.max(50, Math.round(2000 * SCALE)); i++) fs.writeFileSync(path.join(root, 'data', `f${String(i).padStart(4, '0')}.txt`), `line ${i}\n`.repeat(5));
     fs.writeFileSync(path.join(root, 'heavy.py'), HEAVY);
-    // Calibrate: one million iterations timed, scaled to about a second.
-    fs.writeFileSync(path.join(root, 'compute.py'), compute(1_000_000));
-    const probe = run([python, 'compute.py'], root).ms;
-    fs.writeFileSync(path.join(root, 'compute.py'), compute(Math.round((1_000_000 * 1000 * SCALE) / probe)));
+    // Calibrate: three million iterations timed (less the interpreter's start), scaled to about a second.
+    fs.writeFileSync(path.join(root, 'compute.py'), compute(3_000_000));
+    const probe = run([python, 'compute.py'], root).ms - run([python, '-c', '0'], root).ms;
+    fs.writeFileSync(path.join(root, 'compute.py'), compute(Math.round((3_000_000 * 1000 * SCALE) / Math.max(50, probe))));
 
     const nodeStart = median([0, 1, 2, 3, 4].map(() => run([process.execPath, '-e', '0'], root).ms));
     const straceAlone = median([0, 1, 2].map(() => run(['strace', '-f', '-qq', '--seccomp-bpf', '-e', 'trace=open,openat,creat,rename,renameat,renameat2,execve', '-o', '/dev/null', '--', python, 'heavy.py'], root).ms));

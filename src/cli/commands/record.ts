@@ -15,8 +15,9 @@ const USAGE = `Usage: clew record [--input F]… [--output F]… [--script F] [-
 
 Runs CMD as one recorded session in the store (created if missing). Declared --input files are
 hashed before the command runs, --output files after it. With nothing declared (or --auto),
-the files CMD reads and writes inside the project are captured automatically with strace
-(falling back to "files that changed" as outputs when strace cannot run).
+the files CMD reads and writes inside the project are captured automatically by an LD_PRELOAD
+interposer (strace when it cannot see CMD or CLEW_CAPTURE=strace; "files that changed" as
+outputs when strace cannot run either; docs/recording.md).
 The session is closed as success (exit 0) or failed. Exit: the command's own exit status.`;
 
 export const recordCommand: CliCommand = {

@@ -13,6 +13,7 @@ import { resolvePath } from '../util/paths';
 import { localIsoNow } from '../util/time';
 import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs } from './capture';
 import { chooseCapture } from './captureChoice';
+import { InputPrehasher } from './prehash';
 import { parsePreloadLog } from './preload';
 import { replayInfoFor, resolveExecutable } from './replayInfo';
 import { RecordingSession } from './session';
@@ -131,13 +132,19 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
 
   let exitCode: number;
   let captured: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
+  let prehasher: InputPrehasher | undefined;
   if (choice?.kind === 'preload' || choice?.kind === 'strace') {
     const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `clew-${choice.kind}-`));
     const logFile = path.join(logDir, 'capture.log');
     try {
       if (choice.kind === 'preload') {
         const preload = env.LD_PRELOAD ? `${choice.library}:${env.LD_PRELOAD}` : choice.library;
-        exitCode = await runChild(request.command, request.cwd, timeoutMs, { ...env, LD_PRELOAD: preload, CLEW_PRELOAD_LOG: logFile });
+        prehasher = new InputPrehasher(logFile, root);
+        try {
+          exitCode = await runChild(request.command, request.cwd, timeoutMs, { ...env, LD_PRELOAD: preload, CLEW_PRELOAD_LOG: logFile });
+        } finally {
+          prehasher.stop();
+        }
       } else {
         if (env.CLEW_CAPTURE?.trim().toLowerCase() !== 'strace') request.onNotice?.(`capturing with strace: ${choice.reason}`);
         exitCode = await runChild(['strace', ...straceArgs(logFile), ...request.command], request.cwd, timeoutMs, request.env);
@@ -163,7 +170,7 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
     if (err instanceof ClewError) throw new ClewError(err.code, `${err.message} (the command ran and exited ${exitCode}; nothing was recorded)`, { cause: err });
     throw err;
   }
-  await session.recordInputs(captured.inputs);
+  await session.recordInputs(captured.inputs, prehasher ? (f) => prehasher?.valid(f) : undefined);
   for (const output of request.outputs ?? []) {
     if (!(await session.recordOutput(output))) request.onNotice?.(`declared output not found, not recorded: ${output}`);
   }

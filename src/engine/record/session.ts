@@ -143,9 +143,10 @@ export class RecordingSession {
   /**
    * record_input for many files (a capture's): the same rows and parent links as one
    * recordInput per file, hashed first, then written BATCH files per transaction instead of one
-   * round trip each. Returns the files recorded (missing ones are skipped).
+   * round trip each. Returns the files recorded (missing ones are skipped). `known` answers a
+   * file's hash when the caller has one it vouches for (prehash.ts), sparing the re-read.
    */
-  async recordInputs(filePaths: readonly string[]): Promise<string[]> {
+  async recordInputs(filePaths: readonly string[], known?: (resolved: string) => { hash: string; size: number } | undefined): Promise<string[]> {
     if (this.closed) return [];
     const buffer = Buffer.allocUnsafe(1 << 20);
     const recorded: string[] = [];
@@ -157,7 +158,7 @@ export class RecordingSession {
         recorded.push(resolved);
         continue;
       }
-      const file = hashIfFileSync(resolved, buffer);
+      const file = known?.(resolved) ?? hashIfFileSync(resolved, buffer);
       if (!file) continue;
       this.inputs.set(resolved, file.hash);
       recorded.push(resolved);

@@ -1,0 +1,127 @@
+/**
+ * Hashes the files a command reads while it still runs: the interposer's log (preload.ts) is
+ * read every few milliseconds and each new file read under the project is hashed then, on this
+ * process's thread, while the command uses its own. Hashing thousands of small inputs after the
+ * command was most of what recording a file-heavy step cost (docs/recording.md).
+ *
+ * Contract (as the stat cache's, hash/statCache.ts): a pre-hash is used only when the file's
+ * (dev, ino, size, mtime, ctime) after the command equal those seen when it was hashed, and its
+ * mtime is older than the hash by more than the coarsest timestamp tick; otherwise the file is
+ * hashed again after the command, exactly as without pre-hashing.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hashDescriptor, openForHashing } from '../hash/syncHash';
+import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
+import { isUnder } from '../util/paths';
+import { IGNORED_DIR_NAMES } from './capture';
+
+interface PreHash {
+  hash: string;
+  size: number;
+  key: string;
+  mtimeNs: bigint;
+  hashedAtNs: bigint;
+}
+
+const POLL_MS = 15;
+/** Longest slice of hashing per poll, so the session's own start (store read, writer) still runs. */
+const SLICE_MS = 10;
+
+const keyOf = (st: fs.BigIntStats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
+export class InputPrehasher {
+  private offset = 0;
+  private carry = Buffer.alloc(0);
+  private readonly queue: string[] = [];
+  private readonly seen = new Set<string>();
+  private readonly written = new Set<string>();
+  private readonly hashes = new Map<string, PreHash>();
+  private readonly buffer = Buffer.allocUnsafe(1 << 20);
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly logFile: string, private readonly root: string) {
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The pre-hash of `file` when it is still valid (see the contract above), else undefined. */
+  valid(file: string): { hash: string; size: number } | undefined {
+    const pre = this.hashes.get(file);
+    if (!pre || this.written.has(file)) return undefined;
+    try {
+      const st = fs.statSync(file, { bigint: true });
+      if (keyOf(st) !== pre.key || pre.hashedAtNs - pre.mtimeNs <= TIMESTAMP_GRANULARITY_NS) return undefined;
+      return { hash: pre.hash, size: pre.size };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private poll(): void {
+    this.readLog();
+    const until = performance.now() + SLICE_MS;
+    while (this.queue.length > 0 && performance.now() < until) this.hashOne(this.queue.shift() as string);
+  }
+
+  private readLog(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.logFile, 'r');
+    } catch {
+      return; // nothing logged yet
+    }
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = fs.readSync(fd, chunk, 0, chunk.length, this.offset);
+        if (n <= 0) break;
+        this.offset += n;
+        this.parse(Buffer.concat([this.carry, chunk.subarray(0, n)]));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private parse(data: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const end = data.indexOf(0, start);
+      if (end === -1) break;
+      const kind = data[start];
+      const file = path.resolve(data.toString('utf8', start + 1, end));
+      start = end + 1;
+      if (kind !== 0x72 /* r */) {
+        this.written.add(file);
+        continue;
+      }
+      if (this.seen.has(file)) continue;
+      this.seen.add(file);
+      if (!isUnder(file, this.root) || path.relative(this.root, file).split(path.sep).some((p) => IGNORED_DIR_NAMES.has(p))) continue;
+      this.queue.push(file);
+    }
+    this.carry = Buffer.from(data.subarray(start));
+  }
+
+  private hashOne(file: string): void {
+    if (this.written.has(file)) return;
+    const fd = openForHashing(file);
+    if (typeof fd !== 'number') return;
+    try {
+      const before = fs.fstatSync(fd, { bigint: true });
+      if (!before.isFile()) return;
+      const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
+      const hash = hashDescriptor(fd, this.buffer, true);
+      if (!hash) return;
+      this.hashes.set(file, { hash: hash.digest('hex'), size: Number(before.size), key: keyOf(before), mtimeNs: before.mtimeNs, hashedAtNs });
+    } catch {
+      return;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
