@@ -2,6 +2,7 @@
  * Shared plumbing for commands that read the store: locate it (spec §2.1), open it, take one
  * consistent snapshot, build the hasher the command asked for, and always clean up.
  */
+import { pendingNotice } from '../engine/cluster/ingest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClewError } from '../engine/errors';
@@ -38,6 +39,9 @@ export async function withStore<T>(
   fn: (session: StoreSession) => Promise<T>,
 ): Promise<T> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
+  // Runs recorded through the spool are not in the store until `clew ingest`; say so on every read.
+  const waiting = pendingNotice(located.dbPath);
+  if (waiting) io.err(`clew: ${waiting}`);
   if (!options.writable && !fs.existsSync(located.dbPath)) {
     throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   }

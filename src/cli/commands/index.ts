@@ -16,6 +16,7 @@ import { reportCommand } from './report';
 import { rerunClaimsCommand, rerunCommand, rerunDagCommand } from './rerun';
 import { listCommand, runCommand, statsCommand } from './runs';
 import { checkStampCommand, listStampsCommand, stampCommand, stampsGroupCommand } from './stamps';
+import { ingestCommand, spoolCommand } from './spool';
 import { statusCommand } from './status';
 import { claimCommand } from './upstream/claim';
 import { exportClaimsCommand } from './upstream/exportClaims';
@@ -39,6 +40,8 @@ export const COMMANDS: readonly CliCommand[] = [
   statsCommand,
   hashCommand,
   recordCommand,
+  spoolCommand,
+  ingestCommand,
   initExamplesCommand,
   claimsCommand,
   stampCommand,

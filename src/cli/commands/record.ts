@@ -7,17 +7,20 @@ import { locateStore } from '../../engine/store/locate';
 import { openStore } from '../../engine/store/open';
 import { describePathMap, mappingsOf, recordedFormsOf, type PathMapping } from '../../engine/store/pathMap';
 import { parseCommandArgs } from '../args';
+import { finishSpool, recordSpoolTarget } from './recordSpool';
 import { pathMapOptions } from '../context';
 import { json } from '../render/style';
 import type { CliCommand } from '../types';
 
-const USAGE = `Usage: clew record [--input F]… [--output F]… [--script F] [--session-id ID] [--auto] [--timeout SECONDS] [--json] -- CMD ARGS…
+const USAGE = `Usage: clew record [--input F]… [--output F]… [--script F] [--session-id ID] [--auto] [--timeout SECONDS] [--json] [--spool] -- CMD ARGS…
 
 Runs CMD as one recorded session in the store (created if missing). Declared --input files are
 hashed before the command runs, --output files after it. With nothing declared (or --auto),
 the files CMD reads and writes inside the project are captured automatically by an LD_PRELOAD
 interposer (strace when it cannot see CMD or CLEW_CAPTURE=strace; "files that changed" as
 outputs when strace cannot run either; docs/recording.md).
+--spool (default when the store is on a network filesystem; CLEW_SPOOL=0/1 overrides) records
+into a private node-local store handed over for 'clew ingest'.
 The session is closed as success (exit 0) or failed. Exit: the command's own exit status.`;
 
 export const recordCommand: CliCommand = {
@@ -38,6 +41,7 @@ export const recordCommand: CliCommand = {
         auto: { type: 'boolean' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
+        spool: { type: 'boolean' },
       },
       USAGE,
     );
@@ -46,11 +50,14 @@ export const recordCommand: CliCommand = {
     const timeout = values.timeout === undefined ? 0 : Number(values.timeout);
     if (!Number.isFinite(timeout) || timeout < 0) throw new ClewError('usage', `--timeout must be a number of seconds, got '${values.timeout}'`);
     const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
-    fs.mkdirSync(path.dirname(located.dbPath), { recursive: true });
+    // Spool (docs/cluster.md): record into a private node-local store, hand it over afterwards.
+    const spool = recordSpoolTarget(located.dbPath, Boolean(values.spool), io);
+    const storePath = spool?.dbPath ?? located.dbPath;
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
     // A store that moved is read through its path map (as every command reads it) only to learn
     // the old forms of the paths this run reads, so they still link the runs that wrote them.
     let mappings: PathMapping[] = [];
-    const store = await openStore(located.dbPath, {
+    const store = await openStore(storePath, {
       create: true,
       pathMap: pathMapOptions(located.dbPath, globals, io),
       onPathMap: (report) => {
@@ -82,6 +89,7 @@ export const recordCommand: CliCommand = {
       return result.exitCode;
     } finally {
       await store.close();
+      if (spool) finishSpool(spool, located.dbPath, io);
     }
   },
 };

@@ -1,4 +1,5 @@
 /** `clew status`: git-status-like overview of the newest runs. */
+import { pendingNotice } from '../../engine/cluster/ingest';
 import { prefetchedHasher } from '../../engine/hash/prefetchedHasher';
 import { locateStore } from '../../engine/store/locate';
 import { verifyStatus } from '../../engine/verify';
@@ -26,7 +27,12 @@ export const statusCommand: CliCommand = {
     const warm = { dbPath: locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env }).dbPath, limit };
     if (!values.rehash) {
       const code = await tryWarmStatus(warm, asJson, io);
-      if (code !== undefined) return code;
+      if (code !== undefined) {
+        // The warm path skips withStore, which otherwise gives this note.
+        const waiting = pendingNotice(warm.dbPath);
+        if (waiting) io.err(`clew: ${waiting}`);
+        return code;
+      }
     }
     const recording = beginWarmRecording(warm);
     // dist/cli.js may have set threads hashing the last status's files already (statusRehash.ts).

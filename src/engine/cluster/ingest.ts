@@ -1,0 +1,61 @@
+/** `clew ingest`: merge every handed-over store in incoming/ into the main store, as one writer. */
+import * as path from 'node:path';
+import { lazyChildProcess } from '../util/lazyBuiltins';
+import { ClewError } from '../errors';
+import { INGEST_PY } from './ingestScript';
+import { incomingDirOf, pendingSpoolFiles } from './spool';
+
+export interface IngestedFile {
+  file: string;
+  ok: boolean;
+  sessions?: number;
+  already?: number;
+  rows?: number;
+  error?: string;
+}
+
+export interface IngestSummary {
+  files: IngestedFile[];
+  ingested: number;
+  sessionsAdded: number;
+  sessionsAlreadyPresent: number;
+  rejected: number;
+}
+
+function isIngestedFile(v: unknown): v is IngestedFile {
+  return typeof v === 'object' && v !== null && typeof (v as { file?: unknown }).file === 'string' && typeof (v as { ok?: unknown }).ok === 'boolean';
+}
+
+export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): IngestSummary {
+  const files = pendingSpoolFiles(mainDbPath);
+  const results: IngestedFile[] = [];
+  if (files.length > 0) {
+    const rejectedDir = path.join(incomingDirOf(mainDbPath), 'rejected');
+    const r = lazyChildProcess().spawnSync('python3', ['-c', INGEST_PY, mainDbPath, rejectedDir, String(busyTimeoutMs), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw new ClewError('writer-unavailable', `clew ingest needs python3: ${r.error.message}`);
+    for (const line of (r.stdout ?? '').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (isIngestedFile(parsed)) results.push(parsed);
+      } catch {
+        // not one of ours; stderr below explains
+      }
+    }
+    if (r.status !== 0 && results.length < files.length) throw new ClewError('io', `ingest stopped after ${results.length} of ${files.length} stores: ${(r.stderr ?? '').trim()}`);
+  }
+  const ok = results.filter((f) => f.ok);
+  return {
+    files: results,
+    ingested: ok.length,
+    sessionsAdded: ok.reduce((n, f) => n + (f.sessions ?? 0), 0),
+    sessionsAlreadyPresent: ok.reduce((n, f) => n + (f.already ?? 0), 0),
+    rejected: results.length - ok.length,
+  };
+}
+
+/** One line for commands that read the store. */
+export function pendingNotice(mainDbPath: string): string | undefined {
+  const n = pendingSpoolFiles(mainDbPath).length;
+  return n === 0 ? undefined : `${n} handed-over store${n === 1 ? '' : 's'} wait${n === 1 ? 's' : ''} in ${path.relative(process.cwd(), incomingDirOf(mainDbPath)) || incomingDirOf(mainDbPath)}; run 'clew ingest' to merge ${n === 1 ? 'it' : 'them'}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * The python3 (stdlib sqlite3) side of `clew ingest`. Writes go through a real SQLite with POSIX
+ * locks, out of process, as every Clew write does (docs/architecture.md). One transaction per
+ * handed-over store; the file is removed only after COMMIT. Rows are added only for sessions the
+ * main store lacks, so a store whose commit landed but whose file survived (killed between COMMIT
+ * and unlink) adds nothing the second time: nothing lost, nothing doubled.
+ * argv: main db, rejected dir, busy ms, then incoming files. Prints one JSON line per file.
+ */
+export const INGEST_PY = String.raw`
+import json, os, sqlite3, sys
+MAIN, REJECTED, BUSY = sys.argv[1], sys.argv[2], int(sys.argv[3])
+files = sys.argv[4:]
+
+def say(**kw):
+    sys.stdout.write(json.dumps(kw) + "\n"); sys.stdout.flush()
+
+def check(path):
+    src = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        res = src.execute("PRAGMA quick_check").fetchone()
+        if not res or res[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check: %s" % (res[0] if res else "no answer"))
+        if not src.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='runs'").fetchone():
+            raise sqlite3.DatabaseError("no runs table: not a Clew/scitex-clew store")
+    finally:
+        src.close()
+
+main = sqlite3.connect(MAIN, timeout=BUSY / 1000.0, isolation_level=None)
+main.execute("PRAGMA busy_timeout = %d" % BUSY)
+for p in ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"):
+    try: main.execute(p)
+    except sqlite3.Error: pass
+
+def cols(schema, table):
+    return [(r[1], r[2], r[5]) for r in main.execute("PRAGMA %s.table_info(%s)" % (schema, table))]
+
+for f in files:
+    name = os.path.basename(f)
+    try:
+        check(f)
+    except Exception as e:
+        try:
+            os.makedirs(REJECTED, exist_ok=True)
+            os.replace(f, os.path.join(REJECTED, name))
+        except OSError:
+            pass
+        say(file=name, ok=False, error=str(e))
+        continue
+    try:
+        main.execute("ATTACH DATABASE ? AS src", (f,))
+        main.execute("BEGIN IMMEDIATE")
+        # a new main store takes the handed-over store's schema (the same scitex-clew schema)
+        have = set(r[0] for r in main.execute("SELECT name FROM main.sqlite_master"))
+        for kind, nm, sql in main.execute("SELECT type, name, sql FROM src.sqlite_master WHERE sql IS NOT NULL AND type IN ('table','index') AND name NOT LIKE 'sqlite_%' ORDER BY type DESC").fetchall():
+            if nm not in have:
+                main.execute(sql.replace("CREATE TABLE IF NOT EXISTS", "CREATE TABLE").replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1).replace("CREATE INDEX IF NOT EXISTS", "CREATE INDEX").replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        new = [r[0] for r in main.execute("SELECT session_id FROM src.runs WHERE session_id NOT IN (SELECT session_id FROM main.runs)")]
+        present = main.execute("SELECT COUNT(*) FROM src.runs").fetchone()[0] - len(new)
+        main.execute("CREATE TEMP TABLE IF NOT EXISTS clew_ingest_new(session_id TEXT PRIMARY KEY)")
+        main.execute("DELETE FROM temp.clew_ingest_new")
+        main.executemany("INSERT INTO temp.clew_ingest_new VALUES (?)", [(s,) for s in new])
+        src_tables = [r[0] for r in main.execute("SELECT name FROM src.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        main_tables = set(r[0] for r in main.execute("SELECT name FROM main.sqlite_master WHERE type='table'"))
+        # runs first: the other tables reference it
+        ordered = sorted((t for t in src_tables if t in main_tables), key=lambda t: (t != "runs", t))
+        rows = 0
+        for t in ordered:
+            mcols = cols("main", t)
+            scols = set(c[0] for c in cols("src", t))
+            if "session_id" not in scols:
+                continue  # only per-session rows can be added exactly once
+            # a surrogate INTEGER PRIMARY KEY is the main store's to assign
+            use = [c[0] for c in mcols if c[0] in scols and not (c[2] and c[1].upper() == "INTEGER")]
+            q = ", ".join('"%s"' % c for c in use)
+            cur = main.execute('INSERT INTO main."%s" (%s) SELECT %s FROM src."%s" WHERE session_id IN (SELECT session_id FROM temp.clew_ingest_new)' % (t, q, q, t))
+            rows += cur.rowcount
+        main.execute("COMMIT")
+        main.execute("DETACH DATABASE src")
+        os.remove(f)
+        say(file=name, ok=True, sessions=len(new), already=present, rows=rows)
+    except Exception as e:
+        try: main.execute("ROLLBACK")
+        except sqlite3.Error: pass
+        try: main.execute("DETACH DATABASE src")
+        except sqlite3.Error: pass
+        say(file=name, ok=False, error=str(e))
+main.close()
+`;
