@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
 import { checkCrateDestination, exportRoCrate, provText } from '../../engine/export/exportPackage';
 import { PROV_FORMATS, type ProvFormat } from '../../engine/export/provFormats';
+import { exportProjectRoot, recordedPathFrom } from '../../engine/export/exportContext';
+import { collectExport } from '../../engine/export/model';
+import { snakefileText } from '../../engine/export/snakemake';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { json } from '../render/style';
@@ -27,7 +30,31 @@ from their source file version, stamps as bundles. -f json (PROV-JSON, default),
 or provn (PROV-N); -o OUT (default: standard output). No FILE: every run; with FILEs: the runs
 behind them. Exit: 0 written, 1 a FILE was never recorded, 2 usage.`;
 
-const USAGE = `${RO_CRATE_USAGE}\n\n${PROV_USAGE}`;
+const SNAKEMAKE_USAGE = `Usage: clew export snakemake [FILE…] [-o Snakefile]
+
+Writes a Snakefile: one rule per recorded run (inputs and outputs relative to the project, the
+recorded command in its working directory; scitex-clew runs as 'python3 script'), in dependency
+order. A run without a command becomes a rule that fails with the reason. Run it from the project
+root: snakemake --cores 1 (on SLURM: snakemake --slurm, or --cluster "sbatch …").
+-o (default: standard output). Exit: 0 written, 1 a FILE was never recorded, 2 usage.`;
+
+const USAGE = `${RO_CRATE_USAGE}\n\n${PROV_USAGE}\n\n${SNAKEMAKE_USAGE}`;
+
+async function exportSnakemakeCommand(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } }, SNAKEMAKE_USAGE);
+  return withStore(globals, io, { useCache: true }, async ({ view, pathMap }) => {
+    const model = collectExport(view, { targets: positionals, cwd: io.cwd, projectRoot: exportProjectRoot(view.dbPath, io.cwd), recordedPathOf: recordedPathFrom(pathMap) });
+    const { text, rules, unreplayable } = snakefileText(model);
+    if (values.output === undefined) io.out(text.replace(/\n$/, ''));
+    else {
+      const file = path.resolve(io.cwd, values.output);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      io.err(`clew: wrote a Snakefile with ${rules} rule(s)${unreplayable ? ` (${unreplayable} cannot be replayed and fail with the reason)` : ''} to ${file}`);
+    }
+    return 0;
+  });
+}
 
 async function exportRoCrateCommand(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, 'include-data': { type: 'boolean' }, json: { type: 'boolean' } }, RO_CRATE_USAGE);
@@ -68,6 +95,7 @@ export const exportCommand: CliCommand = {
     const [sub, ...rest] = argv;
     if (sub === 'ro-crate') return exportRoCrateCommand(rest, globals, io);
     if (sub === 'prov') return exportProvCommand(rest, globals, io);
-    throw new ClewError('usage', `${sub === undefined ? 'clew export needs ro-crate or prov' : `unknown export format '${sub}' (ro-crate or prov)`}\n${USAGE}`);
+    if (sub === 'snakemake') return exportSnakemakeCommand(rest, globals, io);
+    throw new ClewError('usage', `${sub === undefined ? 'clew export needs ro-crate, prov or snakemake' : `unknown export format '${sub}' (ro-crate, prov or snakemake)`}\n${USAGE}`);
   },
 };
