@@ -2,7 +2,7 @@
 # Installs what the real-VS-Code tests need, skipping whatever is already there (idempotent;
 # ~0.3 s when everything is present):
 #   1. Debian packages: chromium (headless browser for the workbench), slurm-wlm + munge (the
-#      one-node SLURM the rerun tests start), python3-rdflib + python3-prov (export validation), libkrb5-dev (code-server's
+#      one-node SLURM the rerun tests start), python3-rdflib + python3-prov (export validation), snakemake (the exported Snakefile is run), libkrb5-dev (code-server's
 #      native `kerberos` module compiles against gssapi.h), ripgrep (seeds @vscode/ripgrep, see
 #      below), plus the compiler toolchain native modules build with (g++, make, python3).
 #   2. code-server 4.100.3 (= VS Code 1.100.3 server + web workbench) into
@@ -46,7 +46,7 @@ if [ "${CLEW_SKIP_APT:-0}" != "1" ]; then
     exit 1
   fi
   missing=()
-  for pkg in chromium libkrb5-dev ripgrep g++ make python3 slurm-wlm munge python3-rdflib python3-prov; do
+  for pkg in chromium libkrb5-dev ripgrep g++ make python3 slurm-wlm munge python3-rdflib python3-prov snakemake; do
     is_installed "$pkg" || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -57,7 +57,7 @@ if [ "${CLEW_SKIP_APT:-0}" != "1" ]; then
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     log "apt packages installed in $((SECONDS - started)) s"
   else
-    log "apt packages present (chromium, libkrb5-dev, ripgrep, g++, make, python3, slurm-wlm, munge, python3-rdflib, python3-prov)"
+    log "apt packages present (chromium, libkrb5-dev, ripgrep, g++, make, python3, slurm-wlm, munge, python3-rdflib, python3-prov, snakemake)"
   fi
 fi
 
