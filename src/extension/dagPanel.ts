@@ -54,7 +54,9 @@ function redraw(handle: DagPanelHandle, source: DagSource, what: string): Promis
   rebuilding = rebuilding.then(async () => {
     try {
       const payload = await actions.build(source);
-      if (payload && current === handle) handle.show(payload);
+      // Only if the panel still shows this source: a Show DAG of another file may have replaced it
+      // while this redraw was being built, and must not be overwritten by the older graph.
+      if (payload && current === handle && JSON.stringify(handle.shown()?.source) === JSON.stringify(source)) handle.show(payload);
     } catch (err) {
       actions.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
