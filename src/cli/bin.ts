@@ -5,7 +5,12 @@
  * alone costs more than the whole warm answer.
  */
 import * as path from 'node:path';
+import { launchRecorded, type LaunchedCommand } from '../engine/record/launch';
+import { captureFor, isRunnable } from '../engine/record/runRecorded';
 import { locateStore } from '../engine/store/locate';
+import { resolvePath } from '../engine/util/paths';
+import { parseRecordArgv } from './commands/recordArgs';
+import { extractGlobals } from './globals';
 import { answerRehash, startRehash } from './commands/statusRehash';
 import { tryWarmStatus } from './commands/statusWarm';
 import { processIo } from './io';
@@ -38,6 +43,30 @@ export function warmArgs(argv: readonly string[]): WarmArgs | undefined {
   return command ? args : undefined;
 }
 
+/**
+ * `clew record` without declared inputs: its command is started here, before the full CLI (1.8 MB
+ * to parse), the store and the writer load, which then overlap it (docs/recording.md). Anything
+ * unusual (a usage error, a command that cannot run, a store that cannot be located) starts
+ * nothing: the full CLI then reports it exactly as without this shortcut.
+ */
+export function launchEarly(argv: readonly string[], io: CliIo): LaunchedCommand | undefined {
+  try {
+    const { globals, rest } = extractGlobals([...argv]);
+    const [name, ...commandArgv] = rest;
+    if (name !== 'record') return undefined;
+    const own = commandArgv.includes('--') ? commandArgv.slice(0, commandArgv.indexOf('--')) : commandArgv;
+    if (own.includes('--help') || own.includes('-h')) return undefined;
+    const { values, cmd, timeoutMs } = parseRecordArgv(commandArgv);
+    if ((values.input?.length ?? 0) > 0) return undefined;
+    if (!isRunnable(cmd[0], io.cwd, io.env.PATH ?? '')) return undefined;
+    const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
+    const choice = captureFor({ command: cmd, cwd: io.cwd, env: io.env, autoCapture: values.auto ? true : undefined, outputs: values.output });
+    return launchRecorded({ command: cmd, cwd: io.cwd, root: resolvePath(located.projectRoot), choice, timeoutMs, onNotice: (m) => io.err(`clew: ${m}`) });
+  } catch {
+    return undefined;
+  }
+}
+
 /** What `clew` runs, exported for callers that require dist/cli.js (tests) without a process start. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const warm = warmArgs(argv);
@@ -58,6 +87,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (code !== undefined) return code;
   }
+  const launched = warm ? undefined : launchEarly(argv, io);
+  if (launched) handoff.record = launched;
   // A runtime path, so esbuild keeps the full CLI in its own bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo, handoff?: CliHandoff): Promise<number> };

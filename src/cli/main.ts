@@ -9,7 +9,10 @@ import { ClewError, errorMessage } from '../engine/errors';
 import { CLEW_VERSION as VERSION } from '../engine/version';
 import { COMMANDS } from './commands/index';
 import { processIo } from './io';
-import type { CliHandoff, CliIo, GlobalOptions } from './types';
+import { extractGlobals } from './globals';
+import type { CliHandoff, CliIo } from './types';
+
+export { extractGlobals };
 
 
 function helpText(): string {
@@ -34,39 +37,6 @@ function helpText(): string {
   ].join('\n');
 }
 
-/** Pull `--db X` / `--db=X` / `--map X` / `--map=X` / `--json` out of argv anywhere before a `--` separator. */
-export function extractGlobals(argv: string[]): { globals: GlobalOptions; rest: string[] } {
-  const globals: GlobalOptions = { json: false };
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (arg === '--db') {
-      const value = argv[i + 1];
-      if (value === undefined) throw new ClewError('usage', '--db needs a path');
-      globals.db = value;
-      i++;
-    } else if (arg.startsWith('--db=')) {
-      globals.db = arg.slice('--db='.length);
-    } else if (arg === '--map') {
-      const value = argv[i + 1];
-      if (value === undefined) throw new ClewError('usage', '--map needs OLD=NEW');
-      (globals.map ??= []).push(value);
-      i++;
-    } else if (arg.startsWith('--map=')) {
-      (globals.map ??= []).push(arg.slice('--map='.length));
-    } else if (arg === '--json') {
-      globals.json = true;
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { globals, rest };
-}
-
 export async function runCli(argv: string[], io: CliIo, handoff: CliHandoff = {}): Promise<number> {
   try {
     const { globals, rest } = extractGlobals(argv);
@@ -81,7 +51,9 @@ export async function runCli(argv: string[], io: CliIo, handoff: CliHandoff = {}
     }
     const command = COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
     if (!command) throw new ClewError('usage', `unknown command '${name}' (see clew --help)`);
-    if (commandArgv.includes('--help') || commandArgv.includes('-h')) {
+    // Only the command's own options: `clew record -- tool --help` runs `tool --help`.
+    const own = commandArgv.includes('--') ? commandArgv.slice(0, commandArgv.indexOf('--')) : commandArgv;
+    if (own.includes('--help') || own.includes('-h')) {
       io.out(command.usage);
       return 0;
     }

@@ -4,6 +4,7 @@
  * writes through `io`, and returns its exit status. Throw ClewError for user-facing failures:
  * the dispatcher prints one line `clew: <message>` on stderr and exits with the error's code.
  */
+import type { LaunchedCommand } from '../engine/record/launch';
 import type { RehashPrefetch } from './commands/statusRehash';
 
 export interface CliIo {
@@ -19,6 +20,8 @@ export interface CliIo {
 export interface CliHandoff {
   /** `status --rehash`: the last snapshot's files, being hashed (commands/statusRehash.ts). */
   rehash?: RehashPrefetch;
+  /** `record` without declared inputs: the command, already started under its capture (bin.ts). */
+  record?: LaunchedCommand;
 }
 
 export interface GlobalOptions {

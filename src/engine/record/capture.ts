@@ -111,20 +111,45 @@ export function parseStraceLog(log: string, cwd: string): CapturedFiles {
 
 /** Keeps regular files under `root`, outside ignored folders, resolving symlinks. */
 export function filterProjectFiles(files: readonly string[], root: string, exclude: ReadonlySet<string>): string[] {
-  const kept: string[] = [];
+  // A capture can name thousands of files (docs/recording.md): one lstat per file, and one
+  // realpath per folder (cached) rather than per file; only a symlinked file costs its own.
+  const kept = new Set<string>();
+  const realDirs = new Map<string, string | null>();
+  const realDir = (dir: string): string | null => {
+    let real = realDirs.get(dir);
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(dir);
+      } catch {
+        real = null;
+      }
+      realDirs.set(dir, real);
+    }
+    return real;
+  };
   for (const file of files) {
     if (!isUnder(file, root) || exclude.has(file)) continue;
     const rel = path.relative(root, file).split(path.sep);
     if (rel.some((part) => IGNORED_DIR_NAMES.has(part))) continue;
     try {
-      if (!fs.statSync(file).isFile()) continue;
-      const real = fs.realpathSync(file);
-      if (!kept.includes(real) && !exclude.has(real)) kept.push(real);
+      const st = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (!st) continue;
+      let real: string;
+      if (st.isSymbolicLink()) {
+        real = fs.realpathSync.native(file);
+        if (!fs.statSync(real).isFile()) continue;
+      } else {
+        if (!st.isFile()) continue;
+        const dir = realDir(path.dirname(file));
+        if (dir === null) continue;
+        real = path.join(dir, path.basename(file));
+      }
+      if (!exclude.has(real)) kept.add(real);
     } catch {
       continue;
     }
   }
-  return kept;
+  return [...kept];
 }
 
 export type TreeSnapshot = Map<string, string>;

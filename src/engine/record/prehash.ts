@@ -15,6 +15,7 @@ import { hashDescriptor, openForHashing } from '../hash/syncHash';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 import { isUnder } from '../util/paths';
 import { IGNORED_DIR_NAMES } from './capture';
+import { normalAbsolute } from './preload';
 
 interface PreHash {
   hash: string;
@@ -93,7 +94,7 @@ export class InputPrehasher {
       const end = data.indexOf(0, start);
       if (end === -1) break;
       const kind = data[start];
-      const file = path.resolve(data.toString('utf8', start + 1, end));
+      const file = normalAbsolute(data.toString('utf8', start + 1, end));
       start = end + 1;
       if (kind !== 0x72 /* r */) {
         this.written.add(file);

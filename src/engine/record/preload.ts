@@ -135,6 +135,11 @@ export function isStaticElf(head: Buffer): boolean {
   return phnum > 0;
 }
 
+/** The interposer logs absolute paths; path.resolve (slow per call) only for one with `.`, `..` or `//` parts. */
+export function normalAbsolute(p: string): string {
+  return p.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(p) ? p : path.resolve(p);
+}
+
 /** Parses the interposer's NUL-terminated records into files read, written and (never) executed. */
 export function parsePreloadLog(log: Buffer): CapturedFiles {
   const firstAccess = new Map<string, 'read' | 'write'>();
@@ -144,7 +149,7 @@ export function parsePreloadLog(log: Buffer): CapturedFiles {
     const end = log.indexOf(0, start);
     if (end === -1) break;
     const kind = log[start];
-    const file = path.resolve(log.toString('utf8', start + 1, end));
+    const file = normalAbsolute(log.toString('utf8', start + 1, end));
     start = end + 1;
     if (kind === 0x6e /* n: rename target */) {
       written.add(file);

@@ -3,18 +3,14 @@
  * inherited stdio (signals forwarded), then record declared and captured files and close the
  * session as success (exit 0) or failed (anything else, including death by signal).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClewError } from '../errors';
 import type { Store } from '../store/types';
 import { resolvePath } from '../util/paths';
 import { localIsoNow } from '../util/time';
-import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs } from './capture';
-import { chooseCapture } from './captureChoice';
-import { InputPrehasher } from './prehash';
-import { parsePreloadLog } from './preload';
+import { chooseCapture, type CaptureChoice } from './captureChoice';
+import { launchRecorded, type LaunchedCommand } from './launch';
 import { replayInfoFor, resolveExecutable } from './replayInfo';
 import { RecordingSession } from './session';
 
@@ -60,6 +56,8 @@ export interface RecordRequest {
   /** A store that moved: the old forms of a current path (SessionStartOptions.recordedForms). */
   recordedForms?(absPath: string): string[];
   onNotice?(message: string): void;
+  /** The command already started by the caller (launch.ts) under `captureFor(request)`; only without declared inputs. */
+  launched?: LaunchedCommand;
 }
 
 export interface RecordResult {
@@ -74,28 +72,6 @@ export interface RecordResult {
   captureReason?: string;
 }
 
-function runChild(argv: readonly string[], cwd: string, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit', ...(env ? { env } : {}) });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-    for (const [s, h] of handlers) process.on(s, h);
-    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
-    const done = () => {
-      if (timer) clearTimeout(timer);
-      for (const [s, h] of handlers) process.off(s, h);
-    };
-    child.on('error', (err) => {
-      done();
-      reject(new ClewError('not-found', `cannot run '${argv[0]}': ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      done();
-      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
-    });
-  });
-}
-
 /** True when `program` names an executable file (directly, or found on PATH). */
 export function isRunnable(program: string, cwd: string, envPath = process.env.PATH ?? ''): boolean {
   return resolveExecutable(program, cwd, envPath) !== null;
@@ -103,66 +79,34 @@ export function isRunnable(program: string, cwd: string, envPath = process.env.P
 
 export async function runRecorded(request: RecordRequest): Promise<RecordResult> {
   if (request.command.length === 0) throw new ClewError('usage', 'no command given (usage: clew record [options] -- CMD ARGS…)');
-  if (!isRunnable(request.command[0], request.cwd)) {
+  const hasInputs = (request.inputs?.length ?? 0) > 0;
+  if (request.launched && hasInputs) throw new ClewError('usage', 'declared inputs are hashed before the command starts: it must not be started already');
+  if (!request.launched && !isRunnable(request.command[0], request.cwd)) {
     throw new ClewError('not-found', `cannot run '${request.command[0]}': not an executable file or not on PATH (nothing recorded)`);
   }
-  const declared = (request.inputs?.length ?? 0) + (request.outputs?.length ?? 0) > 0;
-  const auto = request.autoCapture ?? !declared;
   const script = request.script ? resolvePath(request.script, request.cwd) : detectScript(request.command, request.cwd);
   const env = request.env ?? process.env;
   // What a rerun needs to replay this exact command (argv, cwd, interpreter, selected env).
   const metadata = { clew: replayInfoFor(request.command, request.cwd, env) };
-  const choice = auto ? chooseCapture(request.command, request.cwd, env) : undefined;
-  const timeoutMs = request.timeoutMs ?? 0;
   const root = resolvePath(request.projectRoot);
   const exclude = new Set<string>([script ?? '', request.store.dbPath]);
   // The session row is written while the command runs: reading the store, loading SQLite and
   // starting the writer process overlap the command instead of delaying it (docs/recording.md).
   // Declared inputs are hashed before the command runs, so then the session comes first.
-  const startedAt = localIsoNow();
+  const launch = () => request.launched ?? launchRecorded({ command: request.command, cwd: request.cwd, root, choice: captureFor(request), timeoutMs: request.timeoutMs ?? 0, ...(request.env ? { env: request.env } : {}), ...(request.onNotice ? { onNotice: request.onNotice } : {}) });
+  let launched = hasInputs ? undefined : launch();
+  const startedAt = launched?.startedAt ?? localIsoNow();
   const sessionStart = RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata, startedAt, ...(request.recordedForms ? { recordedForms: request.recordedForms } : {}) });
-  if ((request.inputs?.length ?? 0) > 0) {
+  if (hasInputs) {
     const session = await sessionStart;
     for (const input of request.inputs ?? []) {
       if (!(await session.recordInput(input))) request.onNotice?.(`declared input not found, not recorded: ${input}`);
     }
+    launched = launch();
   }
   // Nothing may stay unhandled while the command runs; the failure is reported after it.
   sessionStart.catch(() => undefined);
-
-  let exitCode: number;
-  let captured: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
-  let prehasher: InputPrehasher | undefined;
-  if (choice?.kind === 'preload' || choice?.kind === 'strace') {
-    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `clew-${choice.kind}-`));
-    const logFile = path.join(logDir, 'capture.log');
-    try {
-      if (choice.kind === 'preload') {
-        const preload = env.LD_PRELOAD ? `${choice.library}:${env.LD_PRELOAD}` : choice.library;
-        prehasher = new InputPrehasher(logFile, root);
-        try {
-          exitCode = await runChild(request.command, request.cwd, timeoutMs, { ...env, LD_PRELOAD: preload, CLEW_PRELOAD_LOG: logFile });
-        } finally {
-          prehasher.stop();
-        }
-      } else {
-        if (env.CLEW_CAPTURE?.trim().toLowerCase() !== 'strace') request.onNotice?.(`capturing with strace: ${choice.reason}`);
-        exitCode = await runChild(['strace', ...straceArgs(logFile), ...request.command], request.cwd, timeoutMs, request.env);
-      }
-      const log = fs.existsSync(logFile) ? fs.readFileSync(logFile) : Buffer.alloc(0);
-      const parsed = choice.kind === 'preload' ? parsePreloadLog(log) : parseStraceLog(log.toString('utf8'), request.cwd);
-      captured = { inputs: filterProjectFiles(parsed.inputs, root, exclude), outputs: filterProjectFiles(parsed.outputs, root, exclude) };
-    } finally {
-      fs.rmSync(logDir, { recursive: true, force: true });
-    }
-  } else if (choice?.kind === 'tree-diff') {
-    request.onNotice?.(`${choice.reason}: recording changed files as outputs only (declare inputs with --input)`);
-    const before = snapshotTree(root);
-    exitCode = await runChild(request.command, request.cwd, timeoutMs, request.env);
-    captured = { inputs: [], outputs: filterProjectFiles(changedFiles(before, snapshotTree(root)), root, exclude) };
-  } else {
-    exitCode = await runChild(request.command, request.cwd, timeoutMs, request.env);
-  }
+  const { exitCode, captured, prehasher } = await (launched as LaunchedCommand).finish(exclude);
   let session: RecordingSession;
   try {
     session = await sessionStart;
@@ -170,13 +114,14 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
     if (err instanceof ClewError) throw new ClewError(err.code, `${err.message} (the command ran and exited ${exitCode}; nothing was recorded)`, { cause: err });
     throw err;
   }
-  await session.recordInputs(captured.inputs, prehasher ? (f) => prehasher?.valid(f) : undefined);
+  await session.recordInputs(captured.inputs, prehasher ? (f) => prehasher.valid(f) : undefined, true);
   for (const output of request.outputs ?? []) {
     if (!(await session.recordOutput(output))) request.onNotice?.(`declared output not found, not recorded: ${output}`);
   }
-  await session.recordOutputs(captured.outputs);
+  await session.recordOutputs(captured.outputs, true);
   const status = exitCode === 0 ? 'success' : 'failed';
   await session.close(status, exitCode);
+  const choice = (launched as LaunchedCommand).choice;
   return {
     sessionId: session.sessionId,
     exitCode,
@@ -187,4 +132,11 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
     capture: choice?.kind ?? 'declared',
     ...(choice ? { captureReason: choice.reason } : {}),
   };
+}
+
+/** The automatic capture a request asks for: by default only when it declares no files. */
+export function captureFor(request: Pick<RecordRequest, 'inputs' | 'outputs' | 'autoCapture' | 'command' | 'cwd' | 'env'>): CaptureChoice | undefined {
+  const declared = (request.inputs?.length ?? 0) + (request.outputs?.length ?? 0) > 0;
+  const auto = request.autoCapture ?? !declared;
+  return auto ? chooseCapture(request.command, request.cwd, request.env ?? process.env) : undefined;
 }

@@ -15,7 +15,7 @@ import { ClewError, errorMessage } from '../errors';
 import { hashFile } from '../hash/sha256';
 import { hashDescriptor, openForHashing } from '../hash/syncHash';
 import { coreSchemaOps } from '../store/schema';
-import type { Store, WriteOp } from '../store/types';
+import type { SqlValue, Store, WriteOp } from '../store/types';
 import { resolvePath } from '../util/paths';
 import { localIsoNow } from '../util/time';
 
@@ -94,6 +94,9 @@ function hashIfFileSync(p: string, buffer: Buffer): { hash: string; size: number
 /** Files per write transaction in the batch methods: each transaction stays short for other writers. */
 const BATCH = 500;
 
+const INPUT_SQL = `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'input', ?, 0, ?)`;
+const OUTPUT_SQL = `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'output', ?, 0, ?)`;
+
 export class RecordingSession {
   private readonly inputs = new Map<string, string>();
   private readonly outputs = new Map<string, string>();
@@ -142,18 +145,21 @@ export class RecordingSession {
 
   /**
    * record_input for many files (a capture's): the same rows and parent links as one
-   * recordInput per file, hashed first, then written BATCH files per transaction instead of one
-   * round trip each. Returns the files recorded (missing ones are skipped). `known` answers a
+   * recordInput per file, hashed first, then written BATCH files per transaction as three
+   * statements run once per file (executemany) instead of three round trips per file. Grouping
+   * the statements changes nothing: the producer queries read only other sessions' outputs,
+   * never the input rows this batch inserts, and the runs-row update keeps the first input's
+   * producer as before. Returns the files recorded (missing ones are skipped). `known` answers a
    * file's hash when the caller has one it vouches for (prehash.ts), sparing the re-read.
+   * `pathsAreReal`: the caller already resolved every path (a capture's, filterProjectFiles).
    */
-  async recordInputs(filePaths: readonly string[], known?: (resolved: string) => { hash: string; size: number } | undefined): Promise<string[]> {
+  async recordInputs(filePaths: readonly string[], known?: (resolved: string) => { hash: string; size: number } | undefined, pathsAreReal = false): Promise<string[]> {
     if (this.closed) return [];
     const buffer = Buffer.allocUnsafe(1 << 20);
     const recorded: string[] = [];
-    let ops: WriteOp[] = [];
-    let files = 0;
+    let batch: { resolved: string; hash: string; size: number }[] = [];
     for (const filePath of filePaths) {
-      const resolved = resolvePath(filePath, this.cwd);
+      const resolved = pathsAreReal ? filePath : resolvePath(filePath, this.cwd);
       if (this.inputs.has(resolved)) {
         recorded.push(resolved);
         continue;
@@ -162,36 +168,48 @@ export class RecordingSession {
       if (!file) continue;
       this.inputs.set(resolved, file.hash);
       recorded.push(resolved);
-      ops.push(...this.inputOps(resolved, file.hash, file.size));
-      if (++files % BATCH === 0) {
-        await this.store.write(ops);
-        ops = [];
+      batch.push({ resolved, ...file });
+      if (batch.length >= BATCH) {
+        await this.store.write(this.inputBatchOps(batch));
+        batch = [];
       }
     }
-    if (ops.length > 0) await this.store.write(ops);
+    if (batch.length > 0) await this.store.write(this.inputBatchOps(batch));
     return recorded;
   }
 
-  /** record_output for many files, BATCH per transaction (see recordInputs). */
-  async recordOutputs(filePaths: readonly string[]): Promise<string[]> {
+  /** record_output for many files, BATCH per transaction, one statement run per file (see recordInputs). */
+  async recordOutputs(filePaths: readonly string[], pathsAreReal = false): Promise<string[]> {
     if (this.closed) return [];
     const buffer = Buffer.allocUnsafe(1 << 20);
     const recorded: string[] = [];
-    let ops: WriteOp[] = [];
+    let rows: SqlValue[][] = [];
+    const flush = async () => {
+      const [first] = rows;
+      if (first === undefined) return;
+      await this.store.write([{ sql: OUTPUT_SQL, params: first, each: rows }]);
+      rows = [];
+    };
     for (const filePath of filePaths) {
-      const resolved = resolvePath(filePath, this.cwd);
+      const resolved = pathsAreReal ? filePath : resolvePath(filePath, this.cwd);
       const file = hashIfFileSync(resolved, buffer);
       if (!file) continue;
       this.outputs.set(resolved, file.hash);
       recorded.push(resolved);
-      ops.push(this.outputOp(resolved, file.hash, file.size));
-      if (ops.length >= BATCH) {
-        await this.store.write(ops);
-        ops = [];
-      }
+      rows.push([this.sessionId, resolved, file.hash, file.size, this.host]);
+      if (rows.length >= BATCH) await flush();
     }
-    if (ops.length > 0) await this.store.write(ops);
+    await flush();
     return recorded;
+  }
+
+  /** inputOps for many files, as three statements each run once per file, in file order. */
+  private inputBatchOps(files: readonly { resolved: string; hash: string; size: number }[]): WriteOp[] {
+    const perFile = files.map((f) => this.inputOps(f.resolved, f.hash, f.size));
+    // Statements differ only when a file has a different number of recorded forms (a moved store): then one op each.
+    const sameShape = perFile.every((ops) => ops.every((op, i) => op.sql === perFile[0][i].sql));
+    if (!sameShape) return perFile.flat();
+    return perFile[0].map((op, i) => ({ sql: op.sql, params: op.params, each: perFile.map((ops) => ops[i].params ?? []) }));
   }
 
   private inputOps(resolved: string, hash: string, size: number): WriteOp[] {
@@ -199,7 +217,7 @@ export class RecordingSession {
     const producers = `SELECT session_id FROM file_hashes WHERE file_path IN (${forms.map(() => '?').join(', ')}) AND +role = 'output' AND session_id != ?`;
     return [
       {
-        sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'input', ?, 0, ?)`,
+        sql: INPUT_SQL,
         params: [this.sessionId, resolved, hash, size, this.host],
       },
       {
@@ -217,7 +235,7 @@ export class RecordingSession {
 
   private outputOp(resolved: string, hash: string, size: number): WriteOp {
     return {
-      sql: `INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, frozen, host) VALUES (?, ?, ?, 'output', ?, 0, ?)`,
+      sql: OUTPUT_SQL,
       params: [this.sessionId, resolved, hash, size, this.host],
     };
   }

@@ -4,7 +4,8 @@ reply per stdout line, in order. Opens the store exactly as scitex-clew does (WA
 NORMAL, busy_timeout) so Python and Clew writers share locks correctly.
 
 Requests:
-  {"op": "write", "ops": [{"sql", "params", "ignoreError"?}, ...]}
+  {"op": "write", "ops": [{"sql", "params", "ignoreError"?, "each"?}, ...]}
+      ("each": a list of parameter rows, the statement run once per row: executemany)
       -> one BEGIN IMMEDIATE ... COMMIT; reply {"ok": true, "results": [{changes, lastInsertRowid, rows}]}
   {"op": "backup", "dest": PATH}
       -> consistent copy of every committed transaction (the locking read fallback)
@@ -47,6 +48,10 @@ def write(con, ops):
     try:
         for op in ops:
             try:
+                if "each" in op:
+                    cur = con.executemany(op["sql"], op["each"])
+                    results.append({"changes": max(cur.rowcount, 0), "lastInsertRowid": None, "rows": []})
+                    continue
                 cur = con.execute(op["sql"], op.get("params") or [])
             except sqlite3.Error as e:
                 if op.get("ignoreError") and op["ignoreError"] in str(e):
@@ -70,6 +75,10 @@ def write(con, ops):
 
 def main():
     con = None
+    # Ready: sqlite3 imported. A writer that never says this ran no request, so the caller may
+    # safely use another writer instead (store/writer.ts).
+    sys.stdout.write('{"ready": true}\n')
+    sys.stdout.flush()
     for line in sys.stdin:
         line = line.strip()
         if not line:

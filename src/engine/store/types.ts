@@ -30,6 +30,12 @@ export interface WriteOp {
    * (e.g. 'duplicate column name' when another process ran the same migration first).
    */
   ignoreError?: string;
+  /**
+   * The same statement once per parameter row, in order, inside the one transaction (SQLite's
+   * executemany): a capture's thousands of rows cost one request, not thousands. `params` is
+   * then ignored; the result is one entry with the summed changes.
+   */
+  each?: readonly (readonly SqlValue[])[];
 }
 
 export interface WriteOpResult {

@@ -25,10 +25,15 @@ export interface Writer {
   close(): Promise<void>;
 }
 
+/** The python3 writer could not start (no interpreter, no sqlite3 module): it ran no request. */
+class WriterNeverStarted extends ClewError {}
+
 class PythonWriter implements Writer {
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly waiting: { resolve(r: Reply): void; reject(e: Error): void }[] = [];
   private buffered = '';
+  /** The helper said it is ready (its first line): from then on a failure may follow a commit. */
+  private ready = false;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dbPath: string, private readonly busyTimeoutMs: number) {}
@@ -43,17 +48,24 @@ class PythonWriter implements Writer {
       while ((nl = this.buffered.indexOf('\n')) >= 0) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
+        if (!this.ready) {
+          this.ready = true;
+          continue;
+        }
         this.waiting.shift()?.resolve(JSON.parse(line) as Reply);
       }
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const fail = (err: Error) => {
+    // A helper that died cannot take a request: the write fails with EPIPE, and 'exit' says why.
+    child.stdin.on('error', () => undefined);
+    const fail = (message: string) => {
       this.child = undefined;
+      const err = this.ready ? new ClewError('writer-unavailable', message) : new WriterNeverStarted('writer-unavailable', message);
       for (const w of this.waiting.splice(0)) w.reject(err);
     };
-    child.on('error', (err) => fail(new ClewError('writer-unavailable', `cannot start python3 writer: ${err.message}`)));
-    child.on('exit', (code) => fail(new ClewError('writer-unavailable', `python3 writer exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`)));
+    child.on('error', (err) => fail(`cannot start python3 writer: ${err.message}`));
+    child.on('exit', (code) => fail(`python3 writer exited (${code}): ${stderr.trim().split('\n').pop() ?? ''}`));
     this.child = child;
     return child;
   }
@@ -127,7 +139,7 @@ class ShellWriter implements Writer {
   }
 
   async write(ops: readonly WriteOp[]): Promise<WriteOpResult[]> {
-    const statements = ops.filter((op) => !op.ignoreError).map((op) => `${inlineParams(op.sql, op.params)};`);
+    const statements = ops.filter((op) => !op.ignoreError).map((op) => (op.each ? op.each.map((row) => `${inlineParams(op.sql, row)};`).join('\n') : `${inlineParams(op.sql, op.params)};`));
     for (const op of ops.filter((o) => o.ignoreError)) this.run(`.timeout ${this.busyTimeoutMs}\n${inlineParams(op.sql, op.params)};\n`);
     const r = this.run(`.timeout ${this.busyTimeoutMs}\nPRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nBEGIN IMMEDIATE;\n${statements.join('\n')}\nCOMMIT;\n`);
     if (r.status !== 0) throw new ClewError(/locked|busy/i.test(r.stderr) ? 'store-busy' : /readonly/i.test(r.stderr) ? 'store-readonly' : 'io', `write to ${this.dbPath} failed: ${r.stderr.trim()}`);
@@ -154,13 +166,46 @@ function writerPython(): string {
   return chosenPython;
 }
 
-let pythonAvailable: boolean | undefined;
-function hasPython(): boolean {
-  pythonAvailable ??= spawnSync(writerPython(), ['-c', 'import sqlite3'], { stdio: 'ignore' }).status === 0;
-  return pythonAvailable;
+/**
+ * python3's writer, or the sqlite3 shell when python3 cannot start one. Nothing is probed
+ * beforehand (a probe was a second python3 start, ~0.1 s, in every writing command): a writer
+ * that exits before saying it is ready ran no request, so that request, and every later one, goes
+ * to the shell instead. A failure after ready is reported, never retried elsewhere (it may follow
+ * a commit).
+ */
+class FallbackWriter implements Writer {
+  private current: Writer;
+  private fellBack = false;
+
+  constructor(private readonly dbPath: string, private readonly busyTimeoutMs: number) {
+    this.current = new PythonWriter(dbPath, busyTimeoutMs);
+  }
+
+  private async attempt<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.current);
+    } catch (err) {
+      if (!(err instanceof WriterNeverStarted) || this.fellBack) throw err;
+      this.fellBack = true;
+      this.current = new ShellWriter(this.dbPath, this.busyTimeoutMs);
+      return fn(this.current);
+    }
+  }
+
+  write(ops: readonly WriteOp[]): Promise<WriteOpResult[]> {
+    return this.attempt((w) => w.write(ops));
+  }
+
+  backup(dest: string): Promise<void> {
+    return this.attempt((w) => w.backup(dest));
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
 }
 
 export function createWriter(dbPath: string, busyTimeoutMs: number): Writer {
-  if (process.env.CLEW_WRITER !== 'sqlite3' && hasPython()) return new PythonWriter(dbPath, busyTimeoutMs);
-  return new ShellWriter(dbPath, busyTimeoutMs);
+  if (process.env.CLEW_WRITER === 'sqlite3') return new ShellWriter(dbPath, busyTimeoutMs);
+  return new FallbackWriter(dbPath, busyTimeoutMs);
 }

@@ -1,0 +1,113 @@
+/**
+ * What makes `clew record` cheap must not change what it records (docs/recording.md):
+ *   - the command is started before the full CLI loads (bin.ts); a store that then turns out to be
+ *     unusable is reported after the command ran, once, and the store is left as it was;
+ *   - a capture's thousands of rows go out as statements run once per file (executemany): the
+ *     rows and parent links equal those of one write per declared file;
+ *   - no python3 probe before writing: a python3 that cannot start a writer falls back to the
+ *     sqlite3 shell, and one that fails after it started is reported, never retried elsewhere.
+ */
+import { after, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { clew, newProject, query, tempBase, write } from '../../support/recordedProject';
+
+const base = tempBase('clew-fast-record-');
+after(() => fs.rmSync(base, { recursive: true, force: true }));
+
+const DB = '.scitex/clew/runtime/clew.db';
+/** More files than one write transaction holds (session.ts BATCH = 500), so batches join. */
+const FILES = 620;
+
+function recordOk(root: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const r = clew(root, ['record', ...args], env);
+  assert.equal(r.status, 0, `clew record ${args.join(' ')}: ${r.stderr}`);
+  return r.stderr;
+}
+
+/** Three producers (p0 writes d/f0000…, p1 the rest, p2 rewrites a few of p1's), then a consumer of all. */
+function producers(root: string): string[] {
+  fs.mkdirSync(path.join(root, 'd'));
+  write(root, 'gen.sh', 'i=$1; while [ "$i" -lt "$2" ]; do printf "%s-%s\\n" "$i" "$3" > "d/f$(printf %04d "$i").txt"; i=$((i+1)); done\n');
+  recordOk(root, ['--session-id', 'p0', '--auto', '--', 'sh', 'gen.sh', '0', '10', 'a']);
+  recordOk(root, ['--session-id', 'p1', '--auto', '--', 'sh', 'gen.sh', '10', String(FILES), 'b']);
+  recordOk(root, ['--session-id', 'p2', '--auto', '--', 'sh', 'gen.sh', '300', '305', 'c']);
+  return Array.from({ length: FILES }, (_, i) => `d/f${String(i).padStart(4, '0')}.txt`);
+}
+
+describe('clew record: the fast paths record what the plain ones do', () => {
+  test(`${FILES} captured inputs (batched) give the rows and parents of ${FILES} declared ones (one write each)`, () => {
+    const batched = newProject(base, 'batched');
+    const declared = newProject(base, 'declared');
+    const files = producers(batched);
+    producers(declared);
+    write(batched, 'cat.sh', `cat ${files.join(' ')} > all.txt\n`);
+    write(declared, 'cat.sh', `cat ${files.join(' ')} > all.txt\n`);
+    const auto = recordOk(batched, ['--session-id', 'c', '--', 'sh', 'cat.sh']);
+    assert.match(auto, /\[preload\]|\[strace\]/, auto);
+    recordOk(declared, ['--session-id', 'c', ...files.flatMap((f) => ['--input', f]), '--output', 'all.txt', '--', 'sh', 'cat.sh']);
+    const rows = (root: string) =>
+      query<{ p: string; hash: string; role: string; size_bytes: number }>(root, "SELECT file_path AS p, hash, role, size_bytes FROM file_hashes WHERE session_id = 'c' ORDER BY file_path, role").map((r) => ({ ...r, p: path.relative(root, r.p) }));
+    const parents = (root: string) => query<{ parent_session: string }>(root, "SELECT parent_session FROM session_parents WHERE session_id = 'c' ORDER BY parent_session").map((r) => r.parent_session);
+    const parentOf = (root: string) => query<{ parent_session: string | null }>(root, "SELECT parent_session FROM runs WHERE session_id = 'c'")[0]?.parent_session;
+    assert.equal(rows(batched).filter((r) => r.role === 'input').length, FILES);
+    assert.deepEqual(rows(batched), rows(declared));
+    assert.deepEqual(parents(batched), ['p0', 'p1', 'p2']);
+    assert.deepEqual(parents(batched), parents(declared));
+    // The run's one parent is the latest producer of the first input read (d/f0000.txt: p0).
+    assert.equal(parentOf(batched), 'p0');
+    assert.equal(parentOf(batched), parentOf(declared));
+  });
+
+  test('an unusable store found after the command started: the command ran once, the error says so, the store is untouched', () => {
+    const root = newProject(base, 'corrupt');
+    fs.mkdirSync(path.join(root, path.dirname(DB)), { recursive: true });
+    const garbage = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]);
+    fs.writeFileSync(path.join(root, DB), garbage);
+    write(root, 'step.sh', 'echo ran >> marker.txt\n');
+    const r = clew(root, ['record', '--', 'sh', 'step.sh']);
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, /the command ran and exited 0; nothing was recorded/, r.stderr);
+    assert.equal(fs.readFileSync(path.join(root, 'marker.txt'), 'utf8'), 'ran\n');
+    assert.deepEqual(fs.readFileSync(path.join(root, DB)), garbage);
+  });
+
+  test('options after -- belong to the command: `clew record -- sh -c … --help` runs it', () => {
+    const root = newProject(base, 'help');
+    const r = clew(root, ['record', '--', 'sh', '-c', 'echo "arg:$1"', 'x', '--help']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'arg:--help\n');
+    assert.match(r.stderr, /clew: recorded /);
+  });
+
+  test('a command that cannot run starts nothing and is a clear error', () => {
+    const root = newProject(base, 'missing');
+    const r = clew(root, ['record', '--', './no-such-step.sh']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot run '\.\/no-such-step\.sh'.*nothing recorded/);
+    assert.equal(fs.existsSync(path.join(root, DB)), false);
+  });
+
+  test('a python3 that cannot start the writer: the rows go through the sqlite3 shell', () => {
+    const root = newProject(base, 'no-python-writer');
+    write(root, 'broken-python', '#!/bin/sh\necho "ModuleNotFoundError: No module named _sqlite3" >&2\nexit 1\n', 0o755);
+    write(root, 'in.txt', 'data\n');
+    write(root, 'step.sh', 'cat in.txt > out.txt\n');
+    recordOk(root, ['--session-id', 's1', '--', 'sh', 'step.sh'], { CLEW_WRITER_PYTHON: path.join(root, 'broken-python') });
+    const files = query<{ p: string; role: string }>(root, "SELECT file_path AS p, role FROM file_hashes WHERE session_id = 's1' ORDER BY role").map((f) => `${f.role}:${path.basename(f.p)}`);
+    assert.deepEqual(files, ['input:in.txt', 'output:out.txt']);
+    assert.equal(query<{ status: string }>(root, "SELECT status FROM runs WHERE session_id = 's1'")[0]?.status, 'success');
+  });
+
+  test('a writer that dies after it started is reported, not silently retried elsewhere', () => {
+    const root = newProject(base, 'dying-writer');
+    // Says ready, then dies on the first request: that request may have committed, so no retry.
+    write(root, 'dying-python', '#!/bin/sh\necho \'{"ready": true}\'\nread line\nexit 7\n', 0o755);
+    write(root, 'step.sh', 'echo x > out.txt\n');
+    const r = clew(root, ['record', '--session-id', 's1', '--', 'sh', 'step.sh'], { CLEW_WRITER_PYTHON: path.join(root, 'dying-python') });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /python3 writer exited \(7\)/, r.stderr);
+    assert.match(r.stderr, /the command ran and exited 0; nothing was recorded/, r.stderr);
+  });
+});
