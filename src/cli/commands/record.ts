@@ -74,7 +74,8 @@ async function recordRun(argv: string[], globals: GlobalOptions, io: CliIo, laun
       );
     return result.exitCode;
   } finally {
-    await store.close();
+    // Every write was answered: the writer finishes by itself while this process exits.
+    await store.close({ waitForWriter: Boolean(spool) });
     if (spool) finishSpool(spool, located.dbPath, io);
   }
 }

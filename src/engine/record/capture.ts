@@ -5,9 +5,9 @@
  * before and after; changed or new files are outputs, inputs cannot be observed this way.
  * Only regular files inside the project root count; Clew's own store, VCS and cache folders do not.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lazyChildProcess } from '../util/lazyBuiltins';
 import { isUnder } from '../util/paths';
 
 export const IGNORED_DIR_NAMES = new Set(['.scitex', '.git', '.hg', '.svn', '__pycache__', 'node_modules', '.venv', '.mypy_cache', '.pytest_cache', '.ipynb_checkpoints']);
@@ -22,7 +22,7 @@ export interface CapturedFiles {
 let straceWorks: boolean | undefined;
 export function straceAvailable(): boolean {
   if (straceWorks === undefined) {
-    const probe = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    const probe = lazyChildProcess().spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', 'true'], { stdio: 'ignore', timeout: 10_000 });
     straceWorks = probe.status === 0;
   }
   return straceWorks;
@@ -35,7 +35,7 @@ export function straceAvailable(): boolean {
  */
 let seccompWorks: boolean | undefined;
 function straceSeccomp(): boolean {
-  seccompWorks ??= spawnSync('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=execve', '-o', '/dev/null', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  seccompWorks ??= lazyChildProcess().spawnSync('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=execve', '-o', '/dev/null', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
   return seccompWorks;
 }
 

@@ -8,11 +8,11 @@
  * while it runs; `finish()` waits for it and returns what the capture saw, and always removes the
  * capture's temporary log.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClewError } from '../errors';
+import { lazyChildProcess } from '../util/lazyBuiltins';
 import { localIsoNow } from '../util/time';
 import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs } from './capture';
 import type { CaptureChoice } from './captureChoice';
@@ -66,7 +66,7 @@ function once(startedAt: string, choice: CaptureChoice | undefined, finish: (exc
 
 function runChild(argv: readonly string[], cwd: string, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit', ...(env ? { env } : {}) });
+    const child = lazyChildProcess().spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit', ...(env ? { env } : {}) });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);

@@ -118,9 +118,8 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
   for (const output of request.outputs ?? []) {
     if (!(await session.recordOutput(output))) request.onNotice?.(`declared output not found, not recorded: ${output}`);
   }
-  await session.recordOutputs(captured.outputs, true);
   const status = exitCode === 0 ? 'success' : 'failed';
-  await session.close(status, exitCode);
+  await session.recordOutputs(captured.outputs, true, { status, exitCode });
   const choice = (launched as LaunchedCommand).choice;
   return {
     sessionId: session.sessionId,

@@ -178,17 +178,28 @@ export class RecordingSession {
     return recorded;
   }
 
-  /** record_output for many files, BATCH per transaction, one statement run per file (see recordInputs). */
-  async recordOutputs(filePaths: readonly string[], pathsAreReal = false): Promise<string[]> {
+  /**
+   * record_output for many files, BATCH per transaction, one statement run per file (see
+   * recordInputs). `closeWith`: on_session_close in the same transaction as the last outputs
+   * (one round trip less after the command, when the user waits), exactly as close() writes it.
+   */
+  async recordOutputs(filePaths: readonly string[], pathsAreReal = false, closeWith?: { status: CloseStatus; exitCode: number }): Promise<string[]> {
     if (this.closed) return [];
     const buffer = Buffer.allocUnsafe(1 << 20);
     const recorded: string[] = [];
     let rows: SqlValue[][] = [];
-    const flush = async () => {
+    const flush = async (last = false) => {
       const [first] = rows;
-      if (first === undefined) return;
-      await this.store.write([{ sql: OUTPUT_SQL, params: first, each: rows }]);
+      const ops: WriteOp[] = first === undefined ? [] : [{ sql: OUTPUT_SQL, params: first, each: rows }];
       rows = [];
+      if (last && closeWith) {
+        ops.push(this.closeOp(closeWith.status, closeWith.exitCode));
+        try {
+          await this.store.write(ops);
+        } catch (err) {
+          throw new ClewError('io', `could not close session ${this.sessionId}: ${errorMessage(err)}`, { cause: err });
+        }
+      } else if (ops.length > 0) await this.store.write(ops);
     };
     for (const filePath of filePaths) {
       const resolved = pathsAreReal ? filePath : resolvePath(filePath, this.cwd);
@@ -199,7 +210,7 @@ export class RecordingSession {
       rows.push([this.sessionId, resolved, file.hash, file.size, this.host]);
       if (rows.length >= BATCH) await flush();
     }
-    await flush();
+    await flush(true);
     return recorded;
   }
 
@@ -254,20 +265,24 @@ export class RecordingSession {
   /** on_session_close: combined hash of what THIS process recorded, status and exit code. */
   async close(status: CloseStatus = 'success', exitCode = 0): Promise<string> {
     if (this.closed) throw new ClewError('usage', `session ${this.sessionId} is already closed`);
-    this.closed = true;
-    const combined = combinedHash(this.inputs, this.scriptHash, this.outputs);
+    const op = this.closeOp(status, exitCode);
     try {
-      await this.store.write([
-        {
-          sql: 'UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, combined_hash = ? WHERE session_id = ?',
-          params: [localIsoNow(), status, exitCode, combined, this.sessionId],
-        },
-      ]);
+      await this.store.write([op]);
     } catch (err) {
       throw new ClewError('io', `could not close session ${this.sessionId}: ${errorMessage(err)}`, { cause: err });
     }
-    return combined;
+    return this.combined;
   }
+
+  /** The close row (combined hash of what THIS process recorded); the session takes no more files. */
+  private closeOp(status: CloseStatus, exitCode: number): WriteOp {
+    this.closed = true;
+    this.combined = combinedHash(this.inputs, this.scriptHash, this.outputs);
+    return { sql: 'UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, combined_hash = ? WHERE session_id = ?', params: [localIsoNow(), status, exitCode, this.combined, this.sessionId] };
+  }
+
+  /** The combined hash written at close ('' before). */
+  private combined = '';
 
   get recordedInputs(): ReadonlyMap<string, string> {
     return this.inputs;

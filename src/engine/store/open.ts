@@ -219,8 +219,8 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     async backup(dest: string): Promise<void> {
       await getWriter().backup(dest);
     },
-    async close(): Promise<void> {
-      await writer?.close();
+    async close(closeOptions?: { waitForWriter?: boolean }): Promise<void> {
+      await writer?.close(closeOptions?.waitForWriter ?? true);
       writer = undefined;
     },
   };

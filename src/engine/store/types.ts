@@ -53,5 +53,10 @@ export interface Store {
   write(ops: readonly WriteOp[]): Promise<WriteOpResult[]>;
   /** A consistent copy of the whole store (every committed transaction) written to `dest`, taken under SQLite's own locking. */
   backup(dest: string): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Ends the writer. `waitForWriter: false` (a process about to exit) does not wait for the
+   * writer process to exit: every write was already committed and answered, and it exits by itself
+   * when its input closes.
+   */
+  close(options?: { waitForWriter?: boolean }): Promise<void>;
 }

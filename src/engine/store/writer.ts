@@ -22,7 +22,8 @@ const CODE_OF_KIND: Record<string, ClewErrorCode> = { busy: 'store-busy', readon
 export interface Writer {
   write(ops: readonly WriteOp[]): Promise<WriteOpResult[]>;
   backup(dest: string): Promise<void>;
-  close(): Promise<void>;
+  /** `wait: false`: end its input and return (see Store.close). */
+  close(wait?: boolean): Promise<void>;
 }
 
 /** The python3 writer could not start (no interpreter, no sqlite3 module): it ran no request. */
@@ -93,10 +94,15 @@ class PythonWriter implements Writer {
     if (!reply.ok) throw new ClewError(CODE_OF_KIND[reply.kind ?? 'error'] ?? 'io', `cannot read ${this.dbPath}: ${reply.error ?? 'unknown error'}`);
   }
 
-  async close(): Promise<void> {
+  async close(wait = true): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
+    if (!wait) {
+      child.stdin.end();
+      child.unref();
+      return;
+    }
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.stdin.end();
@@ -200,8 +206,8 @@ class FallbackWriter implements Writer {
     return this.attempt((w) => w.backup(dest));
   }
 
-  close(): Promise<void> {
-    return this.current.close();
+  close(wait = true): Promise<void> {
+    return this.current.close(wait);
   }
 }
 
