@@ -3,7 +3,7 @@
  * against the bare CMD, timed in alternating pairs in this run, on
  *   1. a file-heavy Python step: reads 2,000 small files three times, writes 500;
  *   2. a compute-bound Python step of about a second.
- * Both sides are spawned the same way (the real CLI, dist/cli.js, pays its Node start). The
+ * Both sides are spawned the same way (the real `clew`, bin/clew, pays its Node start). The
  * interpreter is the real python3 binary, not a version manager's shim (pyenv's costs ~0.4 s per
  * start and would hide the overhead in the baseline). The floor is printed too: a bare `node`
  * start, which no Node CLI can avoid. The captured input/output sets are checked against the
@@ -16,7 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SCALE } from './common';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+/** The `clew` users run (bin/clew: a POSIX sh wrapper around dist/cli.js with the node on PATH). */
+const CLEW = path.resolve(__dirname, '../../bin/clew');
 const PAIRS = 5;
 
 const HEAVY = `import os
@@ -51,6 +52,14 @@ function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { ms: nu
   return { ms, stdout: r.stdout };
 }
 
+/** Wall time of a command with exactly this environment (run() adds to this process's). */
+function spawnTime(argv: string[], cwd: string, env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, env });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status})`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
 interface Captured {
   inputs: string[];
   outputs: string[];
@@ -58,7 +67,7 @@ interface Captured {
 }
 
 function record(cwd: string, cmd: string[], env: NodeJS.ProcessEnv = {}): Captured & { ms: number } {
-  const r = run([process.execPath, CLI, 'record', '--json', '--', ...cmd], cwd, env);
+  const r = run([CLEW, 'record', '--json', '--', ...cmd], cwd, env);
   const parsed = JSON.parse(r.stdout) as Captured;
   return { ...parsed, ms: r.ms };
 }
@@ -88,7 +97,7 @@ function bench(name: string, root: string, cmd: string[], target: string): void 
   const r = median(recorded);
   const s = median(straced);
   console.log(
-    `${name}: bare ${b.toFixed(0)} ms, clew record [${fast.capture}] ${r.toFixed(0)} ms → ${(r / b).toFixed(2)}× (${target}); ` +
+    `${name}: bare ${b.toFixed(0)} ms, clew record [${fast.capture}] ${r.toFixed(0)} ms → ${(r / b).toFixed(2)}× (${target}), +${(r - b).toFixed(0)} ms; ` +
       `[strace] ${s.toFixed(0)} ms → ${(s / b).toFixed(2)}×; same sets as strace: ${fast.inputs.length} inputs, ${fast.outputs.length} outputs`,
   );
 }
@@ -107,9 +116,13 @@ function main(): void {
     fs.writeFileSync(path.join(root, 'compute.py'), compute(Math.round((3_000_000 * 1000 * SCALE) / Math.max(50, probe))));
 
     const nodeStart = median([0, 1, 2, 3, 4].map(() => run([process.execPath, '-e', '0'], root).ms));
+    // What bin/clew pays for `record`: it moves NODE_EXTRA_CA_CERTS aside (see there).
+    const leanEnv = { ...process.env };
+    delete leanEnv.NODE_EXTRA_CA_CERTS;
+    const leanStart = median([0, 1, 2, 3, 4].map(() => spawnTime([process.execPath, '-e', '0'], root, leanEnv)));
     const straceAlone = median([0, 1, 2].map(() => run(['strace', '-f', '-qq', '--seccomp-bpf', '-e', 'trace=open,openat,creat,rename,renameat,renameat2,execve', '-o', '/dev/null', '--', python, 'heavy.py'], root).ms));
     const heavyBare = median([0, 1, 2].map(() => run([python, 'heavy.py'], root).ms));
-    console.log(`python: ${python}; ${os.cpus().length} cores; floor: bare node start ${nodeStart.toFixed(0)} ms; strace alone on the file-heavy step ${(straceAlone / heavyBare).toFixed(2)}× (${straceAlone.toFixed(0)} vs ${heavyBare.toFixed(0)} ms)`);
+    console.log(`python: ${python}; ${os.cpus().length} cores; floor: bare node start ${nodeStart.toFixed(0)} ms (${leanStart.toFixed(0)} ms without NODE_EXTRA_CA_CERTS, as clew record starts); strace alone on the file-heavy step ${(straceAlone / heavyBare).toFixed(2)}× (${straceAlone.toFixed(0)} vs ${heavyBare.toFixed(0)} ms)`);
     bench('file-heavy step (reads 2000 files ×3, writes 500)', root, [python, 'heavy.py'], 'target ≤ 1.5×');
     bench('compute-bound step (~1 s)', root, [python, 'compute.py'], 'target ≤ 1.05×');
   } finally {

@@ -1,6 +1,7 @@
 // Builds every bundle with esbuild. Contract: after `npm run build`,
 //   dist/extension.js  the VS Code extension (CommonJS, `vscode` external)
-//   dist/cli.js        the `clew` command line (stable path for scripts; loads dist/cliMain.js)
+//   dist/cli.js        the `clew` command line (stable path for scripts; loads dist/cliMain.js,
+//                      or dist/recordMain.js for `clew record`)
 //   dist/hashWorker.js the worker thread that hashes files off the main thread
 //   dist/webview.js    the DAG panel front end (browser IIFE, mermaid bundled locally)
 //   dist/mcpServer.js  the MCP server with its SDK (loaded by `clew mcp` only)
@@ -44,6 +45,8 @@ const builds = [
   // dist/cli.js is a small entry that answers a warm `clew status` itself and loads dist/cliMain.js otherwise.
   { ...nodeCommon, entryPoints: [join(root, 'src/cli/bin.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cliMain.js') },
+  // `clew record` alone, loaded by dist/cli.js for it (src/cli/recordMain.ts).
+  { ...nodeCommon, entryPoints: [join(root, 'src/cli/recordMain.ts')], outfile: join(root, 'dist/recordMain.js') },
   // The MCP server and its SDK, loaded by `clew mcp` only (src/cli/commands/mcp.ts).
   { ...nodeCommon, entryPoints: [join(root, 'src/mcp/main.ts')], outfile: join(root, 'dist/mcpServer.js') },
   { ...nodeCommon, entryPoints: [join(root, 'src/engine/hash/hashWorker.ts')], outfile: join(root, 'dist/hashWorker.js') },

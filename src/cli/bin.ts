@@ -98,9 +98,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const launched = warm ? undefined : launchEarly(argv, io);
   if (launched) handoff.record = launched;
-  // A runtime path, so esbuild keeps the full CLI in its own bundle.
+  // A runtime path, so esbuild keeps the full CLI in its own bundle; `record` loads only itself
+  // (recordMain.js), a third of the full CLI (docs/recording.md).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const full = require(path.join(__dirname, 'cliMain.js')) as { runCli(argv: string[], io: CliIo, handoff?: CliHandoff): Promise<number> };
+  const full = require(path.join(__dirname, recordsAStep(argv) ? 'recordMain.js' : 'cliMain.js')) as { runCli(argv: string[], io: CliIo, handoff?: CliHandoff): Promise<number> };
   try {
     return await full.runCli(argv, io, handoff);
   } finally {

@@ -5,15 +5,13 @@
  * errors 1 failure, 2 usage, 3 store unreadable, 4 store not writable (engine/errors.ts);
  * `clew record` passes on the recorded command's own status.
  */
-import { ClewError, errorMessage } from '../engine/errors';
-import { CLEW_VERSION as VERSION } from '../engine/version';
 import { COMMANDS } from './commands/index';
 import { processIo } from './io';
+import { dispatch } from './dispatch';
 import { extractGlobals } from './globals';
 import type { CliHandoff, CliIo } from './types';
 
 export { extractGlobals };
-
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
@@ -37,35 +35,8 @@ function helpText(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io: CliIo, handoff: CliHandoff = {}): Promise<number> {
-  try {
-    const { globals, rest } = extractGlobals(argv);
-    const [name, ...commandArgv] = rest;
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.out(helpText());
-      return name === undefined ? 2 : 0;
-    }
-    if (name === '--version' || name === '-V') {
-      io.out(globals.json ? JSON.stringify({ version: VERSION, package: 'clew' }) : `clew ${VERSION}`);
-      return 0;
-    }
-    const command = COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
-    if (!command) throw new ClewError('usage', `unknown command '${name}' (see clew --help)`);
-    // Only the command's own options: `clew record -- tool --help` runs `tool --help`.
-    const own = commandArgv.includes('--') ? commandArgv.slice(0, commandArgv.indexOf('--')) : commandArgv;
-    if (own.includes('--help') || own.includes('-h')) {
-      io.out(command.usage);
-      return 0;
-    }
-    return await command.run(commandArgv, globals, io, handoff);
-  } catch (err) {
-    if (err instanceof ClewError) {
-      io.err(`clew: ${err.message}`);
-      return err.exitCode;
-    }
-    io.err(`clew: internal error: ${errorMessage(err)}`);
-    return 1;
-  }
+export function runCli(argv: string[], io: CliIo, handoff: CliHandoff = {}): Promise<number> {
+  return dispatch(argv, io, handoff, COMMANDS, helpText);
 }
 
 if (require.main === module) {
