@@ -17,7 +17,6 @@ import { localIsoNow } from '../util/time';
 import { changedFiles, filterProjectFiles, parseStraceLog, snapshotTree, straceArgs } from './capture';
 import type { CaptureChoice } from './captureChoice';
 import { InputPrehasher } from './prehash';
-import { parsePreloadLog } from './preload';
 
 export interface LaunchRequest {
   command: readonly string[];
@@ -115,8 +114,8 @@ export function launchRecorded(request: LaunchRequest): LaunchedCommand {
         } finally {
           prehasher?.stop();
         }
-        const log = fs.existsSync(logFile) ? fs.readFileSync(logFile) : Buffer.alloc(0);
-        const parsed = choice.kind === 'preload' ? parsePreloadLog(log) : parseStraceLog(log.toString('utf8'), cwd);
+        // The interposer's log was parsed while it grew; strace's is parsed now.
+        const parsed = prehasher ? prehasher.finish() : parseStraceLog(fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '', cwd);
         return { exitCode, captured: { inputs: filterProjectFiles(parsed.inputs, root, exclude), outputs: filterProjectFiles(parsed.outputs, root, exclude) }, prehasher };
       } finally {
         fs.rmSync(logDir, { recursive: true, force: true });

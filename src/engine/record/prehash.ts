@@ -15,7 +15,8 @@ import { hashDescriptor, openForHashing } from '../hash/syncHash';
 import { TIMESTAMP_GRANULARITY_NS } from '../hash/statCache';
 import { isUnder } from '../util/paths';
 import { IGNORED_DIR_NAMES } from './capture';
-import { normalAbsolute } from './preload';
+import type { CapturedFiles } from './capture';
+import { PreloadLogParser } from './preload';
 
 interface PreHash {
   hash: string;
@@ -33,10 +34,8 @@ const keyOf = (st: fs.BigIntStats) => `${st.dev}:${st.ino}:${st.size}:${st.mtime
 
 export class InputPrehasher {
   private offset = 0;
-  private carry = Buffer.alloc(0);
+  private readonly parser = new PreloadLogParser();
   private readonly queue: string[] = [];
-  private readonly seen = new Set<string>();
-  private readonly written = new Set<string>();
   private readonly hashes = new Map<string, PreHash>();
   private readonly buffer = Buffer.allocUnsafe(1 << 20);
   private readonly timer: NodeJS.Timeout;
@@ -49,10 +48,20 @@ export class InputPrehasher {
     clearInterval(this.timer);
   }
 
+  /**
+   * After the command: the rest of the log, then the files it read and wrote, exactly as
+   * parsePreloadLog of the whole log says (the log was parsed as it grew; it is not read again).
+   */
+  finish(): CapturedFiles {
+    this.stop();
+    this.readLog();
+    return this.parser.captured();
+  }
+
   /** The pre-hash of `file` when it is still valid (see the contract above), else undefined. */
   valid(file: string): { hash: string; size: number } | undefined {
     const pre = this.hashes.get(file);
-    if (!pre || this.written.has(file)) return undefined;
+    if (!pre || this.parser.wasWritten(file)) return undefined;
     try {
       const st = fs.statSync(file, { bigint: true });
       if (keyOf(st) !== pre.key || pre.hashedAtNs - pre.mtimeNs <= TIMESTAMP_GRANULARITY_NS) return undefined;
@@ -81,35 +90,18 @@ export class InputPrehasher {
         const n = fs.readSync(fd, chunk, 0, chunk.length, this.offset);
         if (n <= 0) break;
         this.offset += n;
-        this.parse(Buffer.concat([this.carry, chunk.subarray(0, n)]));
+        // feed() keeps what it needs (a partial record): the chunk is reused.
+        this.parser.feed(chunk.subarray(0, n), (file) => {
+          if (isUnder(file, this.root) && !path.relative(this.root, file).split(path.sep).some((p) => IGNORED_DIR_NAMES.has(p))) this.queue.push(file);
+        });
       }
     } finally {
       fs.closeSync(fd);
     }
   }
 
-  private parse(data: Buffer): void {
-    let start = 0;
-    for (;;) {
-      const end = data.indexOf(0, start);
-      if (end === -1) break;
-      const kind = data[start];
-      const file = normalAbsolute(data.toString('utf8', start + 1, end));
-      start = end + 1;
-      if (kind !== 0x72 /* r */) {
-        this.written.add(file);
-        continue;
-      }
-      if (this.seen.has(file)) continue;
-      this.seen.add(file);
-      if (!isUnder(file, this.root) || path.relative(this.root, file).split(path.sep).some((p) => IGNORED_DIR_NAMES.has(p))) continue;
-      this.queue.push(file);
-    }
-    this.carry = Buffer.from(data.subarray(start));
-  }
-
   private hashOne(file: string): void {
-    if (this.written.has(file)) return;
+    if (this.parser.wasWritten(file)) return;
     const fd = openForHashing(file);
     if (typeof fd !== 'number') return;
     try {

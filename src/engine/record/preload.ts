@@ -157,25 +157,55 @@ export function normalAbsolute(p: string): string {
   return p.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(p) ? p : path.resolve(p);
 }
 
+/**
+ * The interposer's log, parsed as it grows (prehash.ts reads it while the command runs) or at
+ * once (parsePreloadLog). Records are `<kind><absolute path>\0`; a trailing partial record waits
+ * for the next chunk. Classification as the strace capture's: a file first read and never written
+ * is an input; anything written or renamed into place is an output.
+ */
+export class PreloadLogParser {
+  private readonly firstAccess = new Map<string, 'read' | 'write'>();
+  private readonly written = new Set<string>();
+  private carry: Buffer = Buffer.alloc(0);
+
+  /** Parses the next bytes of the log; calls `onFirstRead` for each file whose first access is a read. */
+  feed(chunk: Buffer, onFirstRead?: (file: string) => void): void {
+    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const end = data.indexOf(0, start);
+      if (end === -1) break;
+      const kind = data[start];
+      const file = normalAbsolute(data.toString('utf8', start + 1, end));
+      start = end + 1;
+      if (kind === 0x6e /* n: rename target */) {
+        this.written.add(file);
+        continue;
+      }
+      const writes = kind !== 0x72; /* r */
+      if (!this.firstAccess.has(file)) {
+        this.firstAccess.set(file, writes ? 'write' : 'read');
+        if (!writes) onFirstRead?.(file);
+      }
+      if (writes) this.written.add(file);
+    }
+    this.carry = Buffer.from(data.subarray(start));
+  }
+
+  /** Written at some point (its pre-hash, if any, is void). */
+  wasWritten(file: string): boolean {
+    return this.written.has(file);
+  }
+
+  captured(): CapturedFiles {
+    const inputs = [...this.firstAccess].filter(([f, kind]) => kind === 'read' && !this.written.has(f)).map(([f]) => f);
+    return { inputs, outputs: [...this.written], executed: [] };
+  }
+}
+
 /** Parses the interposer's NUL-terminated records into files read, written and (never) executed. */
 export function parsePreloadLog(log: Buffer): CapturedFiles {
-  const firstAccess = new Map<string, 'read' | 'write'>();
-  const written = new Set<string>();
-  let start = 0;
-  for (;;) {
-    const end = log.indexOf(0, start);
-    if (end === -1) break;
-    const kind = log[start];
-    const file = normalAbsolute(log.toString('utf8', start + 1, end));
-    start = end + 1;
-    if (kind === 0x6e /* n: rename target */) {
-      written.add(file);
-      continue;
-    }
-    const writes = kind !== 0x72; /* r */
-    if (!firstAccess.has(file)) firstAccess.set(file, writes ? 'write' : 'read');
-    if (writes) written.add(file);
-  }
-  const inputs = [...firstAccess].filter(([f, kind]) => kind === 'read' && !written.has(f)).map(([f]) => f);
-  return { inputs, outputs: [...written], executed: [] };
+  const parser = new PreloadLogParser();
+  parser.feed(log);
+  return parser.captured();
 }

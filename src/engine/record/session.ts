@@ -217,10 +217,21 @@ export class RecordingSession {
   /** inputOps for many files, as three statements each run once per file, in file order. */
   private inputBatchOps(files: readonly { resolved: string; hash: string; size: number }[]): WriteOp[] {
     const perFile = files.map((f) => this.inputOps(f.resolved, f.hash, f.size));
-    // Statements differ only when a file has a different number of recorded forms (a moved store): then one op each.
-    const sameShape = perFile.every((ops) => ops.every((op, i) => op.sql === perFile[0][i].sql));
-    if (!sameShape) return perFile.flat();
-    return perFile[0].map((op, i) => ({ sql: op.sql, params: op.params, each: perFile.map((ops) => ops[i].params ?? []) }));
+    // A moved store (files with other recorded forms): one op each, as recordInput writes them.
+    const noOtherForms = files.every((f) => this.recordedForms(f.resolved).length === 0);
+    if (!noOtherForms) return perFile.flat();
+    const [insert, link] = perFile[0].map((op, i) => ({ sql: op.sql, params: op.params, each: perFile.map((ops) => ops[i].params ?? []) }));
+    // The primary parent in one statement instead of one per file, with the same answer: the
+    // latest producer of the first input (in recording order: ascending id) that has one.
+    const primary: WriteOp = {
+      sql: `UPDATE runs SET parent_session = (
+              SELECT p.session_id FROM file_hashes i JOIN file_hashes p ON p.file_path = i.file_path
+              WHERE i.session_id = ? AND i.role = 'input' AND +p.role = 'output' AND p.session_id != ?
+              ORDER BY i.id, p.recorded_at DESC, p.id DESC LIMIT 1)
+            WHERE session_id = ? AND parent_session IS NULL`,
+      params: [this.sessionId, this.sessionId, this.sessionId],
+    };
+    return [insert, link, primary];
   }
 
   private inputOps(resolved: string, hash: string, size: number): WriteOp[] {
