@@ -214,11 +214,16 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
     }
     if (slurmChain) {
       options.onEvent?.({ type: 'start', session_id: id, script_path: plan.run.script_path, index, total: order.length });
-      const job = await slurmJob(id);
-      const done = 'blocked' in job
-        ? { result: rerunResult(placeholder, 'unknown', [], { reason: `not run because ${job.blocked}`, chained: true, executor: 'slurm', job_id: null, node: null, slurm_state: null }) }
-        : await execute(ctx, env, plan, job);
-      if ('blocked' in job) submitted.get(id)?.set(null);
+      let done: { result: RerunVerification };
+      try {
+        const job = await slurmJob(id);
+        if (options.signal?.aborted) done = { result: rerunResult(placeholder, 'unknown', [], { reason: 'cancelled before it was submitted', chained: true, executor: 'slurm', job_id: null, node: null, slurm_state: null }) };
+        else if ('blocked' in job) done = { result: rerunResult(placeholder, 'unknown', [], { reason: `not run because ${job.blocked}`, chained: true, executor: 'slurm', job_id: null, node: null, slurm_state: null }) };
+        else done = await execute(ctx, env, plan, job);
+      } finally {
+        // Its children wait for its job id: they must never wait for ever (a later call is ignored).
+        submitted.get(id)?.set(null);
+      }
       await record(ctx, env, done.result);
       results.set(id, done);
       options.onEvent?.({ type: 'done', result: done.result });

@@ -12,6 +12,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { rerunOnSlurm } from '../../../src/engine/rerun/slurm';
 import type { RerunDagResult } from '../../../src/engine/rerun/types';
 import { clew, CLI, newProject, query, recordSh, tempBase, write } from '../../support/recordedProject';
 import { jobFields, squeueIds, startSlurm, type SlurmCluster } from '../../support/slurm';
@@ -208,6 +209,32 @@ describe('rerun on SLURM', () => {
     assert.deepEqual(rows, Object.entries(verdicts(dag)).map(([session_id, status]) => ({ session_id, status })).sort((a, b) => (a.session_id < b.session_id ? -1 : 1)));
     assert.equal(squeueIds(c).length, 0, 'nothing left in the queue');
     assert.deepEqual(fs.readdirSync(path.join(root, '.scitex/clew/runtime/jobs')), [], 'the jobs folder (and the outputs it held) is cleaned up');
+
+    // rerun-claims --chain on SLURM: the DAG behind a claim's source, chained the same way.
+    const add = clew(root, ['claim', 'add', '--file-path', 'paper.tex', '--type', 'value', '--line-number', '3', '--value', 'joined', '--source-file', 'joined.txt', '-y']);
+    assert.equal(add.status, 0, add.stderr);
+    const claims = clew(root, ['rerun-claims', '--file-path', 'paper.tex', '--chain', '--executor', 'slurm', '--json', '--no-record'], c.env);
+    assert.ok(claims.stdout, claims.stderr);
+    const claimsDag = JSON.parse(claims.stdout) as RerunDagResult;
+    assert.deepEqual(verdicts(claimsDag), { 'run-det': 'verified', 'run-stamp': 'mismatch', 'run-join': 'mismatch' });
+    const claimJoin = claimsDag.runs.find((x) => x.session_id === 'run-join')?.rerun;
+    const claimJob = (id: string) => claimsDag.runs.find((x) => x.session_id === id)?.rerun.job_id ?? '';
+    assert.deepEqual(sorted(claimJoin?.depends_on), sorted([claimJob('run-det'), claimJob('run-stamp')]));
+    assert.equal(claimJoin?.slurm_state, 'COMPLETED');
+  });
+
+  test('--chain on SLURM with the copy sandbox (no mount namespace): the same verdicts as a local --chain', { timeout: 240_000 }, (t) => {
+    if (!cluster) return t.skip(why);
+    const root = chainPipeline('chain-copy');
+    // sbatch hands the environment to the job, so the node-side rerun builds the copy sandbox too.
+    const copy = { CLEW_RERUN_SANDBOX: 'copy' };
+    const local = JSON.parse(clew(root, ['rerun-dag', '--chain', '--json', '--no-record'], copy).stdout) as RerunDagResult;
+    const r = clew(root, ['rerun-dag', '--chain', '--executor', 'slurm', '--json', '--no-record'], { ...cluster.env, ...copy });
+    assert.ok(r.stdout, r.stderr);
+    const dag = JSON.parse(r.stdout) as RerunDagResult;
+    assert.deepEqual(verdicts(dag), verdicts(local));
+    assert.deepEqual(verdicts(dag), { 'run-det': 'verified', 'run-stamp': 'mismatch', 'run-fail': 'mismatch', 'run-join': 'mismatch', 'run-after': 'verified' });
+    for (const run of dag.runs) assert.equal(run.rerun.sandbox, 'copy', run.session_id);
   });
 
   test('--chain on SLURM: a job past its time limit ends as TIMEOUT (not verified); its child is scancelled and reported as not run because of it', { timeout: 240_000 }, (t) => {
@@ -252,6 +279,34 @@ describe('rerun on SLURM', () => {
     });
     assert.deepEqual(left, [], 'SLURM killed the run');
     t.diagnostic(`TIMEOUT seen after ${Math.round((Date.now() - started) / 1000)} s`);
+  });
+
+  test('a job after a failed job (DependencyNeverSatisfied, nothing else known) is scancelled, not left pending', { timeout: 120_000 }, async (t) => {
+    if (!cluster) return t.skip(why);
+    const c = cluster;
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(base), 'never-'));
+    // rerunOnSlurm runs sbatch/scontrol from this process: point them at the test cluster.
+    const conf = process.env.SLURM_CONF;
+    process.env.SLURM_CONF = c.conf;
+    t.after(() => {
+      if (conf === undefined) delete process.env.SLURM_CONF;
+      else process.env.SLURM_CONF = conf;
+    });
+    fs.writeFileSync(path.join(dir, 'fail.sh'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    const failed = spawnSync('sbatch', ['--parsable', `--output=${path.join(dir, 'fail.out')}`, path.join(dir, 'fail.sh')], { env: c.env, encoding: 'utf8' });
+    assert.equal(failed.status, 0, failed.stderr);
+    const parentJob = failed.stdout.trim().split(';')[0];
+    const run = { session_id: 'run-orphan', script_path: null, script_hash: null, started_at: null, status: null, parent_session: null, combined_hash: null, provenance: 'tracked', exception_reason: null };
+    const states: string[] = [];
+    const result = await rerunOnSlurm({ run, inputs: [], outputs: [] }, path.join(dir, 'clew.db'), path.join(dir, 'jobs'), { timeoutMs: 60_000 }, { cliPath: CLI, sbatchArgs: [], pollMs: 300 }, (_id, state) => states.push(state), { dependsOn: [parentJob], chain: { fed: [], from: [] } });
+    assert.equal(result.status, 'unknown');
+    assert.equal(result.is_verified, false);
+    assert.equal(result.rerun.slurm_state, 'CANCELLED');
+    assert.deepEqual(result.rerun.depends_on, [parentJob]);
+    assert.match(result.rerun.reason ?? '', /not run because a job it depends on did not succeed \(DependencyNeverSatisfied\); job \d+ was cancelled with scancel/);
+    assert.equal(jobFields(c, result.rerun.job_id ?? '').JobState, 'CANCELLED');
+    assert.equal(jobFields(c, parentJob).JobState, 'FAILED');
+    assert.deepEqual(squeueIds(c), []);
   });
 
   test('without sbatch on PATH: one clear error, exit 2', () => {
