@@ -175,9 +175,11 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
     const script = plans.get(id)?.run.script_path;
     return script ? ` (${path.basename(script)})` : '';
   };
+  // Only parents earlier in the order: on a cycle (which the order breaks) two jobs must not wait for each other.
+  const jobParents = (id: string) => (parents.get(id) ?? []).filter((p) => order.includes(p) && order.indexOf(p) < order.indexOf(id));
   /** Why a child can never run: a parent's job did not complete (or was never submitted). */
   const failedParent = (id: string): string | undefined => {
-    for (const p of (parents.get(id) ?? []).filter((x) => order.includes(x))) {
+    for (const p of jobParents(id)) {
       const done = results.get(p)?.result.rerun;
       if (done && (done.job_id === null || done.slurm_state !== 'COMPLETED')) {
         return `its parent run ${p}${scriptName(p)} failed on SLURM (${done.job_id === null ? 'no job was submitted' : `job ${done.job_id} ended as ${done.slurm_state ?? 'unknown'}`}): ${done.reason ?? ''}`.replace(/: $/, '');
@@ -188,9 +190,8 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
   const slurmJob = async (id: string): Promise<SlurmJobRequest | { blocked: string }> => {
     const jobsDir = jobsDirOf(ctx, env);
     const ancestors = ancestorsOf(id);
-    const direct = (parents.get(id) ?? []).filter((p) => order.includes(p));
     const dependsOn: string[] = [];
-    for (const p of direct) {
+    for (const p of jobParents(id)) {
       const jobId = await (submitted.get(p) as { id: Promise<string | null> }).id;
       if (jobId === null) return { blocked: failedParent(id) ?? `its parent run ${p}${scriptName(p)} was not submitted` };
       dependsOn.push(jobId);

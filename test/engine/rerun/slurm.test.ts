@@ -281,6 +281,25 @@ describe('rerun on SLURM', () => {
     t.diagnostic(`TIMEOUT seen after ${Math.round((Date.now() - started) / 1000)} s`);
   });
 
+  test('--chain on SLURM over a cycle (the order breaks it): no job waits for a later one, the local verdicts', { timeout: 120_000 }, (t) => {
+    if (!cluster) return t.skip(why);
+    const root = newProject(base, 'cycle');
+    write(root, 'y.txt', 'seed\n');
+    write(root, 'a.sh', 'cat y.txt > x.txt\n');
+    write(root, 'b.sh', 'cat x.txt > y.txt\n');
+    recordSh(root, 'a.sh', ['y.txt'], ['x.txt'], 'run-a');
+    recordSh(root, 'b.sh', ['x.txt'], ['y.txt'], 'run-b');
+    const local = JSON.parse(clew(root, ['rerun-dag', '--chain', '--json', '--no-record']).stdout) as RerunDagResult;
+    assert.equal(local.edges.length, 2, 'the store holds a cycle');
+    const r = clew(root, ['rerun-dag', '--chain', '--executor', 'slurm', '--json', '--no-record'], cluster.env);
+    assert.ok(r.stdout, r.stderr);
+    const dag = JSON.parse(r.stdout) as RerunDagResult;
+    assert.deepEqual(verdicts(dag), verdicts(local));
+    const [first, second] = dag.topological_order.map((id) => dag.runs.find((x) => x.session_id === id)?.rerun);
+    assert.deepEqual(first?.depends_on, []);
+    assert.deepEqual(second?.depends_on, [first?.job_id]);
+  });
+
   test('a job after a failed job (DependencyNeverSatisfied, nothing else known) is scancelled, not left pending', { timeout: 120_000 }, async (t) => {
     if (!cluster) return t.skip(why);
     const c = cluster;
