@@ -92,6 +92,10 @@ export async function startSlurm(): Promise<SlurmCluster | string> {
     'MpiDefault=none',
     'MinJobAge=600',
     'SchedulerParameters=sched_interval=2',
+    // A job past its time limit is ended at once (no grace), and killed 2 s after its SIGTERM:
+    // slurmctld checks limits every 30 s, so a 1-minute job ends as TIMEOUT within 60–90 s.
+    'OverTimeLimit=0',
+    'KillWait=2',
     `JobCompType=jobcomp/filetxt`,
     `JobCompLoc=${dir}/jobcomp.log`,
     `NodeName=${node} CPUs=${os.availableParallelism()} RealMemory=${memory} State=UNKNOWN`,
@@ -120,6 +124,14 @@ export async function startSlurm(): Promise<SlurmCluster | string> {
   const log = fs.existsSync(path.join(dir, 'slurmctld.log')) ? fs.readFileSync(path.join(dir, 'slurmctld.log'), 'utf8').slice(-500) : '';
   stop();
   return `the SLURM node never became idle: ${log}`;
+}
+
+/** `scontrol show job -o ID`'s fields (SLURM keeps finished jobs for MinJobAge, 600 s here). */
+export function jobFields(cluster: SlurmCluster, jobId: string): Record<string, string> {
+  const line = sh('scontrol', ['show', 'job', '-o', jobId], cluster.env).out.trim();
+  const fields: Record<string, string> = {};
+  for (const m of line.matchAll(/(?:^| )([A-Za-z:/]+)=(\S*)/g)) fields[m[1]] = m[2];
+  return fields;
 }
 
 export function squeueIds(cluster: SlurmCluster): string[] {

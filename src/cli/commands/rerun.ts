@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ClewError } from '../../engine/errors';
 import { dagRunsAsVerifications, rerun, rerunClaims, rerunDag, type RerunContext } from '../../engine/rerun/rerun';
 import { rerunDagLines, rerunLines } from '../../engine/rerun/text';
-import type { RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
+import type { ChainManifest, RerunDagResult, RerunOptions, RerunVerification } from '../../engine/rerun/types';
 import { rerunSettings } from '../../engine/rerun/settings';
 import { requireSbatch, type SlurmSettings } from '../../engine/rerun/slurm';
 import { locateStore, projectRootOf } from '../../engine/store/locate';
@@ -25,11 +25,14 @@ const COMMON_OPTIONS = {
   executor: { type: 'string' },
   'sbatch-arg': { type: 'string', multiple: true },
   'no-record': { type: 'boolean' },
+  'chain-manifest': { type: 'string' },
+  'save-outputs': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
 } as const;
 
-const COMMON_HELP = `  --timeout S        per-run limit in seconds (default 300); the whole process tree is killed
+const COMMON_HELP = `  --timeout S        per-run limit in seconds (default 300); the whole process tree is killed;
+                     with --executor slurm it is the job's time limit, in whole minutes
   --keep             keep the sandboxes (their paths are printed)
   --jobs N           independent runs in parallel (default: number of cores)
   --skip-unchanged   do not re-execute runs whose script and inputs are unchanged
@@ -39,10 +42,14 @@ const COMMON_HELP = `  --timeout S        per-run limit in seconds (default 300)
   --network          let the runs reach the network (default: loopback only; also
                      rerun.network: true in the config file)
   --executor E       local (default) or slurm: each run a SLURM batch job (rerun.executor in
-                     the config file); --timeout becomes the job's time limit
+                     the config file); with --chain each job is submitted after its parents'
+                     (--dependency=afterok) and fed the outputs they re-generated
   --sbatch-arg ARG   an option passed to sbatch (repeatable: --sbatch-arg=--partition=short);
                      rerun.slurm.sbatch_args in the config file
   --no-record        do not append verification rows (what the SLURM jobs themselves run)
+  --chain-manifest F, --save-outputs DIR
+                     what a chained SLURM job runs with (written by the submitter): the
+                     ancestors' re-generated outputs to stage, and where to leave its own
   -v, --verbose      stream the runs' own output to stderr and list verified files too
   --json             upstream-shaped JSON
 
@@ -61,25 +68,42 @@ const RERUN_DAG_USAGE = `Usage: clew rerun-dag [FILE…] [--target FILE]… [--c
 
 Re-executes every run behind the given output files (none: every run in the store), in
 topological order, and compares outputs.
-  --chain            feed each run its parents' re-generated outputs (a full rebuild from the roots)
+  --chain            feed each run its parents' re-generated outputs (a full rebuild from the roots);
+                     on SLURM every job is queued at once, each after its parents' jobs
+                     (afterok), which leave their outputs in the jobs folder beside the store; a
+                     job whose parent's job failed is cancelled and reported as not run
 ${COMMON_HELP}`;
 
 const RERUN_CLAIMS_USAGE = `Usage: clew rerun-claims [--file-path MANUSCRIPT] [--type TYPE] [--chain] [options]
 
 Re-executes the DAG behind the claims' source files.
-  --chain            feed each run its parents' re-generated outputs
+  --chain            feed each run its parents' re-generated outputs (on SLURM: jobs chained
+                     with afterok, as rerun-dag --chain)
 ${COMMON_HELP}`;
 
 type CommonValues = { [K in Exclude<keyof typeof COMMON_OPTIONS, 'sbatch-arg'>]?: (typeof COMMON_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string } & { 'sbatch-arg'?: string[] };
 
 /** --executor, then rerun.executor in the config: the SLURM settings, or undefined for local. */
-function slurmSettings(values: CommonValues, settings: ReturnType<typeof rerunSettings>, chain: boolean): SlurmSettings | undefined {
+function slurmSettings(values: CommonValues, settings: ReturnType<typeof rerunSettings>): SlurmSettings | undefined {
   const executor = values.executor ?? settings.executor ?? 'local';
   if (executor !== 'local' && executor !== 'slurm') throw new ClewError('usage', `--executor must be local or slurm, got '${executor}'`);
   if (executor === 'local') return undefined;
-  if (chain) throw new ClewError('usage', '--chain is not available with --executor slurm yet: a chained run needs its parents\' sandboxes, which stay on their nodes; rerun on the original inputs (without --chain), or use --executor local');
   requireSbatch();
   return { cliPath: process.argv[1] ? path.resolve(process.argv[1]) : 'clew', sbatchArgs: [...(settings.sbatchArgs ?? []), ...(values['sbatch-arg'] ?? [])] };
+}
+
+/** --chain-manifest: the file a chained SLURM job is given by its submitter. */
+function readChainManifest(file: string): ChainManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ClewError('usage', `--chain-manifest ${file} cannot be read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const m = parsed as { fed?: unknown; from?: unknown } | null;
+  if (!m || typeof m !== 'object' || !strings(m.fed) || !strings(m.from)) throw new ClewError('usage', `--chain-manifest ${file} is not a chain manifest ({"fed": [...], "from": [...]})`);
+  return { fed: m.fed, from: m.from };
 }
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {
@@ -112,7 +136,7 @@ async function cancellable(io: CliIo, fn: (signal: AbortSignal) => Promise<numbe
   }
 }
 
-async function withRerunContext(globals: GlobalOptions, io: CliIo, values: CommonValues, chain: boolean, fn: (ctx: RerunContext, options: RerunOptions) => Promise<number>): Promise<number> {
+async function withRerunContext(globals: GlobalOptions, io: CliIo, values: CommonValues, fn: (ctx: RerunContext, options: RerunOptions) => Promise<number>): Promise<number> {
   const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
   if (!fs.existsSync(located.dbPath)) throw new ClewError('store-missing', `no Clew store at ${located.dbPath} (record a run first, or pass --db PATH)`);
   return withStore(globals, io, { useCache: true, writable: true }, async ({ store, view, hasher }) => {
@@ -128,7 +152,9 @@ async function withRerunContext(globals: GlobalOptions, io: CliIo, values: Commo
       python: values.python ?? settings.python,
       network: Boolean(values.network) || settings.network === true,
       record: !values['no-record'],
-      slurm: slurmSettings(values, settings, chain),
+      slurm: slurmSettings(values, settings),
+      chainManifest: values['chain-manifest'] ? readChainManifest(path.resolve(io.cwd, values['chain-manifest'])) : undefined,
+      saveOutputs: values['save-outputs'] ? path.resolve(io.cwd, values['save-outputs']) : undefined,
       judge: settings.judge,
       onEvent(event) {
         if (event.type === 'warning' && !warned.has(event.message)) {
@@ -145,6 +171,8 @@ async function withRerunContext(globals: GlobalOptions, io: CliIo, values: Commo
     };
     if (options.jobs === Number.MAX_SAFE_INTEGER) delete options.jobs;
     if (!options.slurm) delete options.slurm;
+    if (!options.chainManifest) delete options.chainManifest;
+    if (!options.saveOutputs) delete options.saveOutputs;
     return cancellable(io, (signal) => fn({ store, view, hasher, cwd: io.cwd, projectRoot }, { ...options, signal }));
   });
 }
@@ -156,7 +184,7 @@ export const rerunCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, COMMON_OPTIONS, RERUN_USAGE);
     if (positionals.length === 0) throw new ClewError('usage', `clew rerun needs at least one TARGET\n${RERUN_USAGE}`);
-    return withRerunContext(globals, io, values, false, async (ctx, options) => {
+    return withRerunContext(globals, io, values, async (ctx, options) => {
       const results = await rerun(ctx, positionals, options);
       printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
       return exitCodeFor(aggregateStatus(results));
@@ -168,7 +196,7 @@ export const rerunCommand: CliCommand = {
 export async function runFromScratch(argv: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, 'from-scratch': { type: 'boolean' } }, RERUN_USAGE);
   if (positionals.length !== 1) throw new ClewError('usage', `clew run --from-scratch needs exactly one SESSION_ID, script or file\n${RERUN_USAGE}`);
-  return withRerunContext(globals, io, values, false, async (ctx, options) => {
+  return withRerunContext(globals, io, values, async (ctx, options) => {
     const results = await rerun(ctx, positionals, options);
     printRuns(io, globals.json || Boolean(values.json), results, Boolean(values.verbose));
     return exitCodeFor(results[0].status);
@@ -195,7 +223,7 @@ export const rerunDagCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, target: { type: 'string', multiple: true }, chain: { type: 'boolean' } }, RERUN_DAG_USAGE);
     const targets = [...positionals, ...(values.target ?? [])];
-    return withRerunContext(globals, io, values, Boolean(values.chain), async (ctx, options) => {
+    return withRerunContext(globals, io, values, async (ctx, options) => {
       const result = await rerunDag(ctx, { targets }, { ...options, chain: Boolean(values.chain) });
       return printDag(io, globals.json || Boolean(values.json), result, Boolean(values.verbose));
     });
@@ -209,7 +237,7 @@ export const rerunClaimsCommand: CliCommand = {
   async run(argv, globals, io) {
     const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, 'file-path': { type: 'string' }, type: { type: 'string' }, chain: { type: 'boolean' } }, RERUN_CLAIMS_USAGE);
     if (positionals.length > 0) throw new ClewError('usage', `clew rerun-claims takes no positional arguments (use --file-path)\n${RERUN_CLAIMS_USAGE}`);
-    return withRerunContext(globals, io, values, Boolean(values.chain), async (ctx, options) => {
+    return withRerunContext(globals, io, values, async (ctx, options) => {
       const result = await rerunClaims(ctx, { filePath: values['file-path'], claimType: values.type }, { ...options, chain: Boolean(values.chain) });
       return printDag(io, globals.json || Boolean(values.json), result, Boolean(values.verbose));
     });

@@ -21,7 +21,7 @@ import { resolveTarget } from '../verify/verify';
 import { aggregateStatus } from '../verify/verdicts';
 import { rerunOne, rerunResult, type RerunEnvironment, type RunPlan } from './rerunRun';
 import type { Sandbox } from './sandbox';
-import { rerunOnSlurm } from './slurm';
+import { outputsDirOf, rerunOnSlurm, saveRerunOutputs, stagedFromManifest, type SlurmJobRequest } from './slurm';
 import type { RerunDagResult, RerunDagRun, RerunOptions, RerunVerification } from './types';
 
 export interface RerunContext {
@@ -48,12 +48,16 @@ function environment(ctx: RerunContext, options: RerunOptions): RerunEnvironment
   return { store: ctx.store, view: ctx.view, hasher: ctx.hasher, projectRoot: ctx.projectRoot, options, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'clew-rerun-op-')) };
 }
 
+/** This operation's folder for SLURM jobs: beside the store, on the filesystem the nodes share. */
+function jobsDirOf(ctx: RerunContext, env: RerunEnvironment): string {
+  return path.join(path.dirname(ctx.store.dbPath), 'jobs', path.basename(env.workDir));
+}
+
 /** Runs one plan where the options say: here in a sandbox, or as a SLURM job (no sandbox handle comes back). */
-async function execute(ctx: RerunContext, env: RerunEnvironment, plan: RunPlan): Promise<{ result: RerunVerification; sandbox?: Sandbox }> {
+async function execute(ctx: RerunContext, env: RerunEnvironment, plan: RunPlan, job?: SlurmJobRequest): Promise<{ result: RerunVerification; sandbox?: Sandbox }> {
   const slurm = env.options.slurm;
   if (!slurm) return rerunOne(env, plan);
-  const jobsDir = path.join(path.dirname(ctx.store.dbPath), 'jobs', path.basename(env.workDir));
-  const result = await rerunOnSlurm(plan, ctx.store.dbPath, jobsDir, env.options, slurm, (jobId, state, node) => env.options.onEvent?.({ type: 'job', session_id: plan.run.session_id, job_id: jobId, state, node }));
+  const result = await rerunOnSlurm(plan, ctx.store.dbPath, jobsDirOf(ctx, env), env.options, slurm, (jobId, state, node) => env.options.onEvent?.({ type: 'job', session_id: plan.run.session_id, job_id: jobId, state, node }), job);
   return { result };
 }
 
@@ -90,7 +94,14 @@ export async function rerun(ctx: RerunContext, targets: readonly string[], optio
         continue;
       }
       options.onEvent?.({ type: 'start', session_id: run.session_id, script_path: run.script_path, index, total: targets.length });
-      const { result, sandbox } = await execute(ctx, env, planFor(ctx.view, run));
+      const plan = planFor(ctx.view, run);
+      if (options.chainManifest) {
+        // Inside a chained SLURM job: the ancestors' jobs left their re-generated outputs on the shared filesystem.
+        const { fed, staged } = stagedFromManifest(options.chainManifest);
+        Object.assign(plan, { fedInputs: fed, staged });
+      }
+      const { result, sandbox } = await execute(ctx, env, plan);
+      if (options.saveOutputs && sandbox) saveRerunOutputs(options.saveOutputs, run.session_id, sandbox, plan.outputs.map((o) => o.file_path));
       sandboxes.push(sandbox);
       await record(ctx, env, result);
       options.onEvent?.({ type: 'done', result });
@@ -151,12 +162,72 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
   // On SLURM every independent run goes to the queue at once: the scheduler decides what runs when.
   const jobs = options.slurm ? Math.max(1, order.length) : Math.max(1, options.jobs ?? os.availableParallelism());
   let started = 0;
+  // --chain on SLURM: every job goes to the queue at once, each after its parents' jobs (afterok),
+  // fed the outputs they leave in the jobs folder; a child waits here only for its parents' job ids.
+  const slurmChain = Boolean(options.chain && options.slurm);
+  const submitted = new Map<string, { id: Promise<string | null>; set(jobId: string | null): void }>();
+  for (const id of order) {
+    let set: (jobId: string | null) => void = () => undefined;
+    const promise = new Promise<string | null>((resolve) => (set = resolve));
+    submitted.set(id, { id: promise, set });
+  }
+  const scriptName = (id: string) => {
+    const script = plans.get(id)?.run.script_path;
+    return script ? ` (${path.basename(script)})` : '';
+  };
+  // Only parents earlier in the order: on a cycle (which the order breaks) two jobs must not wait for each other.
+  const jobParents = (id: string) => (parents.get(id) ?? []).filter((p) => order.includes(p) && order.indexOf(p) < order.indexOf(id));
+  /** Why a child can never run: a parent's job did not complete (or was never submitted). */
+  const failedParent = (id: string): string | undefined => {
+    for (const p of jobParents(id)) {
+      const done = results.get(p)?.result.rerun;
+      if (done && (done.job_id === null || done.slurm_state !== 'COMPLETED')) {
+        return `its parent run ${p}${scriptName(p)} failed on SLURM (${done.job_id === null ? 'no job was submitted' : `job ${done.job_id} ended as ${done.slurm_state ?? 'unknown'}`}): ${done.reason ?? ''}`.replace(/: $/, '');
+      }
+    }
+    return undefined;
+  };
+  const slurmJob = async (id: string): Promise<SlurmJobRequest | { blocked: string }> => {
+    const jobsDir = jobsDirOf(ctx, env);
+    const ancestors = ancestorsOf(id);
+    const dependsOn: string[] = [];
+    for (const p of jobParents(id)) {
+      const jobId = await (submitted.get(p) as { id: Promise<string | null> }).id;
+      if (jobId === null) return { blocked: failedParent(id) ?? `its parent run ${p}${scriptName(p)} was not submitted` };
+      dependsOn.push(jobId);
+    }
+    return {
+      dependsOn,
+      chain: { fed: ancestors.flatMap((a) => (plans.get(a)?.outputs ?? []).map((o) => o.file_path)), from: ancestors.map((a) => outputsDirOf(jobsDir, a)) },
+      saveOutputs: outputsDirOf(jobsDir, id),
+      onSubmitted: (jobId) => submitted.get(id)?.set(jobId),
+      blockedBy: () => failedParent(id),
+    };
+  };
   const runOne = async (id: string): Promise<void> => {
     const plan = plans.get(id);
     const index = started++;
     const placeholder = { session_id: id, script_path: plan?.run.script_path ?? null, combined_hash: null, provenance: 'tracked', exception_reason: null };
     if (!plan || options.signal?.aborted) {
+      submitted.get(id)?.set(null);
       results.set(id, { result: rerunResult(placeholder, 'unknown', [], { reason: plan ? 'cancelled before it started' : 'the run is not in the store' }) });
+      return;
+    }
+    if (slurmChain) {
+      options.onEvent?.({ type: 'start', session_id: id, script_path: plan.run.script_path, index, total: order.length });
+      let done: { result: RerunVerification };
+      try {
+        const job = await slurmJob(id);
+        if (options.signal?.aborted) done = { result: rerunResult(placeholder, 'unknown', [], { reason: 'cancelled before it was submitted', chained: true, executor: 'slurm', job_id: null, node: null, slurm_state: null }) };
+        else if ('blocked' in job) done = { result: rerunResult(placeholder, 'unknown', [], { reason: `not run because ${job.blocked}`, chained: true, executor: 'slurm', job_id: null, node: null, slurm_state: null }) };
+        else done = await execute(ctx, env, plan, job);
+      } finally {
+        // Its children wait for its job id: they must never wait for ever (a later call is ignored).
+        submitted.get(id)?.set(null);
+      }
+      await record(ctx, env, done.result);
+      results.set(id, done);
+      options.onEvent?.({ type: 'done', result: done.result });
       return;
     }
     if (options.chain) {
@@ -181,7 +252,7 @@ export async function rerunDag(ctx: RerunContext, request: RerunDagRequest = {},
     options.onEvent?.({ type: 'done', result: done.result });
   };
   try {
-    await schedule(order, options.chain ? parents : new Map(), jobs, runOne, options.signal);
+    await schedule(order, options.chain && !slurmChain ? parents : new Map(), jobs, runOne, options.signal);
   } finally {
     finish(ctx, env, [...results.values()].map((r) => r.sandbox));
   }

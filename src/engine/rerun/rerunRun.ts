@@ -50,6 +50,8 @@ export interface RunPlan {
   fedInputs?: ReadonlySet<string>;
   /** chain mode, copy sandbox: where each fed input's bytes are. */
   chainedFiles?: ReadonlyMap<string, string>;
+  /** chain mode on SLURM: the ancestors' re-generated outputs their jobs left on the shared filesystem (null: not written). */
+  staged?: ReadonlyMap<string, string | null>;
 }
 
 function emptyInfo(): RerunInfo {
@@ -170,7 +172,7 @@ function scratchStore(env: RerunEnvironment): Promise<string> {
 export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ result: RerunVerification; sandbox?: Sandbox }> {
   const { run, inputs, outputs } = plan;
   const options = env.options;
-  const chained = Boolean(plan.underlays);
+  const chained = Boolean(plan.underlays ?? plan.staged);
   const command = commandFor(plan, options);
   if ('reason' in command) return { result: rerunResult(run, command.status, [], { reason: command.reason, chained }) };
   if (outputs.length === 0) return { result: rerunResult(run, 'unknown', [], { reason: 'the run recorded no outputs, so there is nothing to compare', chained }) };
@@ -208,6 +210,7 @@ export async function rerunOne(env: RerunEnvironment, plan: RunPlan): Promise<{ 
       outputs: outputs.map((f) => f.file_path),
       underlays: plan.underlays,
       chainedFiles: plan.chainedFiles,
+      staged: plan.staged,
       network: options.network,
       argv: command.argv,
       cwd: command.cwd,

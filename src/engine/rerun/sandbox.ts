@@ -69,6 +69,12 @@ export interface SandboxRequest {
   underlays?: readonly Sandbox[];
   /** Files that sit in earlier reruns' outputs for the copy sandbox (chain mode): path → file holding the bytes. */
   chainedFiles?: ReadonlyMap<string, string>;
+  /**
+   * Files put in place before the command starts, whatever sandbox is built (chain mode on SLURM:
+   * the parents' re-generated outputs, left on the shared filesystem by their jobs): path → file
+   * holding the bytes, or null for a file the parent's rerun did not write (absent in the sandbox).
+   */
+  staged?: ReadonlyMap<string, string | null>;
   /** Let the command reach the network (default: loopback only). */
   network?: boolean;
   argv: readonly string[];
@@ -167,6 +173,28 @@ function makeDir(p: string, mode?: number): void {
   if (mode !== undefined) fs.chmodSync(p, mode);
 }
 
+/**
+ * Creates `dir`'s folders below `from` inside `upper` (the layer's view of `from`), each with the
+ * real folder's mode, so a file staged there shows at its real path with the folders as they are.
+ */
+function mirrorFolders(from: string, dir: string, upper: string): void {
+  const rel = path.relative(from, dir);
+  if (rel === '' || rel.startsWith('..')) return;
+  let real = from;
+  let inUpper = upper;
+  for (const part of rel.split(path.sep)) {
+    real = path.join(real, part);
+    inUpper = path.join(inUpper, part);
+    if (fs.existsSync(inUpper)) continue;
+    fs.mkdirSync(inUpper);
+    try {
+      fs.chmodSync(inUpper, fs.statSync(real).mode & 0o7777);
+    } catch {
+      // The folder does not exist on the real disk: keep the default mode.
+    }
+  }
+}
+
 /** Lists what a layer holds (files, links, whiteouts), as paths the command saw. */
 function walkLayer(layer: Layer, visit: (seen: string, st: fs.Stats) => void): void {
   const walk = (dir: string) => {
@@ -261,6 +289,16 @@ function overlaySandbox(kind: 'overlay' | 'userns-overlay', request: SandboxRequ
     const network = Boolean(request.network);
     const layersByDepth = [...layers].sort((a, b) => b.root.length - a.root.length);
     const layerOf = (file: string) => layersByDepth.find((l) => isUnder(file, l.root));
+    const staged = request.staged ?? new Map<string, string | null>();
+    // Staged bytes go into the upper layer that covers each file: the run sees them at the real path.
+    for (const [file, source] of staged) {
+      if (source === null) continue;
+      const layer = layerOf(file);
+      const upper = layer ? path.join(layer.upper, path.relative(layer.root, file)) : path.join(root, file);
+      mirrorFolders(layer ? layer.root : '/', path.dirname(file), layer ? layer.upper : root);
+      fs.copyFileSync(source, upper);
+    }
+    const absent = [...staged].flatMap(([file, source]) => (source === null ? [file] : []));
     return {
       kind,
       dir,
@@ -268,7 +306,7 @@ function overlaySandbox(kind: 'overlay' | 'userns-overlay', request: SandboxRequ
       network,
       store: { host: storeHost, inside: path.join(STORE_DIR_INSIDE, 'clew.db') },
       tmpInside: '/tmp',
-      spawnArgv: ['unshare', ...unshareArgs(kind, network), 'sh', '-c', SEALED_SHELL, 'clew-sandbox', root, OLD_ROOT, uid, gid, network ? 'on' : 'off', ...args, '--', ...request.outputs, '--', request.cwd, ...request.argv],
+      spawnArgv: ['unshare', ...unshareArgs(kind, network), 'sh', '-c', SEALED_SHELL, 'clew-sandbox', root, OLD_ROOT, uid, gid, network ? 'on' : 'off', ...args, '--', ...request.outputs, ...absent, '--', request.cwd, ...request.argv],
       spawnCwd: dir,
       resultOf(file: string) {
         const layer = layerOf(file);
@@ -282,7 +320,7 @@ function overlaySandbox(kind: 'overlay' | 'userns-overlay', request: SandboxRequ
         return regularFile(candidate) ? candidate : undefined;
       },
       sideEffects(outputs: readonly string[]) {
-        const skip = new Set(outputs);
+        const skip = new Set([...outputs, ...staged.keys()]);
         const written: string[] = [];
         const deleted: string[] = [];
         for (const layer of layers) {
@@ -362,6 +400,10 @@ function copySandbox(request: SandboxRequest, anchor: string): Sandbox {
   }
   for (const p of request.bring) if (regularFile(p)) place(p, mapped(p));
   for (const [p, source] of request.chainedFiles ?? []) place(source, mapped(p));
+  for (const [p, source] of request.staged ?? []) {
+    if (source === null) fs.rmSync(mapped(p), { force: true });
+    else place(source, mapped(p));
+  }
   for (const p of request.outputs) fs.rmSync(mapped(p), { force: true });
   fs.mkdirSync(mapped(request.cwd), { recursive: true });
   const tmp = path.join(dir, 'tmp');
@@ -386,7 +428,7 @@ function copySandbox(request: SandboxRequest, anchor: string): Sandbox {
     sideEffects(outputs: readonly string[]) {
       // Only writes inside the copy can be seen; absolute paths elsewhere went to the real disk.
       const skip = new Set(outputs.map(mapped));
-      const brought = new Set([...request.bring, ...request.chainedFiles?.keys() ?? []].map(mapped));
+      const brought = new Set([...request.bring, ...request.chainedFiles?.keys() ?? [], ...request.staged?.keys() ?? []].map(mapped));
       const written: string[] = [];
       walkLayer({ root, upper: root, stackable: false }, (seen, st) => {
         if (skip.has(seen) || brought.has(seen) || seen.split(path.sep).includes('__pycache__') || !st.isFile()) return;

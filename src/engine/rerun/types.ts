@@ -105,6 +105,8 @@ export interface RerunInfo {
   job_id?: string | null;
   node?: string | null;
   slurm_state?: string | null;
+  /** --chain on SLURM: the parents' job ids this job was submitted after (`--dependency=afterok:…`). */
+  depends_on?: string[];
 }
 
 export interface RerunVerification extends Omit<RunVerification, 'files'> {
@@ -140,6 +142,16 @@ export interface RerunDagResult {
   executor?: 'local' | 'slurm';
 }
 
+/**
+ * What a chained SLURM job is fed: every recorded output of its ancestors (`fed`: not checked
+ * against the recorded hashes, as in a local --chain) and the folders their jobs left them in
+ * (`from`, oldest ancestor first; each holds an outputs.json written by `saveRerunOutputs`).
+ */
+export interface ChainManifest {
+  fed: string[];
+  from: string[];
+}
+
 export type RerunEvent =
   | { type: 'start'; session_id: string; script_path: string | null; index: number; total: number }
   | { type: 'output'; session_id: string; stream: 'stdout' | 'stderr'; chunk: string }
@@ -162,6 +174,10 @@ export interface RerunOptions {
   chain?: boolean;
   /** Run each rerun as a SLURM batch job instead of on this machine. */
   slurm?: SlurmSettings;
+  /** Inside a chained SLURM job: where the ancestors' jobs left their re-generated outputs (slurm.ts). */
+  chainManifest?: ChainManifest;
+  /** Inside a SLURM job: leave the rerun's outputs in this folder for the jobs that depend on it. */
+  saveOutputs?: string;
   /** Let reruns reach the network (default: a private network namespace with loopback only). */
   network?: boolean;
   /** Interpreter for runs recorded by Python (no recorded command): explicit path or name. */
