@@ -48,14 +48,17 @@ export interface LaunchedCommand {
   finish(exclude: ReadonlySet<string>): Promise<LaunchOutcome>;
   /** finish() was called (its caller owns any failure that follows). */
   readonly finishing: boolean;
+  /** The interposer's pre-hasher while the command runs (preload capture only): inputs seen so far. */
+  readonly live: InputPrehasher | undefined;
 }
 
 /** finish() once: the log is read and removed by the first call only. */
-function once(startedAt: string, choice: CaptureChoice | undefined, finish: (exclude: ReadonlySet<string>) => Promise<LaunchOutcome>): LaunchedCommand {
+function once(startedAt: string, choice: CaptureChoice | undefined, finish: (exclude: ReadonlySet<string>) => Promise<LaunchOutcome>, live?: InputPrehasher): LaunchedCommand {
   let outcome: Promise<LaunchOutcome> | undefined;
   return {
     startedAt,
     choice,
+    live,
     finish: (exclude) => (outcome ??= finish(exclude)),
     get finishing() {
       return outcome !== undefined;
@@ -120,7 +123,7 @@ export function launchRecorded(request: LaunchRequest): LaunchedCommand {
       } finally {
         fs.rmSync(logDir, { recursive: true, force: true });
       }
-    });
+    }, prehasher);
   }
   if (choice?.kind === 'tree-diff') {
     request.onNotice?.(`${choice.reason}: recording changed files as outputs only (declare inputs with --input)`);

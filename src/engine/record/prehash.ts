@@ -37,6 +37,8 @@ export class InputPrehasher {
   private readonly parser = new PreloadLogParser();
   private readonly queue: string[] = [];
   private readonly hashes = new Map<string, PreHash>();
+  /** Files hashed since the last takeHashed() (their logged paths). */
+  private fresh: string[] = [];
   private readonly buffer = Buffer.allocUnsafe(1 << 20);
   private readonly timer: NodeJS.Timeout;
 
@@ -56,6 +58,13 @@ export class InputPrehasher {
     this.stop();
     this.readLog();
     return this.parser.captured();
+  }
+
+  /** Files hashed since the last call, still only read: inputs so far (the live writer's, liveInputs.ts). */
+  takeHashed(): { file: string; hash: string; size: number }[] {
+    const taken = this.fresh.filter((f) => !this.parser.wasWritten(f)).map((file) => ({ file, ...(this.hashes.get(file) as PreHash) }));
+    this.fresh = [];
+    return taken;
   }
 
   /** The pre-hash of `file` when it is still valid (see the contract above), else undefined. */
@@ -111,6 +120,7 @@ export class InputPrehasher {
       const hash = hashDescriptor(fd, this.buffer, true);
       if (!hash) return;
       this.hashes.set(file, { hash: hash.digest('hex'), size: Number(before.size), key: keyOf(before), mtimeNs: before.mtimeNs, hashedAtNs });
+      this.fresh.push(file);
     } catch {
       return;
     } finally {

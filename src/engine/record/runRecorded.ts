@@ -11,6 +11,7 @@ import { resolvePath } from '../util/paths';
 import { localIsoNow } from '../util/time';
 import { chooseCapture, type CaptureChoice } from './captureChoice';
 import { launchRecorded, type LaunchedCommand } from './launch';
+import { LiveInputWriter } from './liveInputs';
 import { replayInfoFor, resolveExecutable } from './replayInfo';
 import { RecordingSession } from './session';
 
@@ -106,15 +107,39 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
   }
   // Nothing may stay unhandled while the command runs; the failure is reported after it.
   sessionStart.catch(() => undefined);
+  // Inputs are written as the command reads them, once the session row exists (liveInputs.ts).
+  const live = (launched as LaunchedCommand).live;
+  const liveWriter = live ? sessionStart.then((s) => new LiveInputWriter(s, live, exclude), () => undefined) : Promise.resolve(undefined);
   const { exitCode, captured, prehasher } = await (launched as LaunchedCommand).finish(exclude);
+  const ran = (err: unknown): unknown =>
+    err instanceof ClewError ? new ClewError(err.code, `${err.message} (the command ran and exited ${exitCode}; nothing was recorded)`, { cause: err }) : err;
   let session: RecordingSession;
   try {
     session = await sessionStart;
   } catch (err) {
-    if (err instanceof ClewError) throw new ClewError(err.code, `${err.message} (the command ran and exited ${exitCode}; nothing was recorded)`, { cause: err });
-    throw err;
+    throw ran(err);
   }
-  await session.recordInputs(captured.inputs, prehasher ? (f) => prehasher.valid(f) : undefined, true);
+  const writer = await liveWriter;
+  try {
+    await writer?.stop();
+  } catch (err) {
+    if (!(err instanceof ClewError)) throw err;
+    throw new ClewError(err.code, `${err.message} (the command ran and exited ${exitCode}; session ${session.sessionId} stays incomplete, 'running')`, { cause: err });
+  }
+  const known = prehasher ? (f: string) => prehasher.valid(f) : undefined;
+  if (writer) {
+    // What the final capture says, against what was written while it ran.
+    const final = new Set(captured.inputs);
+    const stale: string[] = [];
+    const retract: string[] = [];
+    for (const [real, opened] of writer.written) {
+      if (!final.has(real)) retract.push(real);
+      else if (!prehasher?.valid(opened)) stale.push(real);
+    }
+    session.forgetInputs(stale);
+    await session.recordInputs(captured.inputs, known, true);
+    await session.retractInputs(retract);
+  } else await session.recordInputs(captured.inputs, known, true);
   for (const output of request.outputs ?? []) {
     if (!(await session.recordOutput(output))) request.onNotice?.(`declared output not found, not recorded: ${output}`);
   }

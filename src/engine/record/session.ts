@@ -179,6 +179,34 @@ export class RecordingSession {
   }
 
   /**
+   * Forgets inputs recorded earlier (their pre-hash no longer holds): the next recordInputs hashes
+   * them again and replaces their rows.
+   */
+  forgetInputs(filePaths: readonly string[]): void {
+    for (const p of filePaths) this.inputs.delete(p);
+  }
+
+  /**
+   * Withdraws input rows written while the command ran (liveInputs.ts) for files that turned out
+   * not to be inputs (written later, or gone), then links the parents again from the inputs that
+   * remain, in recording order: the rows and links are those that recording only the remaining
+   * inputs would have written.
+   */
+  async retractInputs(filePaths: readonly string[]): Promise<void> {
+    const [first] = filePaths;
+    if (this.closed || first === undefined) return;
+    for (const p of filePaths) this.inputs.delete(p);
+    const ops: WriteOp[] = [
+      { sql: `DELETE FROM file_hashes WHERE session_id = ? AND role = 'input' AND file_path = ?`, params: [this.sessionId, first], each: filePaths.map((p) => [this.sessionId, p]) },
+      { sql: 'DELETE FROM session_parents WHERE session_id = ?', params: [this.sessionId] },
+      { sql: 'UPDATE runs SET parent_session = NULL WHERE session_id = ?', params: [this.sessionId] },
+    ];
+    // The links of every remaining input, in order (their rows are already written).
+    for (const [resolved, hash] of this.inputs) ops.push(...this.inputOps(resolved, hash, 0).slice(1));
+    await this.store.write(ops);
+  }
+
+  /**
    * record_output for many files, BATCH per transaction, one statement run per file (see
    * recordInputs). `closeWith`: on_session_close in the same transaction as the last outputs
    * (one round trip less after the command, when the user waits), exactly as close() writes it.

@@ -4,6 +4,9 @@
  *     unusable is reported after the command ran, once, and the store is left as it was;
  *   - a capture's thousands of rows go out as statements run once per file (executemany): the
  *     rows and parent links equal those of one write per declared file;
+ *   - inputs are written while the command runs; a file read, written that way, and then
+ *     overwritten, changed or deleted before the command ends is corrected afterwards, so the
+ *     rows equal those of the strace capture of the same step;
  *   - no python3 probe before writing: a python3 that cannot start a writer falls back to the
  *     sqlite3 shell, and one that fails after it started is reported, never retried elsewhere.
  */
@@ -11,6 +14,7 @@ import { after, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { clew, newProject, query, tempBase, write } from '../../support/recordedProject';
 
 const base = tempBase('clew-fast-record-');
@@ -58,6 +62,60 @@ describe('clew record: the fast paths record what the plain ones do', () => {
     // The run's one parent is the latest producer of the first input read (d/f0000.txt: p0).
     assert.equal(parentOf(batched), 'p0');
     assert.equal(parentOf(batched), parentOf(declared));
+  });
+
+  test('inputs written while the command runs, then overwritten, changed or deleted by it: corrected to what strace captures', { timeout: 120_000 }, () => {
+    const twins = ['live', 'traced'].map((name) => {
+      const root = newProject(base, `changing-${name}`);
+      write(root, 'make.sh', 'for f in keep redo gone edit; do echo "$f v1" > "$f.txt"; done\n');
+      recordOk(root, ['--session-id', 'p', '--auto', '--', 'sh', 'make.sh']);
+      // Waits (read-only) until the live writer has written the four input rows, so the
+      // changes below happen after it; the strace twin has no such rows and waits 1 s instead.
+      write(root, 'wait_live.py', `import sqlite3, sys, time
+db = sqlite3.connect("file:.scitex/clew/runtime/clew.db?mode=ro", uri=True)
+for _ in range(300):
+    if db.execute("SELECT COUNT(*) FROM file_hashes WHERE session_id = 'c' AND role = 'input' AND file_path LIKE '%.txt'").fetchone()[0] >= 4:
+        sys.exit(0)
+    time.sleep(0.05)
+sys.exit(0 if sys.argv[1:] == ["traced"] else 3)
+`);
+      write(root, 'step.sh', `cat keep.txt redo.txt gone.txt edit.txt > /dev/null
+python3 wait_live.py ${name}
+echo v2 > redo.txt
+rm gone.txt
+echo "edit v2" > edit.tmp && cat edit.tmp > /dev/null && mv edit.tmp edit.txt
+cat keep.txt > out.txt
+`);
+      return root;
+    });
+    const [live, traced] = twins as [string, string];
+    recordOk(live, ['--session-id', 'c', '--', 'sh', 'step.sh']);
+    recordOk(traced, ['--session-id', 'c', '--', 'sh', 'step.sh'], { CLEW_CAPTURE: 'strace' });
+    const rows = (root: string) =>
+      query<{ p: string; hash: string; role: string }>(root, "SELECT file_path AS p, hash, role FROM file_hashes WHERE session_id = 'c' AND file_path NOT LIKE '%.py' ORDER BY file_path, role").map((r) => `${r.role} ${path.relative(root, r.p)} ${r.hash.slice(0, 12)}`);
+    const links = (root: string) => query<{ parent_session: string }>(root, "SELECT parent_session FROM session_parents WHERE session_id = 'c'").map((r) => r.parent_session);
+    // keep.txt stays an input; redo.txt (written after), gone.txt (deleted) and edit.txt (renamed onto) do not.
+    assert.deepEqual(rows(live).map((r) => r.split(' ').slice(0, 2).join(' ')), ['output edit.txt', 'input keep.txt', 'output out.txt', 'output redo.txt']);
+    assert.deepEqual(rows(live), rows(traced));
+    assert.deepEqual(links(live), ['p']);
+    assert.deepEqual(links(live), links(traced));
+  });
+
+  test('an input changed by another process after it was written live is recorded with its bytes at the end', { timeout: 120_000 }, () => {
+    const root = newProject(base, 'changed-outside');
+    write(root, 'in.txt', 'old\n');
+    write(root, 'wait_live.py', `import sqlite3, time
+db = sqlite3.connect("file:.scitex/clew/runtime/clew.db?mode=ro", uri=True)
+for _ in range(300):
+    if db.execute("SELECT COUNT(*) FROM file_hashes WHERE session_id = 'c' AND role = 'input'").fetchone()[0]:
+        break
+    time.sleep(0.05)
+`);
+    // The change comes from a process started outside the capture (no LD_PRELOAD), as another user's job would.
+    write(root, 'step.sh', 'cat in.txt > out.txt\npython3 wait_live.py\nenv -u LD_PRELOAD sh -c \'sleep 0.01; echo new > in.txt\'\n');
+    recordOk(root, ['--session-id', 'c', '--', 'sh', 'step.sh']);
+    const [input] = query<{ hash: string }>(root, "SELECT hash FROM file_hashes WHERE session_id = 'c' AND role = 'input' AND file_path LIKE '%/in.txt'");
+    assert.equal(input?.hash, createHash('sha256').update('new\n').digest('hex'));
   });
 
   test('an unusable store found after the command started: the command ran once, the error says so, the store is untouched', () => {
