@@ -6,6 +6,7 @@ import type { LaunchedCommand } from '../../engine/record/launch';
 import { runRecorded } from '../../engine/record/runRecorded';
 import { locateStore } from '../../engine/store/locate';
 import { openStore } from '../../engine/store/open';
+import { schemaThroughWriter } from '../../engine/store/schemaFacts';
 import { describePathMap, mappingsOf, recordedFormsOf, type PathMapping } from '../../engine/store/pathMap';
 import { parseRecordArgv, RECORD_USAGE } from './recordArgs';
 import { finishSpool, recordSpoolTarget } from './recordSpool';
@@ -42,9 +43,10 @@ async function recordRun(argv: string[], globals: GlobalOptions, io: CliIo, laun
   // A store that moved is read through its path map (as every command reads it) only to learn
   // the old forms of the paths this run reads, so they still link the runs that wrote them.
   let mappings: PathMapping[] = [];
+  const pathMap = pathMapOptions(located.dbPath, globals, io);
   const store = await openStore(storePath, {
     create: true,
-    pathMap: pathMapOptions(located.dbPath, globals, io),
+    pathMap,
     onPathMap: (report) => {
       mappings = mappingsOf(report);
       if (report) io.err(`clew: ${describePathMap(report)}; this run records the paths it sees`);
@@ -64,6 +66,8 @@ async function recordRun(argv: string[], globals: GlobalOptions, io: CliIo, laun
       timeoutMs,
       recordedForms: (p) => recordedFormsOf(p, mappings),
       onNotice: (m) => io.err(`clew: ${m}`),
+      // No snapshot of the whole store unless a path map may apply (store/schemaFacts.ts).
+      ...((pathMap.explicit?.length ?? 0) === 0 ? { schema: schemaThroughWriter(store, pathMap.currentRoot) } : {}),
       ...(launched ? { launched } : {}),
     });
     if (globals.json || values.json) io.out(json(result));

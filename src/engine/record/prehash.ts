@@ -22,15 +22,21 @@ interface PreHash {
   hash: string;
   size: number;
   key: string;
-  mtimeNs: bigint;
-  hashedAtNs: bigint;
+  mtimeMs: number;
+  hashedAtMs: number;
 }
 
 const POLL_MS = 15;
 /** Longest slice of hashing per poll, so the session's own start (store read, writer) still runs. */
 const SLICE_MS = 10;
 
-const keyOf = (st: fs.BigIntStats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+/**
+ * (dev, ino, size, mtime, ctime) as numbers: BigInt stats and a string key per file cost more
+ * than the hashing of a small file (allocation, GC). A double holds today's ms timestamps to
+ * about 0.25 µs, and the same file gives the same numbers each time.
+ */
+const keyOf = (st: fs.Stats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+const GRANULARITY_MS = Number(TIMESTAMP_GRANULARITY_NS / 1_000_000n);
 
 export class InputPrehasher {
   private offset = 0;
@@ -40,6 +46,8 @@ export class InputPrehasher {
   /** Files hashed since the last takeHashed() (their logged paths). */
   private fresh: string[] = [];
   private readonly buffer = Buffer.allocUnsafe(1 << 20);
+  /** The log is read into this one buffer at every poll (a fresh 1 MB each time was most of the GC). */
+  private readonly chunk = Buffer.allocUnsafe(1 << 20);
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly logFile: string, private readonly root: string) {
@@ -72,8 +80,8 @@ export class InputPrehasher {
     const pre = this.hashes.get(file);
     if (!pre || this.parser.wasWritten(file)) return undefined;
     try {
-      const st = fs.statSync(file, { bigint: true });
-      if (keyOf(st) !== pre.key || pre.hashedAtNs - pre.mtimeNs <= TIMESTAMP_GRANULARITY_NS) return undefined;
+      const st = fs.statSync(file);
+      if (keyOf(st) !== pre.key || pre.hashedAtMs - pre.mtimeMs <= GRANULARITY_MS) return undefined;
       return { hash: pre.hash, size: pre.size };
     } catch {
       return undefined;
@@ -94,7 +102,7 @@ export class InputPrehasher {
       return; // nothing logged yet
     }
     try {
-      const chunk = Buffer.allocUnsafe(1 << 20);
+      const chunk = this.chunk;
       for (;;) {
         const n = fs.readSync(fd, chunk, 0, chunk.length, this.offset);
         if (n <= 0) break;
@@ -114,12 +122,12 @@ export class InputPrehasher {
     const fd = openForHashing(file);
     if (typeof fd !== 'number') return;
     try {
-      const before = fs.fstatSync(fd, { bigint: true });
+      const before = fs.fstatSync(fd);
       if (!before.isFile()) return;
-      const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
+      const hashedAtMs = Date.now();
       const hash = hashDescriptor(fd, this.buffer, true);
       if (!hash) return;
-      this.hashes.set(file, { hash: hash.digest('hex'), size: Number(before.size), key: keyOf(before), mtimeNs: before.mtimeNs, hashedAtNs });
+      this.hashes.set(file, { hash: hash.digest('hex'), size: before.size, key: keyOf(before), mtimeMs: before.mtimeMs, hashedAtMs });
       this.fresh.push(file);
     } catch {
       return;

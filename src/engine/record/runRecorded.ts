@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClewError } from '../errors';
+import type { SchemaFacts } from '../store/schemaFacts';
 import type { Store } from '../store/types';
 import { resolvePath } from '../util/paths';
 import { localIsoNow } from '../util/time';
@@ -57,6 +58,8 @@ export interface RecordRequest {
   /** A store that moved: the old forms of a current path (SessionStartOptions.recordedForms). */
   recordedForms?(absPath: string): string[];
   onNotice?(message: string): void;
+  /** The store's schema when the caller asked the writer for it (store/schemaFacts.ts); undefined: read a snapshot. */
+  schema?: Promise<SchemaFacts | undefined>;
   /** The command already started by the caller (launch.ts) under `captureFor(request)`; only without declared inputs. */
   launched?: LaunchedCommand;
 }
@@ -97,7 +100,8 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
   const launch = () => request.launched ?? launchRecorded({ command: request.command, cwd: request.cwd, root, choice: captureFor(request), timeoutMs: request.timeoutMs ?? 0, ...(request.env ? { env: request.env } : {}), ...(request.onNotice ? { onNotice: request.onNotice } : {}) });
   let launched = hasInputs ? undefined : launch();
   const startedAt = launched?.startedAt ?? localIsoNow();
-  const sessionStart = RecordingSession.start(request.store, { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata, startedAt, ...(request.recordedForms ? { recordedForms: request.recordedForms } : {}) });
+  const startOptions = { sessionId: request.sessionId, scriptPath: script, cwd: request.cwd, metadata, startedAt, ...(request.recordedForms ? { recordedForms: request.recordedForms } : {}) };
+  const sessionStart = (request.schema ?? Promise.resolve(undefined)).then((schema) => RecordingSession.start(request.store, { ...startOptions, ...(schema ? { schema } : {}) }));
   if (hasInputs) {
     const session = await sessionStart;
     for (const input of request.inputs ?? []) {
@@ -137,7 +141,7 @@ export async function runRecorded(request: RecordRequest): Promise<RecordResult>
       else if (!prehasher?.valid(opened)) stale.push(real);
     }
     session.forgetInputs(stale);
-    await session.recordInputs(captured.inputs, known, true);
+  await session.recordInputs(captured.inputs, known, true);
     await session.retractInputs(retract);
   } else await session.recordInputs(captured.inputs, known, true);
   for (const output of request.outputs ?? []) {

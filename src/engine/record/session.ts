@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import { ClewError, errorMessage } from '../errors';
 import { hashFile } from '../hash/sha256';
 import { hashDescriptor, openForHashing } from '../hash/syncHash';
+import type { SchemaFacts } from '../store/schemaFacts';
 import { coreSchemaOps } from '../store/schema';
 import type { SqlValue, Store, WriteOp } from '../store/types';
 import { resolvePath } from '../util/paths';
@@ -32,6 +33,8 @@ export interface SessionStartOptions {
    * input still links the runs that wrote it before the move. New rows always hold real paths.
    */
   recordedForms?(absPath: string): string[];
+  /** The store's tables and columns when the caller already knows them (schemaFacts.ts): no snapshot is read. */
+  schema?: SchemaFacts;
 }
 
 export type CloseStatus = 'success' | 'failed' | 'error';
@@ -119,7 +122,7 @@ export class RecordingSession {
     const scriptPath = options.scriptPath ? resolvePath(options.scriptPath, cwd) : '';
     const script = scriptPath ? await hashIfFile(scriptPath) : undefined;
     const metadata = options.metadata && Object.keys(options.metadata).length > 0 ? JSON.stringify(options.metadata) : null;
-    const view = await store.snapshot();
+    const view = options.schema ?? (await store.snapshot());
     await store.write([
       ...coreSchemaOps(view),
       {

@@ -123,13 +123,18 @@ function checkShape(view: SqlJsView, dbPath: string): void {
   } catch (err) {
     throw new ClewError('store-corrupt', `${dbPath} is damaged and cannot be read (${errorMessage(err)})`);
   }
+  checkShapeOf(tables, (t, c) => view.hasColumn(t, c), dbPath);
+}
+
+/** The shape rule itself, for any way of listing a store's tables (store/schemaFacts.ts asks the writer). */
+export function checkShapeOf(tables: readonly string[], hasColumn: (table: string, column: string) => boolean, dbPath: string): void {
   const userTables = tables.filter((t) => !t.startsWith('sqlite_'));
   if (userTables.length === 0) return;
   if (!CLEW_TABLES.every((t) => tables.includes(t))) {
     throw new ClewError('store-foreign', `${dbPath} is an SQLite database but not a Clew store (tables: ${userTables.slice(0, 5).join(', ')})`);
   }
   for (const [table, column] of [['runs', 'session_id'], ['file_hashes', 'file_path'], ['file_hashes', 'hash'], ['file_hashes', 'role']]) {
-    if (!view.hasColumn(table, column)) throw new ClewError('store-foreign', `${dbPath} has a '${table}' table without '${column}': not a Clew store`);
+    if (!hasColumn(table, column)) throw new ClewError('store-foreign', `${dbPath} has a '${table}' table without '${column}': not a Clew store`);
   }
 }
 

@@ -83,7 +83,7 @@ const ADDED_COLUMNS: [table: string, column: string, ddl: string][] = [
  * Core tables + migrations. `view` (when given) skips ALTERs for columns already present; an
  * ALTER racing another process is harmless because 'duplicate column name' is ignored.
  */
-export function coreSchemaOps(view?: StoreView): WriteOp[] {
+export function coreSchemaOps(view?: Pick<StoreView, 'hasTable' | 'hasColumn'>): WriteOp[] {
   const ops: WriteOp[] = CORE_DDL.map((sql) => ({ sql }));
   for (const [table, column, ddl] of ADDED_COLUMNS) {
     if (view?.hasTable(table) && view.hasColumn(table, column)) continue;

@@ -41,6 +41,8 @@ class PythonWriter implements Writer {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
+    // Each helper says ready once; a restarted one has not yet.
+    this.ready = false;
     const child = spawn(writerPython(), [assetPath('clew_writer.py'), this.dbPath, String(this.busyTimeoutMs)], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

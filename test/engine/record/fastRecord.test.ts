@@ -12,6 +12,7 @@
  */
 import { after, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -129,6 +130,21 @@ for _ in range(300):
     assert.match(r.stderr, /the command ran and exited 0; nothing was recorded/, r.stderr);
     assert.equal(fs.readFileSync(path.join(root, 'marker.txt'), 'utf8'), 'ran\n');
     assert.deepEqual(fs.readFileSync(path.join(root, DB)), garbage);
+  });
+
+  for (const mode of ['delete', 'wal']) test(`a foreign SQLite database (journal ${mode}) where the store should be: refused, its file unchanged`, () => {
+    const root = newProject(base, `foreign-${mode}`);
+    const db = path.join(root, DB);
+    fs.mkdirSync(path.dirname(db), { recursive: true });
+    spawnSync('python3', ['-c', 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=" + sys.argv[2]); c.execute("CREATE TABLE photos (id INTEGER, name TEXT)"); c.commit(); c.close()', db, mode]);
+    const before = fs.readFileSync(db);
+    write(root, 'step.sh', 'echo ran >> marker.txt\n');
+    const r = clew(root, ['record', '--', 'sh', 'step.sh']);
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, /not a Clew store \(tables: photos\).*the command ran and exited 0; nothing was recorded/, r.stderr);
+    assert.deepEqual(fs.readFileSync(db), before);
+    const tables = spawnSync('python3', ['-c', 'import sqlite3,sys; print(",".join(r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT name FROM sqlite_master WHERE type=\'table\'")))', db], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(tables, 'photos');
   });
 
   test('options after -- belong to the command: `clew record -- sh -c … --help` runs it', () => {
