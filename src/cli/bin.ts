@@ -61,7 +61,7 @@ export function launchEarly(argv: readonly string[], io: CliIo): LaunchedCommand
     if (!isRunnable(cmd[0], io.cwd, io.env.PATH ?? '')) return undefined;
     const located = locateStore({ explicit: globals.db, cwd: io.cwd, env: io.env });
     const choice = captureFor({ command: cmd, cwd: io.cwd, env: io.env, autoCapture: values.auto ? true : undefined, outputs: values.output });
-    return launchRecorded({ command: cmd, cwd: io.cwd, root: resolvePath(located.projectRoot), choice, timeoutMs, onNotice: (m) => io.err(`clew: ${m}`) });
+    return launchRecorded({ command: cmd, cwd: io.cwd, root: resolvePath(located.projectRoot), choice, timeoutMs, yieldCpu: true, onNotice: (m) => io.err(`clew: ${m}`) });
   } catch {
     return undefined;
   }

@@ -30,6 +30,12 @@ export interface LaunchRequest {
   /** Environment the command runs with (default: this process's). */
   env?: NodeJS.ProcessEnv;
   onNotice?(message: string): void;
+  /**
+   * Lower this process's CPU priority once the command runs (a CLI that exits afterwards): the
+   * hashing and writing done meanwhile then take only CPU the command leaves idle, so on a small or
+   * busy machine the step itself is not slowed by its own recording. Never for a long-lived host.
+   */
+  yieldCpu?: boolean;
 }
 
 export interface LaunchOutcome {
@@ -66,9 +72,18 @@ function once(startedAt: string, choice: CaptureChoice | undefined, finish: (exc
   };
 }
 
-function runChild(argv: readonly string[], cwd: string, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<number> {
+function runChild(argv: readonly string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv | undefined, yieldCpu: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = lazyChildProcess().spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit', ...(env ? { env } : {}) });
+    // After the spawn, so the command keeps the priority it was started with; threads and the
+    // writer started from here on inherit the lower one.
+    if (yieldCpu) {
+      try {
+        os.setPriority(Math.min(19, os.getPriority() + 10));
+      } catch {
+        // not allowed here: recording just competes as before
+      }
+    }
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
@@ -102,10 +117,10 @@ export function launchRecorded(request: LaunchRequest): LaunchedCommand {
     if (choice.kind === 'preload') {
       const preload = env.LD_PRELOAD ? `${choice.library}:${env.LD_PRELOAD}` : choice.library;
       prehasher = new InputPrehasher(logFile, root);
-      exit = runChild(command, cwd, timeoutMs, { ...env, LD_PRELOAD: preload, CLEW_PRELOAD_LOG: logFile });
+      exit = runChild(command, cwd, timeoutMs, { ...env, LD_PRELOAD: preload, CLEW_PRELOAD_LOG: logFile }, request.yieldCpu === true);
     } else {
       if (env.CLEW_CAPTURE?.trim().toLowerCase() !== 'strace') request.onNotice?.(`capturing with strace: ${choice.reason}`);
-      exit = runChild(['strace', ...straceArgs(logFile), ...command], cwd, timeoutMs, request.env);
+      exit = runChild(['strace', ...straceArgs(logFile), ...command], cwd, timeoutMs, request.env, request.yieldCpu === true);
     }
     // Nothing may stay unhandled before finish() is awaited; its failure is thrown there.
     exit.catch(() => undefined);
@@ -128,14 +143,14 @@ export function launchRecorded(request: LaunchRequest): LaunchedCommand {
   if (choice?.kind === 'tree-diff') {
     request.onNotice?.(`${choice.reason}: recording changed files as outputs only (declare inputs with --input)`);
     const before = snapshotTree(root);
-    const exit = runChild(command, cwd, timeoutMs, request.env);
+    const exit = runChild(command, cwd, timeoutMs, request.env, request.yieldCpu === true);
     exit.catch(() => undefined);
     return once(startedAt, choice, async (exclude) => {
       const exitCode = await exit;
       return { exitCode, captured: { inputs: [], outputs: filterProjectFiles(changedFiles(before, snapshotTree(root)), root, exclude) }, prehasher: undefined };
     });
   }
-  const exit = runChild(command, cwd, timeoutMs, request.env);
+  const exit = runChild(command, cwd, timeoutMs, request.env, request.yieldCpu === true);
   exit.catch(() => undefined);
   return once(startedAt, choice, async () => ({ exitCode: await exit, captured: none, prehasher: undefined }));
 }
