@@ -31,7 +31,8 @@ export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): Ing
   const results: IngestedFile[] = [];
   if (files.length > 0) {
     const rejectedDir = path.join(incomingDirOf(mainDbPath), 'rejected');
-    const r = lazyChildProcess().spawnSync('python3', ['-c', INGEST_PY, mainDbPath, rejectedDir, String(busyTimeoutMs), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const lockFile = path.join(incomingDirOf(mainDbPath), '.ingest.lock');
+    const r = lazyChildProcess().spawnSync('python3', ['-c', INGEST_PY, mainDbPath, rejectedDir, String(busyTimeoutMs), lockFile, String(process.pid), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (r.error) throw new ClewError('writer-unavailable', `clew ingest needs python3: ${r.error.message}`);
     for (const line of (r.stdout ?? '').split('\n')) {
       if (!line.trim()) continue;
@@ -42,7 +43,7 @@ export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): Ing
         // not one of ours; stderr below explains
       }
     }
-    if (r.status !== 0 && results.length < files.length) throw new ClewError('io', `ingest stopped after ${results.length} of ${files.length} stores: ${(r.stderr ?? '').trim()}`);
+    if (r.status !== 0) throw new ClewError('io', `ingest stopped after ${results.length} of ${files.length} stores: ${(r.stderr ?? '').trim()}`);
   }
   const ok = results.filter((f) => f.ok);
   return {

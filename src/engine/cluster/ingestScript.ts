@@ -4,12 +4,30 @@
  * handed-over store; the file is removed only after COMMIT. Rows are added only for sessions the
  * main store lacks, so a store whose commit landed but whose file survived (killed between COMMIT
  * and unlink) adds nothing the second time: nothing lost, nothing doubled.
- * argv: main db, rejected dir, busy ms, then incoming files. Prints one JSON line per file.
+ * Two `clew ingest` at once are serialised by a blocking flock on incoming/.ingest.lock (the second
+ * then skips the files the first already merged and removed), and the child asks the kernel to
+ * SIGKILL it when its parent dies, so a killed `clew ingest` never leaves a writer running on.
+ * argv: main db, rejected dir, busy ms, lock file, parent pid, then incoming files. Prints one
+ * JSON line per file it merged or rejected.
  */
 export const INGEST_PY = String.raw`
 import json, os, sqlite3, sys
-MAIN, REJECTED, BUSY = sys.argv[1], sys.argv[2], int(sys.argv[3])
-files = sys.argv[4:]
+MAIN, REJECTED, BUSY, LOCK, PARENT = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+files = sys.argv[6:]
+
+# Die with the parent: PR_SET_PDEATHSIG (1) = SIGKILL (9). Linux only; elsewhere the caller's
+# process group is what a killer has to hit.
+try:
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)
+except Exception:
+    pass
+if os.getppid() != PARENT:
+    sys.exit(3)  # the parent died before prctl took effect: nobody is waiting for this ingest
+
+import fcntl
+lock_fd = os.open(LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(lock_fd, fcntl.LOCK_EX)  # held until exit; the kernel drops it when the process dies
 
 def say(**kw):
     sys.stdout.write(json.dumps(kw) + "\n"); sys.stdout.flush()
@@ -36,6 +54,8 @@ def cols(schema, table):
 
 for f in files:
     name = os.path.basename(f)
+    if not os.path.exists(f):
+        continue  # merged (and removed) by an ingest that held the lock before this one
     try:
         check(f)
     except Exception as e:

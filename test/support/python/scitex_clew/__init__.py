@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ def _connect() -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=300)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("CREATE TABLE IF NOT EXISTS runs (session_id TEXT PRIMARY KEY, script_path TEXT, script_hash TEXT, started_at TIMESTAMP, finished_at TIMESTAMP, status TEXT DEFAULT 'running', exit_code INTEGER, parent_session TEXT, combined_hash TEXT, metadata TEXT)")
-    con.execute("CREATE TABLE IF NOT EXISTS file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, UNIQUE(session_id, file_path, role))")
+    con.execute("CREATE TABLE IF NOT EXISTS file_hashes (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, file_path TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL, recorded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, size_bytes INTEGER, frozen INTEGER DEFAULT 0, host TEXT, UNIQUE(session_id, file_path, role))")
     return con
 
 
@@ -49,6 +50,11 @@ def on_session_start(session_id, script_path=None, metadata=None):
                     (session_id, script_path or "", _sha(script_path) if script_path and os.path.isfile(script_path) else None, datetime.now().isoformat()))
 
 
+def _host() -> str:
+    # upstream's order: an explicit override, then the SLURM/SAC name, then the kernel's host name
+    return os.environ.get("SCITEX_CLEW_HOST") or os.environ.get("SAC_HOST") or socket.gethostname()
+
+
 def _record(path, role):
     if not _state or not os.path.isfile(path):
         return
@@ -56,7 +62,8 @@ def _record(path, role):
     digest = _sha(p)
     _state["inputs" if role == "input" else "outputs"][p] = digest
     with _connect() as con:
-        con.execute("INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role) VALUES (?, ?, ?, ?)", (_state["session_id"], p, digest, role))
+        con.execute("INSERT OR REPLACE INTO file_hashes (session_id, file_path, hash, role, size_bytes, host) VALUES (?, ?, ?, ?, ?, ?)",
+                    (_state["session_id"], p, digest, role, os.path.getsize(p), _host()))
 
 
 def on_session_close(status="success", exit_code=0):
