@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { lazyChildProcess } from '../util/lazyBuiltins';
 import { ClewError } from '../errors';
+import { coreSchemaOps } from '../store/schema';
 import { INGEST_PY } from './ingestScript';
 import { incomingDirOf, pendingSpoolFiles } from './spool';
 
@@ -26,13 +27,22 @@ function isIngestedFile(v: unknown): v is IngestedFile {
   return typeof v === 'object' && v !== null && typeof (v as { file?: unknown }).file === 'string' && typeof (v as { ok?: unknown }).ok === 'boolean';
 }
 
+/**
+ * The main store gets Clew's (upstream's) full schema before anything is merged, as every writer
+ * does (store/schema.ts): otherwise a new main store would take the columns of whichever
+ * handed-over store came first, and later stores' extra columns would be dropped.
+ */
+function ingestEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CLEW_INGEST_SCHEMA: JSON.stringify(coreSchemaOps().map((op) => ({ sql: op.sql, ignoreError: op.ignoreError ?? null }))) };
+}
+
 export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): IngestSummary {
   const files = pendingSpoolFiles(mainDbPath);
   const results: IngestedFile[] = [];
   if (files.length > 0) {
     const rejectedDir = path.join(incomingDirOf(mainDbPath), 'rejected');
     const lockFile = path.join(incomingDirOf(mainDbPath), '.ingest.lock');
-    const r = lazyChildProcess().spawnSync('python3', ['-c', INGEST_PY, mainDbPath, rejectedDir, String(busyTimeoutMs), lockFile, String(process.pid), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = lazyChildProcess().spawnSync('python3', ['-c', INGEST_PY, mainDbPath, rejectedDir, String(busyTimeoutMs), lockFile, String(process.pid), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: ingestEnv() });
     if (r.error) throw new ClewError('writer-unavailable', `clew ingest needs python3: ${r.error.message}`);
     for (const line of (r.stdout ?? '').split('\n')) {
       if (!line.trim()) continue;

@@ -45,9 +45,23 @@ def check(path):
 
 main = sqlite3.connect(MAIN, timeout=BUSY / 1000.0, isolation_level=None)
 main.execute("PRAGMA busy_timeout = %d" % BUSY)
+# Checked before the journal mode is set (that would rewrite the header): a foreign database is never written; only a missing/empty store or one with a runs table.
+names = set(r[0] for r in main.execute("SELECT name FROM sqlite_master"))
+if names and "runs" not in names:
+    sys.stderr.write("%s is not a Clew/scitex-clew store (no runs table); nothing was merged\n" % MAIN)
+    sys.exit(4)
 for p in ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"):
     try: main.execute(p)
     except sqlite3.Error: pass
+
+main.execute("BEGIN IMMEDIATE")
+for op in json.loads(os.environ.get("CLEW_INGEST_SCHEMA") or "[]"):
+    try:
+        main.execute(op["sql"])
+    except sqlite3.Error as e:
+        if not op.get("ignoreError") or op["ignoreError"] not in str(e):
+            main.execute("ROLLBACK"); raise
+main.execute("COMMIT")
 
 def cols(schema, table):
     return [(r[1], r[2], r[5]) for r in main.execute("PRAGMA %s.table_info(%s)" % (schema, table))]
