@@ -26,24 +26,22 @@ function isIngestedFile(v: unknown): v is IngestedFile {
   return typeof v === 'object' && v !== null && typeof (v as { file?: unknown }).file === 'string' && typeof (v as { ok?: unknown }).ok === 'boolean';
 }
 
-export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): IngestSummary {
-  const files = pendingSpoolFiles(mainDbPath);
+/** The python side's JSON lines, one per file (anything else on stdout is not ours). */
+function parseResults(stdout: string): IngestedFile[] {
   const results: IngestedFile[] = [];
-  if (files.length > 0) {
-    const rejectedDir = path.join(incomingDirOf(mainDbPath), 'rejected');
-    const r = lazyChildProcess().spawnSync('python3', ['-c', INGEST_PY, mainDbPath, rejectedDir, String(busyTimeoutMs), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.error) throw new ClewError('writer-unavailable', `clew ingest needs python3: ${r.error.message}`);
-    for (const line of (r.stdout ?? '').split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const parsed: unknown = JSON.parse(line);
-        if (isIngestedFile(parsed)) results.push(parsed);
-      } catch {
-        // not one of ours; stderr below explains
-      }
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (isIngestedFile(parsed)) results.push(parsed);
+    } catch {
+      // not one of ours; stderr explains
     }
-    if (r.status !== 0 && results.length < files.length) throw new ClewError('io', `ingest stopped after ${results.length} of ${files.length} stores: ${(r.stderr ?? '').trim()}`);
   }
+  return results;
+}
+
+function summarize(results: IngestedFile[]): IngestSummary {
   const ok = results.filter((f) => f.ok);
   return {
     files: results,
@@ -52,6 +50,48 @@ export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): Ing
     sessionsAlreadyPresent: ok.reduce((n, f) => n + (f.already ?? 0), 0),
     rejected: results.length - ok.length,
   };
+}
+
+function ingestArgs(mainDbPath: string, busyTimeoutMs: number, files: readonly string[]): string[] {
+  return ['-c', INGEST_PY, mainDbPath, path.join(incomingDirOf(mainDbPath), 'rejected'), String(busyTimeoutMs), ...files];
+}
+
+function finish(r: { stdout: string; stderr: string; status: number | null }, files: readonly string[]): IngestSummary {
+  const results = parseResults(r.stdout);
+  if (r.status !== 0 && results.length < files.length) throw new ClewError('io', `ingest stopped after ${results.length} of ${files.length} stores: ${r.stderr.trim()}`);
+  return summarize(results);
+}
+
+export function ingestIncoming(mainDbPath: string, busyTimeoutMs = 300_000): IngestSummary {
+  const files = pendingSpoolFiles(mainDbPath);
+  if (files.length === 0) return summarize([]);
+  const r = lazyChildProcess().spawnSync('python3', ingestArgs(mainDbPath, busyTimeoutMs, files), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new ClewError('writer-unavailable', `clew ingest needs python3: ${r.error.message}`);
+  return finish({ stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status }, files);
+}
+
+/**
+ * The same ingest without blocking the caller's thread (the editor's extension host): python3 runs
+ * as a child the event loop waits on, as the store's writer process does.
+ */
+export function ingestIncomingAsync(mainDbPath: string, busyTimeoutMs = 300_000): Promise<IngestSummary> {
+  const files = pendingSpoolFiles(mainDbPath);
+  if (files.length === 0) return Promise.resolve(summarize([]));
+  return new Promise((resolve, reject) => {
+    const child = lazyChildProcess().spawn('python3', ingestArgs(mainDbPath, busyTimeoutMs, files), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', (err) => reject(new ClewError('writer-unavailable', `clew ingest needs python3: ${err.message}`)));
+    child.on('close', (status) => {
+      try {
+        resolve(finish({ stdout, stderr, status }, files));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
 }
 
 /** One line for commands that read the store. */
