@@ -36,6 +36,8 @@ export interface ClewApi {
   mcpServers(): { registered: boolean; specs: McpServerSpec[] };
   /** The History view: the file it follows and its entries. */
   history(): Pick<HistoryTree, 'shown' | 'follow'>;
+  /** How many handed-over stores the editor says wait in incoming/ (0: none shown). */
+  pendingIngest(): number;
 }
 
 function settings(): ModelSettings {
@@ -176,7 +178,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   surfaces.decorations.setEnabled(decorationsEnabled());
   log.info(`Clew activated for ${set.models.length} folder(s)`);
   void refreshAll().then(() => offerLegacyMoves(set.models, log));
-  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }), history: () => surfaces.history };
+  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }), history: () => surfaces.history, pendingIngest: () => surfaces.incoming.shown };
 }
 
 export function deactivate(): void {

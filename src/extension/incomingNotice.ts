@@ -12,6 +12,8 @@ import type { ClewModel } from './model';
 export class IncomingNotice implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('clew.incoming', vscode.StatusBarAlignment.Left, 49);
   private notified = false;
+  /** The count shown now (0: hidden), for tests and other extensions through the API. */
+  shown = 0;
   /** Stores already warned about (the warning is once per window per store). */
   private readonly warned = new Set<string>();
   /** Whether each store's folder is on a network filesystem: a mount does not change under a running window. */
@@ -32,7 +34,7 @@ export class IncomingNotice implements vscode.Disposable {
     if (!texts) {
       this.item.hide();
       this.runsView.message = undefined;
-      return 0;
+      return (this.shown = 0);
     }
     this.item.text = texts.status;
     this.item.tooltip = texts.tooltip;
@@ -44,7 +46,7 @@ export class IncomingNotice implements vscode.Disposable {
         if (pick === 'Ingest') void vscode.commands.executeCommand('clew.ingest');
       });
     }
-    return pending.reduce((n, p) => n + p.count, 0);
+    return (this.shown = pending.reduce((n, p) => n + p.count, 0));
   }
 
   /** The multi-host warning for stores not warned about yet; only stores on a network filesystem are read. */
