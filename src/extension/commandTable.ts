@@ -42,6 +42,8 @@ export interface CommandHandlers {
   openReport(): unknown;
   /** The History view on a file (explorer, editor tab); none → the active editor's file. */
   showHistory(uri?: vscode.Uri): unknown;
+  /** Merges every handed-over store waiting in incoming/ into its store (`clew ingest`). */
+  ingest(): unknown;
 }
 
 export function commandTable(h: CommandHandlers): CommandSpec[] {
@@ -65,5 +67,7 @@ export function commandTable(h: CommandHandlers): CommandSpec[] {
     { id: 'clew.exportPackage', title: 'Export Reproducibility Package…', run: (target, request) => h.exportPackage(target, request) },
     { id: 'clew.openReport', title: 'Open Report', run: () => h.openReport() },
     { id: 'clew.showHistory', title: 'Show History', run: (uri) => h.showHistory(uri as vscode.Uri | undefined) },
+    // Trusted only: it merges files other machines put in the folder into the store.
+    { id: 'clew.ingest', title: 'Ingest Handed-over Stores', requiresTrust: true, run: () => h.ingest() },
   ];
 }

@@ -22,6 +22,8 @@ import type { RerunResults } from './rerun';
 import { STAMP_BACKENDS } from '../engine/stamps/types';
 import { checkStampCommand, createStamp } from './stamps';
 import { exportPackage, openReport } from './exportPackage';
+import { ingestIncomingAsync, type IngestSummary } from '../engine/cluster/ingest';
+import { ingestResultText, pendingStores } from './incoming';
 
 export interface CommandContext {
   models(): readonly ClewModel[];
@@ -331,6 +333,25 @@ export function createHandlers(ctx: CommandContext): CommandHandlers {
       const model = ctx.modelFor(vscode.window.activeTextEditor?.document.uri) ?? ctx.models()[0];
       if (!(await engineOrExplain(model))) return undefined;
       return openReport(model, ctx.log);
+    },
+    async ingest(): Promise<{ summaries: IngestSummary[]; text: string }> {
+      const pending = pendingStores(ctx.models());
+      // python3 runs as a child the event loop waits on (ingestIncomingAsync): the host stays responsive.
+      const summaries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Clew: ingesting handed-over stores' }, async (progress) => {
+        const out: IngestSummary[] = [];
+        for (const p of pending) {
+          progress.report({ message: `${p.count} into ${vscode.workspace.asRelativePath(p.dbPath)}` });
+          out.push(await ingestIncomingAsync(p.dbPath));
+        }
+        return out;
+      });
+      // The merged runs reach badges and views through a full refresh, as after any write.
+      if (pending.length > 0) await ctx.refreshAll();
+      const { text, failed } = ingestResultText(summaries);
+      ctx.log.info(text);
+      if (failed) void vscode.window.showWarningMessage(text);
+      else void vscode.window.showInformationMessage(text);
+      return { summaries, text };
     },
     async runWithClew(uri) {
       const target = targetUri(uri);

@@ -8,6 +8,7 @@ import { ClaimLenses, MANUSCRIPT_SELECTOR } from './claimLenses';
 import { createDagBuilder, createHandlers } from './commands';
 import { currentDagPanel, type DagPanelHandle, registerDagPanelSerializer, scheduleDagPanelRebuild, setDagPanelActions } from './dagPanel';
 import { ClewDecorationProvider } from './decorations';
+import { IncomingNotice } from './incomingNotice';
 import { offerLegacyMoves } from './legacyMove';
 import type { ClewModel } from './model';
 import { offerMcpServers } from './mcpProvider';
@@ -35,6 +36,8 @@ export interface ClewApi {
   mcpServers(): { registered: boolean; specs: McpServerSpec[] };
   /** The History view: the file it follows and its entries. */
   history(): Pick<HistoryTree, 'shown' | 'follow'>;
+  /** How many handed-over stores the editor says wait in incoming/ (0: none shown). */
+  pendingIngest(): number;
 }
 
 function settings(): ModelSettings {
@@ -51,12 +54,15 @@ function settings(): ModelSettings {
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 
 /** The surfaces that show the models; `update()` redraws them all after a change. */
-function createSurfaces(models: () => readonly ClewModel[]) {
+function createSurfaces(models: () => readonly ClewModel[], log: vscode.LogOutputChannel) {
   const decorations = new ClewDecorationProvider(models);
   const statusBar = new ClewStatusBar();
   const trees = { changes: new ChangesTree(models), runs: new RunsTree(models), claims: new ClaimsTree(models), stamps: new StampsTree(models), history: new HistoryTree(models) };
   const claimLenses = new ClaimLenses(models);
+  const runsView = vscode.window.createTreeView('clew.runs', { treeDataProvider: trees.runs });
+  const incoming = new IncomingNotice(runsView, (m) => log.warn(m));
   const update = () => {
+    incoming.update(models());
     statusBar.update(models());
     claimLenses.update();
     for (const t of Object.values(trees)) t.refresh();
@@ -67,6 +73,7 @@ function createSurfaces(models: () => readonly ClewModel[]) {
     statusBar,
     ...Object.values(trees),
     claimLenses,
+    incoming,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.languages.registerCodeLensProvider(MANUSCRIPT_SELECTOR, claimLenses),
     vscode.workspace.onDidChangeTextDocument((e) => {
@@ -74,7 +81,7 @@ function createSurfaces(models: () => readonly ClewModel[]) {
     }),
     vscode.workspace.onDidOpenTextDocument(() => claimLenses.update()),
     vscode.window.createTreeView('clew.changes', { treeDataProvider: trees.changes }),
-    vscode.window.createTreeView('clew.runs', { treeDataProvider: trees.runs }),
+    runsView,
     vscode.window.createTreeView('clew.claims', { treeDataProvider: trees.claims }),
     vscode.window.createTreeView('clew.stamps', { treeDataProvider: trees.stamps }),
     vscode.window.createTreeView('clew.history', { treeDataProvider: trees.history }),
@@ -83,7 +90,7 @@ function createSurfaces(models: () => readonly ClewModel[]) {
       if (editor?.document.uri.scheme === 'file') void trees.history.follow(editor.document.uri.fsPath);
     }),
   ];
-  return { decorations, update, disposables, history: trees.history };
+  return { decorations, update, disposables, history: trees.history, incoming };
 }
 
 export function activate(context: vscode.ExtensionContext): ClewApi {
@@ -97,8 +104,13 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     scheduleDagPanelRebuild();
   }, (m) => log.warn(m));
   const models = () => set.models;
-  const surfaces = createSurfaces(models);
-  const watchers = createModelWatchers(models, { storeChanged: () => void refreshAll('store'), filesChanged: (paths) => set.refreshFiles(paths) });
+  const surfaces = createSurfaces(models, log);
+  const watchers = createModelWatchers(models, {
+    storeChanged: () => void refreshAll('store'),
+    filesChanged: (paths) => set.refreshFiles(paths),
+    // Only the notice changes: the handed-over runs are not in the store until ingested.
+    incomingChanged: () => surfaces.incoming.update(models()),
+  });
   const reports = new ReportDocuments();
   const movedStoreNotice = createMovedStoreNotice(log);
   const mcp = offerMcpServers(models, context.extensionPath, log);
@@ -110,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
     log.info(`refreshed ${set.models.length} folder(s) in ${Date.now() - started} ms (${kind === 'store' ? 'store changed' : 'full'})`);
     movedStoreNotice(set.models);
     surfaces.update();
+    void surfaces.incoming.checkHosts(set.models).catch((err: unknown) => log.warn(`multi-host check: ${err instanceof Error ? err.message : String(err)}`));
     watchers.update();
     mcp.update();
   }
@@ -165,7 +178,7 @@ export function activate(context: vscode.ExtensionContext): ClewApi {
   surfaces.decorations.setEnabled(decorationsEnabled());
   log.info(`Clew activated for ${set.models.length} folder(s)`);
   void refreshAll().then(() => offerLegacyMoves(set.models, log));
-  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }), history: () => surfaces.history };
+  return { models, refresh: refreshAll, decorationFor: (uri) => surfaces.decorations.provideFileDecoration(uri), dagPanel: currentDagPanel, mcpServers: () => ({ registered: mcp.registered, specs: mcp.specs() }), history: () => surfaces.history, pendingIngest: () => surfaces.incoming.shown };
 }
 
 export function deactivate(): void {

@@ -1,13 +1,40 @@
 /** `clew status`: git-status-like overview of the newest runs. */
 import { pendingNotice } from '../../engine/cluster/ingest';
+import { checkMultiHost, storeOnNetworkFs } from '../../engine/cluster/multiHost';
 import { prefetchedHasher } from '../../engine/hash/prefetchedHasher';
 import { locateStore } from '../../engine/store/locate';
+import { openStore } from '../../engine/store/open';
+import type { StoreView } from '../../engine/store/types';
 import { verifyStatus } from '../../engine/verify';
 import { parseCommandArgs } from '../args';
 import { withStore } from '../context';
 import { renderStatusJson, renderStatusText, statusExitCode } from '../render/statusReport';
 import type { CliCommand } from '../types';
 import { beginWarmRecording, tryWarmStatus } from './statusWarm';
+
+/** One stderr line when several hosts wrote a network-filesystem store directly (multiHost.ts). */
+function warnMultiHost(view: StoreView, io: { err(line: string): void }): void {
+  const warning = checkMultiHost(view);
+  if (warning) io.err(`clew: warning: ${warning.message}`);
+}
+
+/**
+ * The warm path reads no store; only on a network filesystem (where the warning can apply) is one
+ * snapshot taken for the hosts, so a local store keeps its fast answer.
+ */
+async function warnMultiHostWarm(dbPath: string, io: { err(line: string): void }): Promise<void> {
+  if (!storeOnNetworkFs(dbPath)) return;
+  try {
+    const store = await openStore(dbPath, { readOnly: true });
+    try {
+      warnMultiHost(await store.snapshot(), io);
+    } finally {
+      await store.close();
+    }
+  } catch {
+    // a store that cannot be read here is reported by the commands that need it
+  }
+}
 
 const USAGE = `Usage: clew status [--rehash] [--limit N] [--json]
 
@@ -31,6 +58,7 @@ export const statusCommand: CliCommand = {
         // The warm path skips withStore, which otherwise gives this note.
         const waiting = pendingNotice(warm.dbPath);
         if (waiting) io.err(`clew: ${waiting}`);
+        await warnMultiHostWarm(warm.dbPath, io);
         return code;
       }
     }
@@ -40,6 +68,7 @@ export const statusCommand: CliCommand = {
     // A rehash leaves its results in the warm snapshot; it does not rewrite the stat cache.
     const options = { useCache: !values.rehash, refreshCache: false, prestart: prefetch ? false : undefined };
     return withStore(globals, io, options, async ({ view, hasher, cached, pathMapped }) => {
+      warnMultiHost(view, io);
       const inner = prefetch ? prefetchedHasher(hasher, prefetch) : hasher;
       const { status, runs } = await verifyStatus({ view, hasher: recording.wrap(inner, prefetch?.takenAtNs), cwd: io.cwd }, limit);
       await prefetch?.dispose();

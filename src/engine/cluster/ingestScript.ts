@@ -108,6 +108,10 @@ for f in files:
             q = ", ".join('"%s"' % c for c in use)
             cur = main.execute('INSERT INTO main."%s" (%s) SELECT %s FROM src."%s" WHERE session_id IN (SELECT session_id FROM temp.clew_ingest_new)' % (t, q, q, t))
             rows += cur.rowcount
+        # which sessions came through the spool, in the same transaction: the multi-host warning
+        # (multiHost.ts) counts only hosts that wrote the shared store directly
+        main.execute("CREATE TABLE IF NOT EXISTS main.clew_ingested(session_id TEXT PRIMARY KEY, source TEXT, ingested_at TEXT)")
+        main.executemany("INSERT OR IGNORE INTO main.clew_ingested VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", [(s, name) for s in new])
         main.execute("COMMIT")
         main.execute("DETACH DATABASE src")
         os.remove(f)
