@@ -5,7 +5,8 @@
  * incoming.ts's and the decision multiHost.ts's; this only shows them.
  */
 import * as vscode from 'vscode';
-import { checkMultiHost, storeOnNetworkFs } from '../engine/cluster/multiHost';
+import { checkMultiHost } from '../engine/cluster/multiHost';
+import { storeNetworkFsType } from '../engine/cluster/networkFs';
 import { pendingStores, pendingTexts } from './incoming';
 import type { ClewModel } from './model';
 
@@ -55,7 +56,7 @@ export class IncomingNotice implements vscode.Disposable {
       const dbPath = m.dbPath;
       if (!dbPath || this.warned.has(dbPath) || !m.hasStore) continue;
       let network = this.onNetwork.get(dbPath);
-      if (network === undefined) this.onNetwork.set(dbPath, (network = storeOnNetworkFs(dbPath)));
+      if (network === undefined) this.onNetwork.set(dbPath, (network = storeNetworkFsType(dbPath) !== undefined));
       if (!network) continue;
       const engine = await m.engine();
       const warning = engine ? checkMultiHost(engine.view) : undefined;

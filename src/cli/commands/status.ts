@@ -1,6 +1,7 @@
 /** `clew status`: git-status-like overview of the newest runs. */
 import { pendingNotice } from '../../engine/cluster/ingest';
-import { checkMultiHost, storeOnNetworkFs } from '../../engine/cluster/multiHost';
+import { checkMultiHost } from '../../engine/cluster/multiHost';
+import { storeNetworkFsType } from '../../engine/cluster/networkFs';
 import { prefetchedHasher } from '../../engine/hash/prefetchedHasher';
 import { locateStore } from '../../engine/store/locate';
 import { openStore } from '../../engine/store/open';
@@ -23,7 +24,7 @@ function warnMultiHost(view: StoreView, io: { err(line: string): void }): void {
  * snapshot taken for the hosts, so a local store keeps its fast answer.
  */
 async function warnMultiHostWarm(dbPath: string, io: { err(line: string): void }): Promise<void> {
-  if (!storeOnNetworkFs(dbPath)) return;
+  if (!storeNetworkFsType(dbPath)) return;
   try {
     const store = await openStore(dbPath, { readOnly: true });
     try {

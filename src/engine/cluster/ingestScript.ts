@@ -61,6 +61,8 @@ for op in json.loads(os.environ.get("CLEW_INGEST_SCHEMA") or "[]"):
     except sqlite3.Error as e:
         if not op.get("ignoreError") or op["ignoreError"] not in str(e):
             main.execute("ROLLBACK"); raise
+# which sessions came through the spool (filled in each store's transaction below)
+main.execute("CREATE TABLE IF NOT EXISTS main.clew_ingested(session_id TEXT PRIMARY KEY, source TEXT, ingested_at TEXT)")
 main.execute("COMMIT")
 
 def cols(schema, table):
@@ -110,7 +112,6 @@ for f in files:
             rows += cur.rowcount
         # which sessions came through the spool, in the same transaction: the multi-host warning
         # (multiHost.ts) counts only hosts that wrote the shared store directly
-        main.execute("CREATE TABLE IF NOT EXISTS main.clew_ingested(session_id TEXT PRIMARY KEY, source TEXT, ingested_at TEXT)")
         main.executemany("INSERT OR IGNORE INTO main.clew_ingested VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", [(s, name) for s in new])
         main.execute("COMMIT")
         main.execute("DETACH DATABASE src")

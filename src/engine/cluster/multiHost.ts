@@ -5,9 +5,8 @@
  * is the safe way. Sessions merged by `clew ingest` are listed in `clew_ingested` (ingestScript.ts)
  * and do not count: their hosts never touched the shared store.
  */
-import * as path from 'node:path';
 import type { StoreView } from '../store/types';
-import { filesystemTypeOf, isNetworkFsType } from './networkFs';
+import { isNetworkFsType, storeNetworkFsType } from './networkFs';
 
 export const INGESTED_TABLE = 'clew_ingested';
 
@@ -49,13 +48,7 @@ export function directHostsOf(view: StoreView): string[] {
  * query runs. `mountinfo` replaces /proc/self/mountinfo (tests).
  */
 export function checkMultiHost(view: StoreView, mountinfo?: string): MultiHostWarning | undefined {
-  const fstype = filesystemTypeOf(path.dirname(view.dbPath), mountinfo);
-  if (!fstype || !isNetworkFsType(fstype)) return undefined;
+  const fstype = storeNetworkFsType(view.dbPath, mountinfo);
+  if (!fstype) return undefined;
   return multiHostWarning({ fstype, directHosts: directHostsOf(view) }, view.dbPath);
-}
-
-/** Whether the store's directory is on a network filesystem at all (cheap; no store read). */
-export function storeOnNetworkFs(dbPath: string, mountinfo?: string): boolean {
-  const fstype = filesystemTypeOf(path.dirname(dbPath), mountinfo);
-  return fstype !== undefined && isNetworkFsType(fstype);
 }

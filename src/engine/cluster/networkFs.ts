@@ -48,12 +48,18 @@ export function filesystemTypeOf(target: string, mountinfo?: string): string | u
   return best?.fstype;
 }
 
+/** The network filesystem type of the store's directory, or undefined when it is local or unknown. */
+export function storeNetworkFsType(dbPath: string, mountinfo?: string): string | undefined {
+  const fstype = filesystemTypeOf(path.dirname(dbPath), mountinfo);
+  return fstype && isNetworkFsType(fstype) ? fstype : undefined;
+}
+
 /** CLEW_SPOOL=1/0 overrides; otherwise spool when the store's directory is on a network filesystem. */
 export function spoolDecision(dbPath: string, env: NodeJS.ProcessEnv): { spool: boolean; reason?: string } {
   const forced = env.CLEW_SPOOL;
   if (forced === '1') return { spool: true };
   if (forced === '0') return { spool: false };
-  const fstype = filesystemTypeOf(path.dirname(dbPath));
-  if (fstype && isNetworkFsType(fstype)) return { spool: true, reason: `the store is on a network filesystem (${fstype})` };
+  const fstype = storeNetworkFsType(dbPath);
+  if (fstype) return { spool: true, reason: `the store is on a network filesystem (${fstype})` };
   return { spool: false };
 }
